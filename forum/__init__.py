@@ -1,0 +1,98 @@
+"""Multaqa: the platform that runs regional civil-society forums and their exhibitions."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from forum import config as settings
+
+BLUEPRINTS = ("auth", "events", "registration")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides the settings read from the environment."""
+    app = Flask("forum", template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.load(app.instance_path))
+    app.config.update(config or {})
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from forum.i18n import register_i18n, select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(Path(app.root_path) / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from forum.auth.models import User
+
+        return db.session.get(User, int(user_id))
+
+    register_i18n(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from forum import audit, jobs, mail  # noqa: F401  (their tables and tasks)
+    from forum.events.services import register_forum_url_processors
+
+    register_forum_url_processors(app)
+    for name in BLUEPRINTS:
+        module = import_module(f"forum.{name}")
+        app.register_blueprint(module.bp)
+
+    from forum.auth.access import can
+
+    app.jinja_env.globals["can"] = can
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from forum.errors import register_error_handlers
+    from forum.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from forum.cli import register_cli
+
+    register_cli(app)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from forum.db import sqlite_write_intent
+
+    @app.before_request
+    def declare_write_intent() -> None:
+        # Reads need no write lock on SQLite; anything that may change data queues for it up front.
+        sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))

@@ -1,0 +1,93 @@
+"""Accounts and their roles in each forum."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.db import UTCDateTime, utcnow
+from forum.extensions import db
+
+if TYPE_CHECKING:
+    from forum.events.models import Forum
+
+
+class Role(enum.StrEnum):
+    organiser = "organiser"
+    checkin_agent = "checkin_agent"
+    rapporteur = "rapporteur"
+    exhibitor_staff = "exhibitor_staff"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.organiser: _l("Organiser"),
+    Role.checkin_agent: _l("Check-in agent"),
+    Role.rapporteur: _l("Rapporteur"),
+    Role.exhibitor_staff: _l("Exhibitor staff"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; the login name
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.is_enabled
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def roles_in(self, forum: Forum) -> set[Role]:
+        return {m.role for m in self.memberships if m.forum_id == forum.id}
+
+    def has_role(self, forum: Forum, *roles: Role) -> bool:
+        return self.is_admin or bool(self.roles_in(forum) & set(roles))
+
+
+class Membership(db.Model):
+    """A user's role in one forum; a user may hold several roles there."""
+
+    __tablename__ = "membership"
+    __table_args__ = (sa.UniqueConstraint("user_id", "forum_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    forum: Mapped[Forum] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Membership user={self.user_id} forum={self.forum_id} {self.role}>"

@@ -1,0 +1,98 @@
+"""Sign in and out, password reset, language choice."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum import mail
+from forum.auth import bp, services
+from forum.auth.forms import LanguageForm, LoginForm, PasswordResetForm, PasswordResetRequestForm
+from forum.errors import ForumError
+from forum.extensions import db, limiter
+from forum.security import is_safe_next
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("events.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong e-mail or password."))
+        else:
+            login_user(user, remember=form.remember.data)
+            if user.locale and "locale" not in session:
+                session["locale"] = user.locale
+            db.session.commit()
+            target = form.next.data if is_safe_next(form.next.data) else url_for("events.my_forums")
+            return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = LanguageForm()  # any FlaskForm: the CSRF check is what matters here
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "info")
+    return redirect(url_for("events.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def password_forgot():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_enabled:
+            locale = user.locale or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "ar"
+            link = url_for("auth.password_reset", token=services.password_reset_token(user), _external=True)
+            mail.send(
+                user.email, _l("Reset your Multaqa password"), "password_reset", locale=locale, user=user, link=link
+            )
+            db.session.commit()
+        # Same answer whether or not the account exists.
+        flash(_("If an account exists for this e-mail, a reset link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def password_reset(token: str):
+    try:
+        services.user_from_reset_token(token)
+    except ForumError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.password_forgot"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. You can sign in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/password_reset.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    form = LanguageForm()
+    if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+        refresh()
+    target = form.next.data if is_safe_next(form.next.data) else url_for("events.home")
+    return redirect(target)

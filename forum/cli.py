@@ -1,0 +1,98 @@
+"""Flask commands: create-admin, seed-demo, translate, jobs worker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from forum.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(translate)
+    app.cli.add_command(jobs_group)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create a platform administrator (or make an existing account one)."""
+    from forum.auth import services
+
+    user = services.find_user(email)
+    if user is None:
+        user = services.create_user(email, name, password, is_admin=True)
+    else:
+        user.is_admin = True
+        user.set_password(password)
+    db.session.commit()
+    click.echo(f"Administrator ready: {user.email}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo forum series (idempotent: running it again changes nothing)."""
+    from forum.seed import seed
+
+    seed(click.echo)
+
+
+@click.group("translate")
+def translate() -> None:
+    """Translation catalogues: extract, update, compile."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract the messages and merge them into the ar/fr/en catalogues."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "messages.pot", ".")
+    _pybabel("update", "-i", "messages.pot", "-d", "forum/translations", "--no-fuzzy-matching", "--ignore-obsolete")
+    (ROOT / "messages.pot").unlink()
+
+
+@translate.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start a catalogue for a new language."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "messages.pot", ".")
+    _pybabel("init", "-i", "messages.pot", "-d", "forum/translations", "-l", language)
+    (ROOT / "messages.pot").unlink()
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues (.po to .mo)."""
+    _pybabel("compile", "-d", "forum/translations", "--statistics")
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs."""
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool) -> None:
+    """Run an RQ worker for the job queue (needs REDIS_URL)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise click.ClickException("REDIS_URL is not set: jobs run in threads inside the web processes.")
+    connection = Redis.from_url(url)
+    Worker([Queue(current_app.config["JOBS_QUEUE"], connection=connection)], connection=connection).work(burst=burst)

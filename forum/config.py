@@ -1,0 +1,83 @@
+"""Settings read from the environment; the defaults run with zero set-up (SQLite in instance/)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong for the chosen environment."""
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL normalised for SQLAlchemy (psycopg 3 driver), or the SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "multaqa.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str, environment: str) -> str:
+    """SECRET_KEY from the environment; in development, one generated once into instance/."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if environment == "production":
+        raise ConfigError("SECRET_KEY must be set when MULTAQA_ENV=production")
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict[str, Any]:
+    """The whole configuration as a dict, for app.config.update()."""
+    env = os.environ
+    environment = env.get("MULTAQA_ENV", "development")
+    production = environment == "production"
+    redis_url = env.get("REDIS_URL", "").strip() or None
+    return {
+        "MULTAQA_ENV": environment,
+        "SECRET_KEY": secret_key(instance_path, environment),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Background jobs: "thread" in development, "rq" when Redis is configured, "eager" in tests.
+        "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if redis_url else "thread"),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE", "multaqa"),
+        # Mail: "outbox" writes .eml files under instance/outbox; "smtp" delivers to MAIL_SERVER.
+        "MAIL_BACKEND": env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "outbox"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Multaqa <no-reply@multaqa.local>"),
+        "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
+        "STORAGE_ROOT": env.get("STORAGE_ROOT") or str(Path(instance_path) / "files"),
+        "BASE_URL": env.get("BASE_URL") or None,
+        "BABEL_DEFAULT_LOCALE": "ar",
+        "BABEL_DEFAULT_TIMEZONE": "Africa/Casablanca",
+        "LANGUAGES": ("ar", "fr", "en"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

@@ -1,0 +1,109 @@
+"""Database base class, column helpers and the SQLite connection settings."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import JSON
+
+#: Constraint names Alembic can rely on (SQLite batch migrations need them to drop constraints).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LANGUAGES = ("ar", "fr", "en")
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={dict[str, str]: JSON().with_variant(postgresql.JSONB(), "postgresql")},
+    )
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only form stored)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def translated(texts: dict[str, str] | None, locale: str | None = None) -> str:
+    """Pick the text of a per-language dict for the current locale, falling back to any given one."""
+    if not texts:
+        return ""
+    locale = locale or str(get_locale() or "ar")
+    for lang in (locale, "ar", "fr", "en"):
+        if texts.get(lang):
+            return texts[lang]
+    return next((t for t in texts.values() if t), "")
+
+
+#: Set to False for requests that only read, so SQLite does not take the write lock for them.
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=True)
+
+
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    """Foreign keys on, WAL journal, a busy timeout; transactions begun by us (see _sqlite_begin)."""
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@sa.event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: sa.Connection) -> None:
+    """Writing transactions start with BEGIN IMMEDIATE: they queue for the lock (busy timeout)
+    instead of failing with "database is locked" when two of them read-then-write at once."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+def writes_on_get(view):
+    """For the rare GET view that changes data (a link clicked in an e-mail): take the write lock."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        sqlite_write_intent.set(True)
+        return view(*args, **kwargs)
+
+    return wrapped

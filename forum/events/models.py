@@ -1,0 +1,104 @@
+"""A forum is one edition of the regional series."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.db import UTCDateTime, translated, utcnow
+from forum.extensions import db
+
+
+class ForumStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    archived = "archived"
+
+    @property
+    def title(self) -> str:
+        return str(FORUM_STATUS_TITLES[self])
+
+
+FORUM_STATUS_TITLES = {
+    ForumStatus.draft: _l("Draft"),
+    ForumStatus.open: _l("Open"),
+    ForumStatus.closed: _l("Closed"),
+    ForumStatus.archived: _l("Archived"),
+}
+
+
+class Forum(db.Model):
+    __tablename__ = "forum"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: used in URLs: /f/<slug>/
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: ordinal of the edition in the series (6 for "the 6th regional forum")
+    edition: Mapped[int | None]
+    #: per-language texts: {"ar": ..., "fr": ..., "en": ...}
+    title: Mapped[dict[str, str]] = mapped_column(default=dict)
+    theme: Mapped[dict[str, str]] = mapped_column(default=dict)
+    description: Mapped[dict[str, str]] = mapped_column(default=dict)
+    venue: Mapped[dict[str, str]] = mapped_column(default=dict)
+    #: a region code of forum.geo
+    region: Mapped[str] = mapped_column(sa.String(40))
+    city: Mapped[str] = mapped_column(sa.String(120))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Africa/Casablanca")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: seats for participants at the venue; None means no limit
+    capacity: Mapped[int | None]
+    status: Mapped[ForumStatus] = mapped_column(
+        sa.Enum(ForumStatus, native_enum=False, length=20), default=ForumStatus.draft, index=True
+    )
+    default_locale: Mapped[str] = mapped_column(sa.String(5), default="ar")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Forum {self.slug}>"
+
+    @property
+    def name(self) -> str:
+        return translated(self.title)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != ForumStatus.draft
+
+    @property
+    def days(self) -> list[date]:
+        return [self.starts_on + timedelta(days=n) for n in range((self.ends_on - self.starts_on).days + 1)]
+
+    def local_day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The UTC instants at which a local calendar day of the forum starts and ends."""
+        start = datetime.combine(day, datetime.min.time(), tzinfo=self.zone)
+        return start, start + timedelta(days=1)
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return now.astimezone(self.zone).date() > self.ends_on
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        if self.status != ForumStatus.open:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        return not (self.registration_closes_at and now >= self.registration_closes_at)

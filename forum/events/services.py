@@ -1,0 +1,109 @@
+"""The forum series: listing, creating and editing editions, loading the forum named in the URL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Flask, abort, g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forum import audit
+from forum.auth.models import Membership, Role, User
+from forum.db import utcnow
+from forum.errors import ForumError
+from forum.events.models import Forum, ForumStatus
+from forum.extensions import db
+
+
+class ForumRuleError(ForumError):
+    message = _l("The forum could not be saved.")
+
+
+def get_by_slug(slug: str) -> Forum | None:
+    return db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+
+
+def public_forums(*, today: date | None = None) -> tuple[list[Forum], list[Forum]]:
+    """(upcoming, past) public forums; upcoming soonest first, past most recent first."""
+    today = today or utcnow().date()
+    forums = db.session.scalars(sa.select(Forum).where(Forum.status != ForumStatus.draft)).all()
+    upcoming = sorted((f for f in forums if f.ends_on >= today), key=lambda f: f.starts_on)
+    past = sorted((f for f in forums if f.ends_on < today), key=lambda f: f.starts_on, reverse=True)
+    return upcoming, past
+
+
+def forums_of(user: User) -> list[tuple[Forum, set]]:
+    """The forums a user works on, with their roles there (all forums for an admin)."""
+    if user.is_admin:
+        forums = db.session.scalars(sa.select(Forum).order_by(Forum.starts_on.desc())).all()
+        return [(forum, user.roles_in(forum)) for forum in forums]
+    rows = db.session.execute(
+        sa.select(Forum, Membership.role)
+        .join(Membership, Membership.forum_id == Forum.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Forum.starts_on.desc())
+    ).all()
+    grouped: dict[int, tuple[Forum, set]] = {}
+    for forum, role in rows:
+        grouped.setdefault(forum.id, (forum, set()))[1].add(role)
+    return list(grouped.values())
+
+
+def save_forum(forum: Forum | None, data: dict[str, Any], *, actor: User) -> Forum:
+    """Create (forum None) or update a forum from validated form data."""
+    clash = db.session.scalar(sa.select(Forum).where(Forum.slug == data["slug"]))
+    if clash is not None and clash is not forum:
+        raise ForumRuleError(_l("Another forum already uses this address."))
+    if data["ends_on"] < data["starts_on"]:
+        raise ForumRuleError(_l("The forum cannot end before it starts."))
+    opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise ForumRuleError(_l("Registration must close after it opens."))
+    creating = forum is None
+    if forum is None:
+        forum = Forum()
+        db.session.add(forum)
+    for key, value in data.items():
+        setattr(forum, key, value)
+    db.session.flush()
+    audit.record("forum.create" if creating else "forum.update", actor=actor, forum=forum, target=forum)
+    return forum
+
+
+def local_to_utc(value: datetime | None, forum_timezone: str) -> datetime | None:
+    """A naive local datetime typed in a form, read in the forum's timezone, as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(forum_timezone)).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None, forum_timezone: str) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(forum_timezone)).replace(tzinfo=None)
+
+
+def register_forum_url_processors(app: Flask) -> None:
+    """Every route with <forum_slug> gets g.forum; url_for fills forum_slug from g.forum."""
+
+    @app.url_value_preprocessor
+    def pull_forum(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if not values or "forum_slug" not in values:
+            return
+        forum = get_by_slug(values.pop("forum_slug"))
+        if forum is None:
+            abort(404)
+        if not forum.is_public and not (current_user.is_authenticated and current_user.has_role(forum, *Role)):
+            abort(404)
+        g.forum = forum
+
+    @app.url_defaults
+    def push_forum(endpoint: str, values: dict[str, Any]) -> None:
+        if "forum_slug" in values or g.get("forum") is None:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "forum_slug"):
+            values["forum_slug"] = g.forum.slug

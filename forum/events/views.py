@@ -1,0 +1,165 @@
+"""Public home and forum pages; forum editing, team and dashboard for the people who run it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum import audit, hooks
+from forum.auth import services as accounts
+from forum.auth.access import admin_required, forum_role_required
+from forum.auth.models import Membership, Role
+from forum.errors import ForumError
+from forum.events import bp, services
+from forum.events.forms import AppointForm, ForumForm
+from forum.events.models import Forum
+from forum.extensions import db
+from forum.forms import ConfirmForm, clean_translations
+
+
+@bp.route("/")
+def home():
+    upcoming, past = services.public_forums()
+    return render_template("events/home.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/f/<forum_slug>/")
+def forum_page():
+    links = hooks.forum_links.collect(g.forum)
+    return render_template("events/forum.html", forum=g.forum, links=links)
+
+
+@bp.route("/my/forums")
+@login_required
+def my_forums():
+    rows = [
+        (forum, roles, hooks.manage_links.collect(forum, current_user))
+        for forum, roles in services.forums_of(current_user)
+    ]
+    return render_template("events/my_forums.html", rows=rows)
+
+
+def _form_data(form: ForumForm, timezone: str) -> dict:
+    return {
+        "title": clean_translations(form.title.data),
+        "theme": clean_translations(form.theme.data),
+        "description": clean_translations(form.description.data),
+        "venue": clean_translations(form.venue.data),
+        "slug": form.slug.data,
+        "edition": form.edition.data,
+        "region": form.region.data,
+        "city": form.city.data.strip(),
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "registration_opens_at": services.local_to_utc(form.registration_opens_at.data, timezone),
+        "registration_closes_at": services.local_to_utc(form.registration_closes_at.data, timezone),
+        "capacity": form.capacity.data,
+        "status": form.status.data,
+        "default_locale": form.default_locale.data,
+    }
+
+
+@bp.route("/admin/forums/new", methods=["GET", "POST"])
+@admin_required
+def forum_create():
+    form = ForumForm()
+    if form.validate_on_submit():
+        try:
+            forum = services.save_forum(None, _form_data(form, "Africa/Casablanca"), actor=current_user)
+        except ForumError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The forum has been created."), "success")
+            return redirect(url_for("events.dashboard", forum_slug=forum.slug))
+    return render_template("events/forum_form.html", form=form, forum=None)
+
+
+@bp.route("/f/<forum_slug>/manage/edit", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def forum_edit():
+    forum: Forum = g.forum
+    form = ForumForm(obj=forum)
+    if request.method == "GET":
+        form.registration_opens_at.data = services.utc_to_local(forum.registration_opens_at, forum.timezone)
+        form.registration_closes_at.data = services.utc_to_local(forum.registration_closes_at, forum.timezone)
+        form.status.data = forum.status.value
+    if form.validate_on_submit():
+        try:
+            services.save_forum(forum, _form_data(form, forum.timezone), actor=current_user)
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The forum has been saved."), "success")
+            return redirect(url_for("events.dashboard", forum_slug=forum.slug))
+    return render_template("events/forum_form.html", form=form, forum=forum)
+
+
+@bp.route("/f/<forum_slug>/manage/")
+@forum_role_required(Role.organiser)
+def dashboard():
+    panels = hooks.dashboard_panels.collect(g.forum, current_user)
+    links = hooks.manage_links.collect(g.forum, current_user)
+    return render_template("events/dashboard.html", forum=g.forum, panels=panels, links=links)
+
+
+def _appointable_roles() -> list[Role]:
+    """Only a platform admin appoints organisers; organisers appoint the other roles."""
+    return list(Role) if current_user.is_admin else [r for r in Role if r != Role.organiser]
+
+
+@bp.route("/f/<forum_slug>/manage/team", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def team():
+    form = AppointForm(roles=_appointable_roles())
+    if form.validate_on_submit():
+        try:
+            accounts.invite(
+                form.email.data,
+                form.name.data,
+                g.forum,
+                Role(form.role.data),
+                actor=current_user,
+                locale=str(get_locale()),
+            )
+        except ForumError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(email)s now has this role.", email=form.email.data), "success")
+            return redirect(url_for("events.team"))
+    return render_template(
+        "events/team.html", forum=g.forum, form=form, members=accounts.members_of(g.forum), remove_form=ConfirmForm()
+    )
+
+
+@bp.route("/f/<forum_slug>/manage/team/<int:membership_id>/remove", methods=["POST"])
+@forum_role_required(Role.organiser)
+def team_remove(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.forum_id != g.forum.id:
+        abort(404)
+    if membership.role == Role.organiser and not current_user.is_admin:
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        accounts.dismiss(membership, actor=current_user)
+        db.session.commit()
+        flash(_("The role has been removed."), "success")
+    return redirect(url_for("events.team"))
+
+
+@bp.route("/f/<forum_slug>/manage/audit")
+@forum_role_required(Role.organiser)
+def audit_log():
+    entries = audit.entries_for(g.forum)
+    return render_template(
+        "events/audit.html",
+        forum=g.forum,
+        entries=entries,
+        actor_names=accounts.names_by_id({e.actor_id for e in entries if e.actor_id}),
+    )

@@ -1,0 +1,60 @@
+"""Extension points that let modules add to shared pages and commands without editing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Hook:
+    """An ordered list of functions registered by modules (dashboard panels, seed steps, ...)."""
+
+    name: str
+    _items: list[tuple[int, str, Callable[..., Any]]] = field(default_factory=list)
+
+    def register(self, order: int = 100) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            key = f"{fn.__module__}.{fn.__qualname__}"
+            if all(existing != key for _, existing, _ in self._items):
+                self._items.append((order, key, fn))
+                self._items.sort(key=lambda item: (item[0], item[1]))
+            return fn
+
+        return decorator
+
+    def __iter__(self):
+        return iter(fn for _, _, fn in self._items)
+
+    def collect(self, *args: Any, **kwargs: Any) -> list[Any]:
+        """Call every function; keep the answers that are not None."""
+        return [result for fn in self if (result := fn(*args, **kwargs)) is not None]
+
+
+#: fn(forum, user) -> DashboardPanel | None : cards on the organiser dashboard of a forum.
+dashboard_panels = Hook("dashboard_panels")
+#: fn(forum) -> ForumLink | None : what is open on the public forum page (register, programme, ...).
+forum_links = Hook("forum_links")
+#: fn(registration) -> ForumLink | None : links on a participant's self-service page (badge, calendar).
+registration_links = Hook("registration_links")
+#: fn(forum, user) -> ForumLink | None : entries of the forum's management menu.
+manage_links = Hook("manage_links")
+#: fn(forums: dict[str, Forum], echo) -> None : demo data steps of `flask seed-demo`, in order.
+seed_steps = Hook("seed_steps")
+
+
+@dataclass
+class ForumLink:
+    label: Any
+    url: str
+    description: Any = None
+    icon: str = ""
+
+
+@dataclass
+class DashboardPanel:
+    title: Any
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None

@@ -1,0 +1,191 @@
+"""Slow work out of the request: one interface, a thread in development, RQ on Redis when configured.
+
+A job is dispatched only once the transaction that asked for it has committed, so the worker always
+sees the rows it needs. Tracked jobs keep a Job row (status, progress, result) that pages can poll.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Session as OrmSession
+
+from forum.db import UTCDateTime, utcnow
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+    @property
+    def title(self) -> str:
+        return str(JOB_STATUS_TITLES[self])
+
+
+JOB_STATUS_TITLES = {
+    JobStatus.queued: _l("Waiting"),
+    JobStatus.running: _l("In progress"),
+    JobStatus.done: _l("Ready"),
+    JobStatus.failed: _l("Failed"),
+}
+
+
+class Job(db.Model):
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the registered task name, e.g. "badges.print_batch"
+    kind: Mapped[str] = mapped_column(sa.String(80))
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[JobStatus] = mapped_column(
+        sa.Enum(JobStatus, native_enum=False, length=20), default=JobStatus.queued
+    )
+    #: 0..100
+    progress: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.kind} {self.status}>"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.done, JobStatus.failed)
+
+    def report(self, done: int, total: int) -> None:
+        """Record progress from inside the task (committed at once so a page polling it sees it)."""
+        self.progress = min(100, int(100 * done / total)) if total else 100
+        db.session.commit()
+
+
+_tasks: dict[str, Callable[..., dict[str, Any] | None]] = {}
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def task(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register fn(job, *args) under a name; the job is None for untracked work such as mail."""
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _tasks[name] = fn
+        return fn
+
+    return decorator
+
+
+def enqueue(kind: str, *args: Any, forum: Any = None, user: Any = None, track: bool = True) -> Job | None:
+    """Ask for work to run once the current transaction commits; returns the Job row when tracked."""
+    if kind not in _tasks:
+        raise KeyError(f"unknown job kind {kind!r}")
+    job = None
+    if track:
+        job = Job(kind=kind, forum_id=getattr(forum, "id", None), created_by_id=getattr(user, "id", None))
+        db.session.add(job)
+        db.session.flush()
+    pending = db.session.info.setdefault("pending_jobs", [])
+    pending.append((current_app._get_current_object(), kind, job.id if job else None, args))
+    return job
+
+
+@sa.event.listens_for(OrmSession, "after_commit")
+def _dispatch_after_commit(session: OrmSession) -> None:
+    pending = session.info.pop("pending_jobs", [])
+    for app, kind, job_id, args in pending:
+        _dispatch(app, kind, job_id, args)
+
+
+@sa.event.listens_for(OrmSession, "after_rollback")
+def _forget_after_rollback(session: OrmSession) -> None:
+    session.info.pop("pending_jobs", None)
+
+
+def _dispatch(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
+    backend = app.config["JOBS_BACKEND"]
+    if backend == "rq":
+        from redis import Redis
+        from rq import Queue
+
+        Queue(app.config["JOBS_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
+            "forum.jobs.run_in_worker", kind, job_id, args, job_timeout=1800
+        )
+    elif backend == "eager":
+        # Its own thread, so the work gets its own app context and session, and is finished on return.
+        thread = threading.Thread(target=_run_in_app, args=(app, kind, job_id, args))
+        thread.start()
+        thread.join()
+    else:
+        _thread_pool().submit(_run_in_app, app, kind, job_id, args)
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="multaqa-job")
+        return _executor
+
+
+def wait_for_threads() -> None:
+    """Block until every job handed to the thread backend so far has finished (tests, shutdown)."""
+    global _executor
+    with _executor_lock:
+        executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
+def _run_in_app(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
+    with app.app_context():
+        run(kind, job_id, args)
+
+
+_worker_app: Flask | None = None
+
+
+def run_in_worker(kind: str, job_id: int | None, args: tuple) -> None:
+    """Entry point of the RQ worker: one app per worker process."""
+    global _worker_app
+    if _worker_app is None:
+        from forum import create_app
+
+        _worker_app = create_app()
+    _run_in_app(_worker_app, kind, job_id, args)
+
+
+def run(kind: str, job_id: int | None, args: tuple) -> None:
+    """Run one task, recording its outcome on its Job row."""
+    job = db.session.get(Job, job_id) if job_id is not None else None
+    if job is not None:
+        job.status = JobStatus.running
+        db.session.commit()
+    try:
+        result = _tasks[kind](job, *args)
+    except Exception as error:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, kind)
+        if job is not None:
+            job = db.session.get(Job, job_id)
+            job.status, job.error, job.finished_at = JobStatus.failed, str(error)[:2000], utcnow()
+            db.session.commit()
+        return
+    if job is not None:
+        job.status, job.progress, job.result, job.finished_at = JobStatus.done, 100, result or {}, utcnow()
+    db.session.commit()

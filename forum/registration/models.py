@@ -1,0 +1,256 @@
+"""Registrations (one person at one forum) and the organisations they come from."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.db import UTCDateTime, utcnow
+from forum.extensions import db
+
+if TYPE_CHECKING:
+    from forum.auth.models import User
+    from forum.events.models import Forum
+
+
+class TitledEnum(enum.StrEnum):
+    """An enum whose members have a translatable display name in __titles__."""
+
+    @property
+    def title(self) -> str:
+        return str(type(self).__titles__()[self])
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.title) for member in cls]
+
+
+class OrganisationKind(TitledEnum):
+    association = "association"
+    cooperative = "cooperative"
+    company = "company"
+    public_institution = "public_institution"
+    donor = "donor"
+    academic = "academic"
+    media = "media"
+    elected_body = "elected_body"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.association: _l("Association"),
+            cls.cooperative: _l("Cooperative"),
+            cls.company: _l("Company"),
+            cls.public_institution: _l("Public institution"),
+            cls.donor: _l("Donor agency"),
+            cls.academic: _l("University or research centre"),
+            cls.media: _l("Media"),
+            cls.elected_body: _l("Elected body"),
+        }
+
+
+class Area(TitledEnum):
+    urban = "urban"
+    rural = "rural"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.urban: _l("Urban"), cls.rural: _l("Rural")}
+
+
+class Gender(TitledEnum):
+    female = "female"
+    male = "male"
+    unspecified = "unspecified"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.female: _l("Woman"), cls.male: _l("Man"), cls.unspecified: _l("Prefer not to say")}
+
+
+class Category(TitledEnum):
+    """Why a person is at the forum; decides the badge's colour and label."""
+
+    association = "association"
+    cooperative = "cooperative"
+    public_sector = "public_sector"
+    private_sector = "private_sector"
+    donor = "donor"
+    expert = "expert"
+    elected = "elected"
+    media = "media"
+    speaker = "speaker"
+    exhibitor = "exhibitor"
+    organiser = "organiser"
+    guest = "guest"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.association: _l("Association"),
+            cls.cooperative: _l("Cooperative"),
+            cls.public_sector: _l("Public sector"),
+            cls.private_sector: _l("Private company"),
+            cls.donor: _l("Donor"),
+            cls.expert: _l("Expert or researcher"),
+            cls.elected: _l("Elected official"),
+            cls.media: _l("Media"),
+            cls.speaker: _l("Speaker"),
+            cls.exhibitor: _l("Exhibitor"),
+            cls.organiser: _l("Organiser"),
+            cls.guest: _l("Guest"),
+        }
+
+    @classmethod
+    def public_choices(cls) -> list[tuple[str, str]]:
+        """The categories a person may pick on the public form (the others are given by organisers)."""
+        given = {cls.speaker, cls.exhibitor, cls.organiser, cls.guest}
+        return [(m.value, m.title) for m in cls if m not in given]
+
+
+class BadgeRole(TitledEnum):
+    participant = "participant"
+    speaker = "speaker"
+    exhibitor = "exhibitor"
+    organiser = "organiser"
+    press = "press"
+    guest = "guest"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.participant: _l("Participant"),
+            cls.speaker: _l("Speaker"),
+            cls.exhibitor: _l("Exhibitor"),
+            cls.organiser: _l("Organiser"),
+            cls.press: _l("Press"),
+            cls.guest: _l("Guest"),
+        }
+
+
+class RegistrationStatus(TitledEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    rejected = "rejected"
+    cancelled = "cancelled"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.pending: _l("Pending"),
+            cls.confirmed: _l("Confirmed"),
+            cls.waitlisted: _l("Waiting list"),
+            cls.rejected: _l("Rejected"),
+            cls.cancelled: _l("Cancelled"),
+        }
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    kind: Mapped[OrganisationKind] = mapped_column(sa.Enum(OrganisationKind, native_enum=False, length=30))
+    #: a province code of forum.geo
+    province: Mapped[str | None] = mapped_column(sa.String(40))
+    area: Mapped[Area | None] = mapped_column(sa.Enum(Area, native_enum=False, length=10))
+    #: official registration number (associations' receipt, company RC), where it has one
+    registration_number: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(db.Model):
+    """One person at one forum. Everyone on site (speakers, staff, press) is a Registration."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        sa.UniqueConstraint("forum_id", "email"),
+        sa.CheckConstraint("name_ar IS NOT NULL OR name_latin IS NOT NULL", name="has_a_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    #: full name in Arabic script
+    name_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    #: full name in Latin script
+    name_latin: Mapped[str | None] = mapped_column(sa.String(200))
+    #: stored lower-cased; with forum_id, identifies the person at this forum
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    #: E.164, e.g. +212612345678
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    job_title: Mapped[str | None] = mapped_column(sa.String(200))
+    category: Mapped[Category] = mapped_column(sa.Enum(Category, native_enum=False, length=20), index=True)
+    gender: Mapped[Gender] = mapped_column(sa.Enum(Gender, native_enum=False, length=12))
+    #: where the person comes from (a province code of forum.geo)
+    province: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    area: Mapped[Area | None] = mapped_column(sa.Enum(Area, native_enum=False, length=10))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="ar")
+    #: chosen from common needs: wheelchair, sign_language, large_print
+    accessibility_needs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    accessibility_note: Mapped[str | None] = mapped_column(sa.Text)
+    has_disability: Mapped[bool] = mapped_column(default=False)
+    #: when the person accepted the processing of their data (law 09-08)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the person agreed that exhibitors who scan their badge keep their contact details
+    shares_contact: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        sa.Enum(RegistrationStatus, native_enum=False, length=12), default=RegistrationStatus.pending, index=True
+    )
+    #: when the e-mail address was confirmed through the double opt-in link
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: unguessable key in the person's private links (self-service page, personal calendar)
+    access_key: Mapped[str] = mapped_column(sa.String(64), unique=True, default=_new_key)
+    #: unguessable secret of the badge code, separate from the primary key
+    badge_secret: Mapped[str] = mapped_column(sa.String(64), unique=True, default=_new_key)
+    #: raised when a badge is reissued; codes of older versions are refused
+    badge_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    forum: Mapped[Forum] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.email} {self.status}>"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_latin or self.name_ar or self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.confirmed
+
+    @property
+    def badge_role(self) -> BadgeRole:
+        return {
+            Category.speaker: BadgeRole.speaker,
+            Category.exhibitor: BadgeRole.exhibitor,
+            Category.organiser: BadgeRole.organiser,
+            Category.media: BadgeRole.press,
+            Category.guest: BadgeRole.guest,
+        }.get(self.category, BadgeRole.participant)

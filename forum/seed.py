@@ -1,0 +1,307 @@
+"""Demo data for `flask seed-demo`: a realistic forum series. Idempotent; modules add their steps."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from forum import hooks
+from forum.auth import services as accounts
+from forum.auth.models import Role, User
+from forum.events.models import Forum, ForumStatus
+from forum.extensions import db
+from forum.registration.models import (
+    Area,
+    Category,
+    Gender,
+    Organisation,
+    OrganisationKind,
+    Registration,
+    RegistrationStatus,
+)
+
+DEMO_PASSWORD = "multaqa-demo-2026"  # noqa: S105  (demo accounts only; printed by seed-demo)
+
+DEMO_USERS = [
+    # email, name, is_admin, roles in the main demo forum
+    ("admin@multaqa.ma", "Platform Admin", True, ()),
+    ("organiser@multaqa.ma", "Fatima Zahra Alaoui", False, (Role.organiser,)),
+    ("agent@multaqa.ma", "Youssef Amrani", False, (Role.checkin_agent,)),
+    ("rapporteur@multaqa.ma", "Khadija Ouahmane", False, (Role.rapporteur,)),
+    ("exhibitor@multaqa.ma", "Hicham Benjelloun", False, (Role.exhibitor_staff,)),
+]
+
+FORUMS = {
+    "draa": dict(
+        slug="draa-tafilalet-2026",
+        edition=6,
+        title={
+            "ar": "المنتدى الجهوي السادس للمجتمع المدني - جهة درعة تافيلالت",
+            "fr": "6e Forum régional de la société civile - Drâa-Tafilalet",
+            "en": "6th Regional Civil Society Forum - Drâa-Tafilalet",
+        },
+        theme={
+            "ar": "التمويلات البديلة: رافعة لتعزيز دور المجتمع المدني في التنمية",
+            "fr": "Les financements alternatifs : un levier pour renforcer le rôle de la société civile "
+            "dans le développement",
+            "en": "Alternative financing: a lever for civil society's role in development",
+        },
+        description={
+            "ar": "يجمع المنتدى الجمعيات والمؤسسات العمومية والخاصة والجهات المانحة والخبراء لبحث سبل "
+            "التمويل البديل، مع معرض موازٍ وأربع ورشات موضوعاتية.",
+            "fr": "Le forum réunit associations, institutions publiques et privées, bailleurs de fonds et "
+            "experts autour des financements alternatifs, avec une exposition parallèle et quatre ateliers "
+            "thématiques.",
+            "en": "The forum brings together associations, public and private institutions, donors and "
+            "experts around alternative financing, with a parallel exhibition and four thematic workshops.",
+        },
+        venue={
+            "ar": "قصر المؤتمرات، الرشيدية",
+            "fr": "Palais des congrès, Errachidia",
+            "en": "Congress Hall, Errachidia",
+        },
+        region="draa-tafilalet",
+        city="Errachidia",
+        starts_on=date(2026, 2, 13),
+        ends_on=date(2026, 2, 14),
+        registration_opens_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        registration_closes_at=datetime(2026, 2, 11, 23, 0, tzinfo=UTC),
+        capacity=400,
+        status=ForumStatus.closed,
+    ),
+    "guelmim": dict(
+        slug="guelmim-oued-noun-2025",
+        edition=3,
+        title={
+            "ar": "المنتدى الجهوي الثالث للمجتمع المدني - جهة كلميم واد نون",
+            "fr": "3e Forum régional de la société civile - Guelmim-Oued Noun",
+            "en": "3rd Regional Civil Society Forum - Guelmim-Oued Noun",
+        },
+        theme={
+            "ar": "الاقتصاد الاجتماعي والتضامني وإدماج الفئات الهشة",
+            "fr": "Économie sociale et solidaire et inclusion des groupes vulnérables",
+            "en": "Social and solidarity economy and the inclusion of vulnerable groups",
+        },
+        description={
+            "fr": "Deux journées pour relier les porteurs de projets associatifs aux institutions de "
+            "financement, en équilibrant milieux urbain et rural.",
+            "ar": "يومان لربط حاملي المشاريع الجمعوية بمؤسسات التمويل، مع مراعاة التوازن بين الوسطين الحضري والقروي.",
+        },
+        venue={"fr": "Centre culturel, Guelmim", "ar": "المركب الثقافي، كلميم"},
+        region="guelmim-oued-noun",
+        city="Guelmim",
+        starts_on=date(2025, 4, 18),
+        ends_on=date(2025, 4, 19),
+        capacity=300,
+        status=ForumStatus.archived,
+    ),
+    "souss": dict(
+        slug="souss-massa-2027",
+        edition=7,
+        title={
+            "ar": "المنتدى الجهوي السابع للمجتمع المدني - جهة سوس ماسة",
+            "fr": "7e Forum régional de la société civile - Souss-Massa",
+            "en": "7th Regional Civil Society Forum - Souss-Massa",
+        },
+        theme={
+            "ar": "الرقمنة في خدمة الجمعيات: الحكامة والشفافية والولوج إلى التمويل",
+            "fr": "Le numérique au service des associations : gouvernance, transparence et accès aux financements",
+            "en": "Digital tools for associations: governance, transparency and access to funding",
+        },
+        venue={"fr": "Palais des congrès, Agadir", "ar": "قصر المؤتمرات، أكادير", "en": "Congress Hall, Agadir"},
+        region="souss-massa",
+        city="Agadir",
+        starts_on=date(2027, 2, 19),
+        ends_on=date(2027, 2, 20),
+        registration_opens_at=datetime(2026, 11, 1, 9, 0, tzinfo=UTC),
+        registration_closes_at=datetime(2027, 2, 16, 23, 0, tzinfo=UTC),
+        capacity=350,
+        status=ForumStatus.open,
+    ),
+}
+
+# (Arabic, Latin) given names and family names common in the south-east.
+WOMEN = [
+    ("فاطمة", "Fatima"),
+    ("خديجة", "Khadija"),
+    ("زينب", "Zineb"),
+    ("مريم", "Meryem"),
+    ("حفيظة", "Hafida"),
+    ("نعيمة", "Naima"),
+    ("سعاد", "Souad"),
+    ("إيمان", "Imane"),
+    ("حنان", "Hanane"),
+    ("أمينة", "Amina"),
+    ("يطو", "Itto"),
+    ("رقية", "Rkia"),
+    ("لطيفة", "Latifa"),
+    ("هاجر", "Hajar"),
+    ("سناء", "Sanaa"),
+]
+MEN = [
+    ("محمد", "Mohamed"),
+    ("أحمد", "Ahmed"),
+    ("يوسف", "Youssef"),
+    ("عبد الله", "Abdellah"),
+    ("حسن", "Hassan"),
+    ("إبراهيم", "Brahim"),
+    ("الحسين", "Lahcen"),
+    ("عمر", "Omar"),
+    ("رشيد", "Rachid"),
+    ("مصطفى", "Mustapha"),
+    ("سعيد", "Said"),
+    ("علي", "Ali"),
+    ("خالد", "Khalid"),
+    ("عبد الرحيم", "Abderrahim"),
+    ("موحى", "Moha"),
+]
+FAMILIES = [
+    ("العلوي", "Alaoui"),
+    ("أوحمان", "Ouahmane"),
+    ("الإدريسي", "Idrissi"),
+    ("أيت باها", "Ait Baha"),
+    ("بوزيان", "Bouziane"),
+    ("الحسني", "El Hassani"),
+    ("أمزيان", "Amziane"),
+    ("الفيلالي", "Filali"),
+    ("الدرعي", "Draoui"),
+    ("أيت علي", "Ait Ali"),
+    ("بنعلي", "Benali"),
+    ("الزاكوري", "Zagouri"),
+    ("أوبلا", "Oubella"),
+    ("الصحراوي", "Sahraoui"),
+    ("أمغار", "Amghar"),
+    ("التنغيري", "Tinghiri"),
+]
+
+ORGANISATIONS = [
+    ("جمعية واحة تافيلالت للتنمية", OrganisationKind.association, "errachidia", Area.rural),
+    ("Association Ouarzazate Initiatives", OrganisationKind.association, "ouarzazate", Area.urban),
+    ("جمعية نساء ميدلت للتنمية المستدامة", OrganisationKind.association, "midelt", Area.urban),
+    ("Association Amal Tinghir", OrganisationKind.association, "tinghir", Area.urban),
+    ("جمعية أصدقاء واحات زاكورة", OrganisationKind.association, "zagora", Area.rural),
+    ("Coopérative féminine Tighmert", OrganisationKind.cooperative, "errachidia", Area.rural),
+    ("تعاونية النخيل للتمور - أرفود", OrganisationKind.cooperative, "errachidia", Area.rural),
+    ("Coopérative Rose du Dadès", OrganisationKind.cooperative, "tinghir", Area.rural),
+    ("جمعية الأمل للأشخاص في وضعية إعاقة", OrganisationKind.association, "ouarzazate", Area.urban),
+    ("Association Jeunesse Imilchil", OrganisationKind.association, "midelt", Area.rural),
+    ("جمعية سكورة للتنمية القروية", OrganisationKind.association, "ouarzazate", Area.rural),
+    ("Association Mhamid El Ghizlane Environnement", OrganisationKind.association, "zagora", Area.rural),
+    ("Université Moulay Ismaïl - FST Errachidia", OrganisationKind.academic, "errachidia", Area.urban),
+    ("Conseil régional Drâa-Tafilalet", OrganisationKind.elected_body, "errachidia", Area.urban),
+    ("Agence de développement social", OrganisationKind.public_institution, "errachidia", Area.urban),
+    ("Fondation Solidarité Sud", OrganisationKind.donor, "ouarzazate", Area.urban),
+    ("Banque Atlas Finance", OrganisationKind.company, "errachidia", Area.urban),
+    ("Radio Drâa FM", OrganisationKind.media, "ouarzazate", Area.urban),
+]
+
+PUBLIC_CATEGORY_BY_KIND = {
+    OrganisationKind.association: Category.association,
+    OrganisationKind.cooperative: Category.cooperative,
+    OrganisationKind.company: Category.private_sector,
+    OrganisationKind.public_institution: Category.public_sector,
+    OrganisationKind.donor: Category.donor,
+    OrganisationKind.academic: Category.expert,
+    OrganisationKind.media: Category.media,
+    OrganisationKind.elected_body: Category.elected,
+}
+
+
+def seed(echo: Callable[[str], None]) -> dict[str, Forum]:
+    """Create or complete the demo series; every step looks before it adds."""
+    forums = {key: _forum(data) for key, data in FORUMS.items()}
+    users = {email: _user(email, name, is_admin) for email, name, is_admin, _ in DEMO_USERS}
+    for email, _name, _admin, roles in DEMO_USERS:
+        for role in roles:
+            accounts.appoint(users[email], forums["draa"], role, actor=None)
+    for key in ("guelmim", "souss"):
+        accounts.appoint(users["organiser@multaqa.ma"], forums[key], Role.organiser, actor=None)
+    organisations = [_organisation(*row) for row in ORGANISATIONS]
+    _participants(forums["draa"], organisations, count=160, seed_value=6)
+    _participants(forums["guelmim"], organisations, count=60, seed_value=3)
+    _participants(forums["souss"], organisations, count=24, seed_value=7)
+    db.session.commit()
+    for step in hooks.seed_steps:
+        step(forums, echo)
+        db.session.commit()
+    echo("Demo forums:")
+    for forum in forums.values():
+        echo(f"  /f/{forum.slug}/  {forum.title['fr']}")
+    echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for email, _name, is_admin, roles in DEMO_USERS:
+        what = "platform admin" if is_admin else ", ".join(role.value for role in roles) + " (6th forum)"
+        echo(f"  {email:<24} {what}")
+    return forums
+
+
+def _forum(data: dict) -> Forum:
+    forum = db.session.scalar(sa.select(Forum).where(Forum.slug == data["slug"]))
+    if forum is None:
+        forum = Forum(**data)
+        db.session.add(forum)
+        db.session.flush()
+    return forum
+
+
+def _user(email: str, name: str, is_admin: bool) -> User:
+    user = accounts.find_user(email)
+    if user is None:
+        user = accounts.create_user(
+            email, name, DEMO_PASSWORD, is_admin=is_admin, locale="ar" if not is_admin else "fr"
+        )
+    return user
+
+
+def _organisation(name: str, kind: OrganisationKind, province: str, area: Area) -> Organisation:
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        organisation = Organisation(name=name, kind=kind, province=province, area=area)
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def _participants(forum: Forum, organisations: list[Organisation], *, count: int, seed_value: int) -> None:
+    """Participants with Arabic and Latin names from the region's provinces, urban and rural."""
+    existing = db.session.scalar(sa.select(sa.func.count()).where(Registration.forum_id == forum.id))
+    if existing:
+        return
+    rng = random.Random(seed_value)
+    provinces = ["errachidia", "ouarzazate", "midelt", "tinghir", "zagora"]
+    if forum.region == "guelmim-oued-noun":
+        provinces = ["guelmim", "tan-tan", "sidi-ifni", "assa-zag"]
+    elif forum.region == "souss-massa":
+        provinces = ["agadir-ida-outanane", "inezgane-ait-melloul", "taroudant", "tiznit", "chtouka-ait-baha"]
+    statuses = [RegistrationStatus.confirmed] * 7 + [RegistrationStatus.pending] * 2 + [RegistrationStatus.waitlisted]
+    if forum.status == ForumStatus.open:
+        statuses = [RegistrationStatus.pending] * 3 + [RegistrationStatus.confirmed]
+    for n in range(count):
+        gender = Gender.female if rng.random() < 0.45 else Gender.male
+        given = rng.choice(WOMEN if gender == Gender.female else MEN)
+        family = rng.choice(FAMILIES)
+        organisation = rng.choice(organisations)
+        latin = f"{given[1]} {family[1]}"
+        email = f"{given[1]}.{family[1]}.{n}".lower().replace(" ", "") + "@example.ma"
+        db.session.add(
+            Registration(
+                forum_id=forum.id,
+                organisation=organisation,
+                name_ar=f"{given[0]} {family[0]}",
+                name_latin=latin,
+                email=email,
+                phone=f"+2126{rng.randint(10000000, 99999999)}",
+                category=PUBLIC_CATEGORY_BY_KIND[organisation.kind],
+                gender=gender,
+                province=rng.choice(provinces),
+                area=Area.rural if rng.random() < 0.5 else Area.urban,
+                locale=rng.choice(["ar", "ar", "fr"]),
+                has_disability=rng.random() < 0.06,
+                shares_contact=rng.random() < 0.7,
+                status=rng.choice(statuses),
+                email_confirmed_at=datetime(2026, 1, 10, tzinfo=UTC),
+            )
+        )
+    db.session.flush()

@@ -1,0 +1,83 @@
+"""Background jobs: after commit, tracked with progress, on threads or on a real RQ queue."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from forum import jobs
+from forum.jobs import Job, JobStatus
+
+
+@jobs.task("test.count")
+def _count(job, total: int):
+    for n in range(total):
+        job.report(n + 1, total)
+    return {"counted": total}
+
+
+@jobs.task("test.fail")
+def _fail(job):
+    raise ValueError("broken on purpose")
+
+
+def test_tracked_job_runs_after_commit_and_records_its_result(db):
+    job = jobs.enqueue("test.count", 3)
+    assert job.status == JobStatus.queued
+    db.session.commit()
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.done and job.progress == 100 and job.result == {"counted": 3}
+
+
+def test_a_failing_job_is_marked_failed_with_its_error(db):
+    job = jobs.enqueue("test.fail")
+    db.session.commit()
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.failed and "broken on purpose" in job.error
+
+
+def test_thread_backend(app, db):
+    app.config["JOBS_BACKEND"] = "thread"
+    try:
+        job = jobs.enqueue("test.count", 2)
+        db.session.commit()
+        jobs.wait_for_threads()
+    finally:
+        app.config["JOBS_BACKEND"] = "eager"
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == JobStatus.done
+
+
+def test_rq_backend_on_real_redis(app, db):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    url = os.environ.get("MULTAQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    connection = Redis.from_url(url)
+    try:
+        connection.ping()
+    except Exception:  # noqa: BLE001
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (make test starts it)")
+    queue_name = f"test-{os.getpid()}-{id(db)}"
+    app.config.update(JOBS_BACKEND="rq", REDIS_URL=url, JOBS_QUEUE=queue_name)
+    try:
+        job = jobs.enqueue("test.count", 4)
+        db.session.commit()
+        queue = Queue(queue_name, connection=connection)
+        assert queue.count >= 1
+        # The worker runs the job in this process, with this (test) app.
+        jobs._worker_app = app
+        SimpleWorker([queue], connection=connection).work(burst=True)
+    finally:
+        jobs._worker_app = None
+        app.config.update(JOBS_BACKEND="eager", REDIS_URL=None, JOBS_QUEUE="multaqa")
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).result == {"counted": 4}
+
+
+def test_unknown_job_kind_is_refused(db):
+    with pytest.raises(KeyError):
+        jobs.enqueue("no.such.task")

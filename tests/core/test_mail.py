@@ -1,0 +1,64 @@
+"""Mail goes out through a real SMTP server, in the recipient's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import body_of
+
+from forum import mail
+from forum.auth.models import Role
+
+
+def test_mail_is_delivered_in_the_recipients_language(app, db, mailbox, make_user, make_forum):
+    user, forum = make_user(name="Fatima"), make_forum()
+    with app.test_request_context():
+        mail.send(
+            "fatima@example.ma",
+            "ignored",
+            "invitation",
+            locale="ar",
+            user=user,
+            forum=forum,
+            role=Role.rapporteur,
+            link="https://multaqa.example/x",
+        )
+        db.session.commit()
+    message = mailbox.wait_for(1)[0]
+    assert message["To"] == "fatima@example.ma"
+    assert message["Content-Language"] == "ar"
+    html = body_of(message, "html")
+    assert 'dir="rtl"' in html and 'lang="ar"' in html
+    assert forum.title["ar"] in body_of(message)
+    assert "https://multaqa.example/x" in body_of(message)
+
+
+def test_nothing_is_sent_when_the_transaction_is_rolled_back(app, db, mailbox, make_user, make_forum):
+    user, forum = make_user(), make_forum()
+    with app.test_request_context():
+        mail.send("x@example.ma", "s", "invitation", locale="fr", user=user, forum=forum, role=Role.organiser, link="l")
+        db.session.rollback()
+        db.session.commit()
+    assert mailbox.messages == []
+
+
+def test_development_outbox_keeps_messages_as_files(app, db, make_user, make_forum, tmp_path):
+    user, forum = make_user(), make_forum()
+    app.config.update(MAIL_BACKEND="outbox", MAIL_OUTBOX=str(tmp_path / "outbox"))
+    try:
+        with app.test_request_context():
+            mail.send(
+                "x@example.ma",
+                "s",
+                "invitation",
+                locale="fr",
+                user=user,
+                forum=forum,
+                role=Role.organiser,
+                link="https://l",
+            )
+            db.session.commit()
+    finally:
+        app.config["MAIL_BACKEND"] = "smtp"
+    files = list(Path(tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 1 and b"x@example.ma" in files[0].read_bytes()

@@ -1,0 +1,49 @@
+"""Security headers, CSRF on forms, safe redirects."""
+
+from __future__ import annotations
+
+import re
+
+from forum.security import is_safe_next
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "onclick=" not in html and "style=" not in html
+
+
+def test_forms_refuse_posts_without_csrf_token(app, client, make_user):
+    user = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/login", data={"email": user.email, "password": "x"})
+        assert response.status_code == 400
+        assert "The form expired" in response.get_data(as_text=True)
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post("/login", data={"email": user.email, "password": "wrong", "csrf_token": token})
+        assert response.status_code == 200
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_only_local_paths_are_accepted_as_next():
+    assert is_safe_next("/f/x/manage/")
+    for bad in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", "", None, "f/x"):
+        assert not is_safe_next(bad)
+
+
+def test_unknown_page_is_a_localised_404(client):
+    response = client.get("/no/such/page", headers={"Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)

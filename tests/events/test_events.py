@@ -1,0 +1,192 @@
+"""The forum series: public pages, editing, team appointments, dashboard, demo data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from helpers import body_of
+
+from forum.audit import AuditEntry
+from forum.auth.models import Membership, Role
+from forum.events.models import Forum, ForumStatus
+from forum.registration.models import Registration
+
+
+def test_home_lists_upcoming_and_past_forums_but_not_drafts(client, make_forum):
+    today = date.today()
+    make_forum(title={"en": "Coming soon forum"})
+    make_forum(
+        title={"en": "Old forum"},
+        starts_on=today - timedelta(days=300),
+        ends_on=today - timedelta(days=299),
+        status=ForumStatus.archived,
+    )
+    make_forum(title={"en": "Secret draft"}, status=ForumStatus.draft)
+    html = client.get("/").get_data(as_text=True)
+    upcoming, past = html.split("Past forums")
+    assert "Coming soon forum" in upcoming and "Old forum" in past
+    assert "Secret draft" not in html
+
+
+def test_forum_page_shows_theme_dates_and_region(client, make_forum):
+    forum = make_forum(starts_on=date(2027, 2, 13), ends_on=date(2027, 2, 14))
+    html = client.get(f"/f/{forum.slug}/").get_data(as_text=True)
+    assert "Alternative financing" in html
+    assert "February 13, 2027" in html or "13 February 2027" in html
+    assert "Drâa-Tafilalet" in html or "Draa-Tafilalet" in html
+    assert "Registration open" not in html  # the card badge is for the list; the page says "Open until"
+    assert "Open until" in html
+
+
+def test_draft_forum_is_hidden_from_the_public_but_not_from_its_team(client, as_role, make_forum):
+    forum = make_forum(status=ForumStatus.draft)
+    assert client.get(f"/f/{forum.slug}/").status_code == 404
+    organiser_client, _, _ = as_role(Role.organiser, forum=forum)
+    assert organiser_client.get(f"/f/{forum.slug}/").status_code == 200
+
+
+def test_unknown_forum_is_404(client):
+    assert client.get("/f/no-such-forum/").status_code == 404
+
+
+FORM = {
+    "title-ar": "المنتدى الجهوي السابع",
+    "title-fr": "7e Forum régional",
+    "slug": "souss-massa-2027",
+    "edition": "7",
+    "region": "souss-massa",
+    "city": "Agadir",
+    "starts_on": "2027-02-19",
+    "ends_on": "2027-02-20",
+    "registration_opens_at": "2026-12-01T09:00",
+    "registration_closes_at": "2027-02-16T23:00",
+    "capacity": "350",
+    "status": "open",
+    "default_locale": "ar",
+}
+
+
+def test_admin_creates_a_forum_with_times_read_in_casablanca(as_role, db):
+    client, _, admin = as_role(None, is_admin=True)
+    response = client.post("/admin/forums/new", data=FORM)
+    assert response.status_code == 302
+    forum = db.session.scalar(sa.select(Forum).where(Forum.slug == "souss-massa-2027"))
+    assert forum.title == {"ar": "المنتدى الجهوي السابع", "fr": "7e Forum régional"}
+    # 09:00 in Casablanca on 1 Dec 2026 is 08:00 UTC (UTC+1).
+    assert forum.registration_opens_at.hour == 8
+    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "forum.create")).actor_id == admin.id
+
+
+def test_organisers_cannot_create_forums(as_role):
+    client, _, _ = as_role(Role.organiser)
+    assert client.get("/admin/forums/new").status_code == 403
+
+
+def test_bad_input_is_explained_next_to_the_field_and_nothing_is_lost(as_role):
+    client, _, _ = as_role(None, is_admin=True)
+    data = {**FORM, "title-ar": "", "title-fr": "", "ends_on": "2027-02-01", "slug": "Bad Slug!"}
+    html = client.post("/admin/forums/new", data=data).get_data(as_text=True)
+    assert "Give this text in at least one language." in html
+    assert "The forum cannot end before it starts." in html
+    assert "Use lower-case letters, digits and hyphens." in html
+    assert 'value="Agadir"' in html and 'value="Bad Slug!"' in html and "2027-02-16T23:00" in html
+
+
+def test_two_forums_cannot_share_an_address(as_role, make_forum):
+    client, _, _ = as_role(None, is_admin=True)
+    make_forum(slug="souss-massa-2027")
+    html = client.post("/admin/forums/new", data=FORM).get_data(as_text=True)
+    assert "Another forum already uses this address." in html
+
+
+def test_organiser_edits_their_forum(as_role, db):
+    client, forum, _ = as_role(Role.organiser)
+    page = client.get(f"/f/{forum.slug}/manage/edit").get_data(as_text=True)
+    assert forum.title["fr"] in page
+    data = {**FORM, "slug": forum.slug, "title-en": "Renamed forum"}
+    response = client.post(f"/f/{forum.slug}/manage/edit", data=data)
+    assert response.status_code == 302
+    db.session.refresh(forum)
+    assert forum.title["en"] == "Renamed forum" and forum.city == "Agadir"
+
+
+def test_organiser_invites_a_rapporteur_who_receives_a_link(as_role, db, mailbox):
+    client, forum, _ = as_role(Role.organiser)
+    response = client.post(
+        f"/f/{forum.slug}/manage/team", data={"email": "Rapporteur@Example.ma", "name": "Khadija", "role": "rapporteur"}
+    )
+    assert response.status_code == 302
+    membership = db.session.scalar(sa.select(Membership).where(Membership.role == Role.rapporteur))
+    assert membership.user.email == "rapporteur@example.ma" and membership.forum_id == forum.id
+    message = mailbox.wait_for(1)[0]
+    assert message["To"] == "rapporteur@example.ma"
+    assert re.search(r"/password/reset/\S+", body_of(message))
+
+
+def test_inviting_a_new_person_needs_their_name(as_role):
+    client, forum, _ = as_role(Role.organiser)
+    html = client.post(f"/f/{forum.slug}/manage/team", data={"email": "new@example.ma", "role": "rapporteur"})
+    assert "give their full name" in html.get_data(as_text=True)
+
+
+def test_only_an_admin_appoints_organisers(as_role, db):
+    client, forum, _ = as_role(Role.organiser)
+    response = client.post(
+        f"/f/{forum.slug}/manage/team", data={"email": "x@example.ma", "name": "X", "role": "organiser"}
+    )
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 1
+
+
+def test_organiser_removes_a_role_with_a_post(as_role, make_user, db):
+    client, forum, _ = as_role(Role.organiser)
+    agent = make_user(forum=forum, roles=(Role.checkin_agent,))
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == agent.id))
+    assert client.get(f"/f/{forum.slug}/manage/team/{membership.id}/remove").status_code == 405
+    client.post(f"/f/{forum.slug}/manage/team/{membership.id}/remove")
+    assert db.session.get(Membership, membership.id) is None
+
+
+def test_organiser_cannot_remove_a_role_in_another_forum(as_role, make_forum, make_user, db):
+    client, _, _ = as_role(Role.organiser)
+    other = make_forum()
+    agent = make_user(forum=other, roles=(Role.checkin_agent,))
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == agent.id))
+    assert client.post(f"/f/{other.slug}/manage/team/{membership.id}/remove").status_code == 403
+
+
+def test_my_work_lists_forums_with_roles(as_role):
+    client, forum, _ = as_role(Role.checkin_agent)
+    html = client.get("/my/forums").get_data(as_text=True)
+    assert forum.title["en"] in html and "Check-in agent" in html
+    assert "Organiser dashboard" not in html
+
+
+def test_audit_trail_is_for_organisers(as_role):
+    client, forum, _ = as_role(Role.organiser)
+    client.post(f"/f/{forum.slug}/manage/team", data={"email": "a@example.ma", "name": "A", "role": "rapporteur"})
+    html = client.get(f"/f/{forum.slug}/manage/audit").get_data(as_text=True)
+    assert "membership.add" in html
+
+
+def test_seed_demo_builds_the_series_once(runner, db):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "organiser@multaqa.ma" in first.output
+    counts = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Forum)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(Registration)),
+    )
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Forum)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(Registration)),
+    ) == counts
+    draa = db.session.scalar(sa.select(Forum).where(Forum.slug == "draa-tafilalet-2026"))
+    assert draa.starts_on == date(2026, 2, 13) and draa.city == "Errachidia" and draa.edition == 6
+    people = db.session.scalars(sa.select(Registration).where(Registration.forum_id == draa.id)).all()
+    assert {p.province for p in people} == {"errachidia", "ouarzazate", "midelt", "tinghir", "zagora"}
+    assert {p.area.value for p in people} == {"urban", "rural"}
+    assert all(p.name_ar and p.name_latin for p in people)
