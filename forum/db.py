@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,22 @@ class Base(DeclarativeBase):
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={dict[str, str]: JSON().with_variant(postgresql.JSONB(), "postgresql")},
     )
+
+
+class TitledEnum(enum.StrEnum):
+    """An enum whose members have a translatable display name, given by the class's __titles__()."""
+
+    @property
+    def title(self) -> str:
+        return str(type(self).__titles__()[self])
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        raise NotImplementedError(f"{cls.__name__} must define __titles__")
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.title) for member in cls]
 
 
 def utcnow() -> datetime:

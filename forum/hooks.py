@@ -42,6 +42,10 @@ registration_links = Hook("registration_links")
 manage_links = Hook("manage_links")
 #: fn(forums: dict[str, Forum], echo) -> None : demo data steps of `flask seed-demo`, in order.
 seed_steps = Hook("seed_steps")
+#: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk).
+registration_agenda = Hook("registration_agenda")
+#: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), by order.
+report_sections = Hook("report_sections")
 
 
 @dataclass
@@ -58,3 +62,21 @@ class DashboardPanel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
+
+
+@dataclass
+class AgendaItem:
+    starts_at: Any
+    ends_at: Any
+    title: str
+    room: str = ""
+
+
+@dataclass
+class ReportSection:
+    """A part of the outcomes report: a template rendered with its context, in HTML and in the PDF."""
+
+    key: str
+    title: Any
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)

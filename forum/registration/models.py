@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -11,28 +10,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import UTCDateTime, utcnow
+from forum.db import TitledEnum, UTCDateTime, utcnow
 from forum.extensions import db
 
 if TYPE_CHECKING:
     from forum.auth.models import User
     from forum.events.models import Forum
-
-
-class TitledEnum(enum.StrEnum):
-    """An enum whose members have a translatable display name in __titles__."""
-
-    @property
-    def title(self) -> str:
-        return str(type(self).__titles__()[self])
-
-    @classmethod
-    def __titles__(cls) -> dict:
-        raise NotImplementedError
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.title) for member in cls]
 
 
 class OrganisationKind(TitledEnum):

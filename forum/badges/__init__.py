@@ -1,0 +1,7 @@
+"""Badges: signed codes, badge rendering (Pillow + qrcode), print batches."""
+
+from flask import Blueprint
+
+bp = Blueprint("badges", __name__)
+
+from forum.badges import services  # noqa: E402, F401

@@ -1,0 +1,120 @@
+"""Badge codes: `<prefix>.<payload>.<signature>`; one reader used by check-in and lead scanning alike.
+
+payload   = forum id, registration id and badge version, base-36, joined by "-";
+signature = HMAC-SHA256 over prefix, payload and the registration's own badge secret, under a key
+            derived from SECRET_KEY for each forum, truncated to 128 bits, base64url.
+A code is short (about 40 characters: a version 3 QR at error correction M) and unguessable, and an
+altered, foreign or superseded one is refused with a precise reason; it never matches someone else.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from forum.errors import ForumError
+from forum.extensions import db
+from forum.registration.models import Registration
+
+PREFIX = "MQ1"
+SIGNATURE_BYTES = 16
+
+
+class BadgeCodeError(ForumError):
+    """A code that does not stand for a valid badge; `reason` is the machine-readable outcome."""
+
+    reason = "unknown"
+    message = _l("This code is not a Multaqa badge.")
+
+
+class MalformedCode(BadgeCodeError):
+    reason = "unknown"
+    message = _l("This code is not a Multaqa badge.")
+
+
+class TamperedCode(BadgeCodeError):
+    reason = "tampered"
+    message = _l("This badge code has been altered.")
+
+
+class UnknownBadge(BadgeCodeError):
+    reason = "unknown"
+    message = _l("No registration matches this badge.")
+
+
+class SupersededBadge(BadgeCodeError):
+    reason = "revoked"
+    message = _l("This badge was replaced by a newer one.")
+
+
+class WrongForum(BadgeCodeError):
+    reason = "wrong_forum"
+    message = _l("This badge belongs to another forum.")
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
+
+
+def _forum_key(forum_id: int) -> bytes:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"multaqa.badge-key.{forum_id}".encode(), hashlib.sha256).digest()
+
+
+def _signature(forum_id: int, payload: str, badge_secret: str) -> str:
+    mac = hmac.new(_forum_key(forum_id), f"{PREFIX}.{payload}.{badge_secret}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()[:SIGNATURE_BYTES]).rstrip(b"=").decode()
+
+
+def badge_code(registration: Registration) -> str:
+    """The code printed in the registration's QR for its current badge version."""
+    payload = "-".join(_base36(n) for n in (registration.forum_id, registration.id, registration.badge_version))
+    return f"{PREFIX}.{payload}.{_signature(registration.forum_id, payload, registration.badge_secret)}"
+
+
+def parse_badge_code(code: str) -> tuple[int, int, int, str, str]:
+    """(forum id, registration id, version, payload, signature), or MalformedCode."""
+    parts = (code or "").strip().split(".")
+    if len(parts) != 3 or parts[0] != PREFIX:
+        raise MalformedCode()
+    try:
+        forum_id, registration_id, version = (int(n, 36) for n in parts[1].split("-"))
+    except ValueError as error:
+        raise MalformedCode() from error
+    return forum_id, registration_id, version, parts[1], parts[2]
+
+
+def read_badge_code(code: str, *, forum_id: int) -> Registration:
+    """The registration behind a scanned code at this forum, or a BadgeCodeError saying why not.
+
+    Status (cancelled, not approved) is not judged here: the caller (check-in, leads) decides.
+    """
+    code_forum_id, registration_id, version, payload, signature = parse_badge_code(code)
+    registration = db.session.scalar(sa.select(Registration).where(Registration.id == registration_id))
+    if registration is None or registration.forum_id != code_forum_id:
+        raise UnknownBadge()
+    if not hmac.compare_digest(signature, _signature(code_forum_id, payload, registration.badge_secret)):
+        raise TamperedCode()
+    if code_forum_id != forum_id:
+        raise WrongForum()
+    if version != registration.badge_version:
+        raise SupersededBadge()
+    return registration
+
+
+def reissue_badge(registration: Registration) -> str:
+    """Raise the badge version (the old code stops working) and return the new code."""
+    registration.badge_version += 1
+    db.session.flush()
+    return badge_code(registration)
