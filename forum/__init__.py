@@ -64,8 +64,10 @@ def _register_blueprints(app: Flask) -> None:
 
     from forum import audit, jobs, mail  # noqa: F401  (their tables and tasks)
     from forum.events.services import register_forum_url_processors
+    from forum.registration.access import register_participant_url_processors
 
-    register_forum_url_processors(app)
+    register_forum_url_processors(app)  # first: the participant's key is checked against g.forum
+    register_participant_url_processors(app)
     for name in BLUEPRINTS:
         module = import_module(f"forum.{name}")
         app.register_blueprint(module.bp)

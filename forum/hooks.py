@@ -42,6 +42,9 @@ registration_links = Hook("registration_links")
 manage_links = Hook("manage_links")
 #: fn(forums: dict[str, Forum], echo) -> None : demo data steps of `flask seed-demo`, in order.
 seed_steps = Hook("seed_steps")
+#: fn(registration) -> None : called by registration services when a registration becomes confirmed
+#: (after flush, before commit); e.g. badges queue the badge e-mail.
+registration_confirmed = Hook("registration_confirmed")
 #: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk).
 registration_agenda = Hook("registration_agenda")
 #: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), by order.
