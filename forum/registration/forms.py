@@ -82,7 +82,8 @@ class ParticipantDetailsForm(FlaskForm):
 
     name_ar = StringField(
         _l("Full name in Arabic script"),
-        validators=[Optional(), Length(max=200)],
+        # No Optional(): it would stop the chain before validate_name_ar checks that a name is given.
+        validators=[Length(max=200)],
         render_kw={"dir": "rtl", "lang": "ar", "autocomplete": "name"},
     )
     name_latin = StringField(

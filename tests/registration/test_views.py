@@ -64,7 +64,7 @@ def test_bad_input_is_explained_next_to_each_field_in_french_and_kept(client, ma
     response = client.post(f"/f/{forum.slug}/register", data=data, headers={"Accept-Language": "fr"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Ce numéro de téléphone n’est pas valide." in html
+    assert "Ce numéro de téléphone est invalide." in html
     assert 'id="phone-error"' in html and 'id="email-error"' in html and 'id="name_ar-error"' in html
     assert 'value="Trésorière"' in html and 'value="not-an-email"' in html
     assert "consent" in re.search(r'class="field checkbox has-error[^"]*">\s*<input[^>]*id="(\w+)"', html).group(1)
