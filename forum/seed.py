@@ -59,9 +59,9 @@ FORUMS = {
             "experts around alternative financing, with a parallel exhibition and four thematic workshops.",
         },
         venue={
-            "ar": "قصر المؤتمرات، الرشيدية",
-            "fr": "Palais des congrès, Errachidia",
-            "en": "Congress Hall, Errachidia",
+            "ar": "قصر المؤتمرات",
+            "fr": "Palais des congrès",
+            "en": "Congress Hall",
         },
         region="draa-tafilalet",
         city="Errachidia",
