@@ -88,8 +88,8 @@ def seed_registration(forums: dict[str, Any], echo: Callable[[str], None]) -> No
             for key, value in data.items():
                 setattr(settings, key, value)
             db.session.add(settings)
-    _order_waiting_list(draa)
-    _order_waiting_list(souss)
+    for forum in forums.values():
+        _order_waiting_list(forum)
     echo("Registration: quotas and waiting lists set on the 6th and 7th forums.")
 
 

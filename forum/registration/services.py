@@ -624,14 +624,15 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the next person to be offered a place; None when not waiting (or holding an offer)."""
     if registration.status != Status.waitlisted or registration.offer_expires_at is not None:
         return None
+    joined = registration.waitlisted_at or registration.created_at
     ahead = db.session.scalar(
         sa.select(sa.func.count()).where(
             Registration.forum_id == registration.forum_id,
             Registration.status == Status.waitlisted,
             Registration.offer_expires_at.is_(None),
             sa.or_(
-                Registration.waitlisted_at < registration.waitlisted_at,
-                sa.and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),
+                _joined_waitlist() < joined,
+                sa.and_(_joined_waitlist() == joined, Registration.id < registration.id),
             ),
         )
     )
@@ -659,7 +660,7 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None =
                 Registration.email_confirmed_at.is_not(None),
                 Registration.id != (skip or 0),
             )
-            .order_by(Registration.waitlisted_at, Registration.id)
+            .order_by(_joined_waitlist(), Registration.id)
         )
         chosen = next(
             (r for r in candidates if not quota_problems(settings, forum.capacity, counts, r)),
@@ -752,6 +753,11 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
 # --- internals ----------------------------------------------------------------------------------
 
 
+def _joined_waitlist():
+    """The waiting list's order: when each joined it (arrival time for rows made without it)."""
+    return sa.func.coalesce(Registration.waitlisted_at, Registration.created_at)
+
+
 def _lock(forum: Forum) -> None:
     """Serialise every change of the forum's places behind its row lock."""
     db.session.execute(sa.select(Forum.id).where(Forum.id == forum.id).with_for_update())
@@ -816,10 +822,10 @@ def _forum_name(forum: Forum, locale: str) -> str:
 
 
 def _external_url(endpoint: str, **values: Any) -> str:
-    if has_request_context():
+    """A full link for an e-mail, also from the CLI (BASE_URL sets SERVER_NAME; else http://localhost)."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("BASE_URL") or "http://localhost"
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context():
         return url_for(endpoint, _external=True, **values)
 
 
@@ -895,7 +901,7 @@ def search(forum: Forum, filters: dict[str, str]) -> sa.Select:
         (Registration.status == Status.waitlisted, 1),
         else_=2,
     )
-    return query.order_by(rank, Registration.waitlisted_at, Registration.created_at.desc(), Registration.id)
+    return query.order_by(rank, _joined_waitlist(), Registration.created_at.desc(), Registration.id)
 
 
 def waitlist_positions(forum: Forum) -> dict[int, int]:
@@ -907,7 +913,7 @@ def waitlist_positions(forum: Forum) -> dict[int, int]:
             Registration.status == Status.waitlisted,
             Registration.offer_expires_at.is_(None),
         )
-        .order_by(Registration.waitlisted_at, Registration.id)
+        .order_by(_joined_waitlist(), Registration.id)
     )
     return {registration_id: n for n, registration_id in enumerate(ids, start=1)}
 

@@ -302,3 +302,12 @@ def test_confirmation_mail_in_arabic_carries_an_rtl_body(db, make_forum, mailbox
     message = mailbox.wait_for(1)[0]
     html = body_of(message, "html")
     assert 'dir="rtl"' in html and re.search(r"[\u0600-\u06FF]", message["Subject"])
+
+
+def test_rows_made_elsewhere_on_the_waiting_list_keep_their_arrival_order(db, make_forum, make_registration):
+    forum = make_forum(capacity=0)
+    early = make_registration(forum, status=Status.waitlisted, created_at=datetime.now(UTC) - timedelta(days=2))
+    late = make_registration(forum, status=Status.waitlisted)
+    assert early.waitlisted_at is None
+    assert services.waitlist_position(early) == 1 and services.waitlist_position(late) == 2
+    assert services.waitlist_positions(forum) == {early.id: 1, late.id: 2}
