@@ -422,7 +422,7 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     elif not _has_room(forum):
         _to_waitlist(registration, now)
     db.session.flush()
-    _send_confirmation_request(registration)
+    _send_confirmation_request(registration, hours=settings.confirmation_hours)
     return SignUp(registration, is_new=True)
 
 
@@ -715,6 +715,19 @@ def expire_unconfirmed(*, now: datetime | None = None, forum: Forum | None = Non
 def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -> int:
     """Expire this forum's overdue sign-ups and offers (the caller holds the forum lock)."""
     cutoff = now - timedelta(hours=settings.confirmation_hours)
+    overdue_sign_up = sa.and_(
+        Registration.status.in_((Status.pending, Status.waitlisted)),
+        Registration.created_at < cutoff,
+        Registration.email_confirmed_at.is_(None),
+    )
+    lapsed_offer = sa.and_(Registration.status == Status.waitlisted, Registration.offer_expires_at < now)
+    anything = db.session.scalar(
+        sa.select(Registration.id)
+        .where(Registration.forum_id == forum.id, sa.or_(overdue_sign_up, lapsed_offer))
+        .limit(1)
+    )
+    if anything is None:  # the usual case, checked in one query on every sign-up
+        return 0
     overdue = db.session.scalars(
         sa.select(Registration).where(
             Registration.forum_id == forum.id,
@@ -835,7 +848,7 @@ def _self_service_url(registration: Registration) -> str:
     )
 
 
-def _send_confirmation_request(registration: Registration) -> None:
+def _send_confirmation_request(registration: Registration, *, hours: int) -> None:
     link = _external_url(
         "registration.confirm_email",
         forum_slug=registration.forum.slug,
@@ -851,7 +864,7 @@ def _send_confirmation_request(registration: Registration) -> None:
         registration=registration,
         link=link,
         manage_link=_self_service_url(registration),
-        hours=settings_for(registration.forum).confirmation_hours,
+        hours=hours,
     )
 
 

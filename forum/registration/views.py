@@ -54,13 +54,14 @@ def register():
             db.session.rollback()
             flash(str(error), "error")
         else:
+            sent_page = url_for(".sent")
             db.session.commit()
             if not signup.is_new:
                 form.email.errors.append(
                     _("This e-mail is already registered for this forum. We have sent the link to manage it again.")
                 )
                 return render_template("registration/register.html", forum=forum, form=form), 200
-            return redirect(url_for(".sent"))
+            return redirect(sent_page)
     return render_template("registration/register.html", forum=forum, form=form)
 
 
