@@ -74,6 +74,9 @@ def sent():
 @participant_required()
 @writes_on_get
 def confirm_email(token: str):
+    # Loading the URL's forum began a read-only transaction (SQLite); end it so the confirmation's
+    # writes start a transaction that takes the write lock up front (see writes_on_get).
+    db.session.commit()
     try:
         registration = services.confirm_email(g.registration, token)
     except ForumError as error:
@@ -108,6 +111,9 @@ def self_service():
 def edit():
     registration: Registration = g.registration
     form = ParticipantDetailsForm(obj=registration, forum=g.forum)
+    if registration.category.value not in dict(form.category.choices):
+        # A category given by the organisers (speaker, exhibitor...) stays selectable for its holder.
+        form.category.choices.append((registration.category.value, registration.category.title))
     if request.method == "GET":
         form.organisation_id.data = str(registration.organisation_id or "")
         form.category.data = registration.category.value

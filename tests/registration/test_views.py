@@ -232,3 +232,26 @@ def test_dashboard_shows_the_live_balance(as_role, make_registration):
     fragment = client.get(f"/f/{forum.slug}/manage/registration/balance").get_data(as_text=True)
     assert re.search(r'data-count="confirmed">\s*1<', fragment)
     assert re.search(r'data-count="waitlisted">\s*1<', fragment)
+
+
+def test_the_form_needs_its_csrf_token(app, client, make_forum):
+    forum = make_forum()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post(f"/f/{forum.slug}/register", data=form_data())
+        created_without_token = services.find(forum, "khadija@example.ma")
+        page = client.get(f"/f/{forum.slug}/register").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        accepted = client.post(f"/f/{forum.slug}/register", data={**form_data(), "csrf_token": token})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400 and created_without_token is None
+    assert accepted.status_code == 302 and services.find(forum, "khadija@example.ma") is not None
+
+
+def test_a_speaker_can_edit_without_losing_the_category_given_by_organisers(client, make_forum, make_registration):
+    forum = make_forum()
+    speaker = make_registration(forum, category=Category.speaker)
+    data = form_data(category="speaker", province=speaker.province)
+    response = client.post(f"/f/{forum.slug}/me/{speaker.access_key}/edit", data=data)
+    assert response.status_code == 302 and speaker.category == Category.speaker
