@@ -123,6 +123,10 @@ class Session(db.Model):
     #: the account that collects this session's recommendations (holds the rapporteur role)
     rapporteur_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     is_cancelled: Mapped[bool] = mapped_column(default=False)
+    #: when the session first appeared in a published version (None: a draft, not public yet)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: iCalendar SEQUENCE: raised each time a published version changes this session
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -168,3 +172,28 @@ class Signup(db.Model):
 
     def __repr__(self) -> str:
         return f"<Signup session={self.session_id} registration={self.registration_id} {self.status}>"
+
+
+class ProgrammeVersion(db.Model):
+    """A published release of a forum's programme: its number, what moved, and who was told."""
+
+    __tablename__ = "programme_version"
+    __table_args__ = (sa.UniqueConstraint("forum_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3... per forum
+    number: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: what changed since the previous version: [{"session_id", "kind": added|moved|retitled|cancelled, ...}]
+    changes: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    #: the public state of every published session at this version, {session_id: {...}}, to diff the next one
+    snapshot: Mapped[dict[str, dict]] = mapped_column(sa.JSON, default=dict)
+    #: when the organiser sent the change notifications (None: listed for review, not sent)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    published_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeVersion forum={self.forum_id} v{self.number}>"
