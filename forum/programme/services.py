@@ -338,13 +338,14 @@ def _minutes(value: datetime, forum: Forum, day: date) -> int:
 # --- publication -------------------------------------------------------------------------------------
 
 
-def _public_state(session: Session) -> dict[str, Any]:
+def _public_state(session: Session, rooms: dict[int, Room]) -> dict[str, Any]:
+    room = rooms.get(session.room_id) if session.room_id else None
     return {
         "title": dict(session.title),
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "room_id": session.room_id,
-        "room": dict(session.room.name) if session.room else {},
+        "room": dict(room.name) if room else {},
         "is_cancelled": session.is_cancelled,
         "speaker_ids": sorted(s.id for s in session.speakers),
         "description": dict(session.description),
@@ -376,8 +377,9 @@ def pending_changes(forum: Forum) -> list[dict[str, Any]]:
     before = previous.snapshot if previous else {}
     changes: list[dict[str, Any]] = []
     sessions = sessions_of(forum)
+    rooms = {room.id: room for room in rooms_of(forum)}
     for session in sessions:
-        now_state = _public_state(session)
+        now_state = _public_state(session, rooms)
         old = before.get(str(session.id))
         entry = {"session_id": session.id, "title": now_state["title"], "before": old, "after": now_state}
         if old is None:
@@ -410,6 +412,7 @@ def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) ->
     if previous is not None and not changes:
         raise ProgrammeError(_l("Nothing has changed since version %(number)s.", number=previous.number))
     sessions = {s.id: s for s in sessions_of(forum)}
+    rooms = {room.id: room for room in rooms_of(forum)}
     for change in changes:
         session = sessions.get(change["session_id"])
         if session is None:
@@ -424,7 +427,7 @@ def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) ->
         published_at=now,
         published_by_id=getattr(actor, "id", None),
         changes=changes,
-        snapshot={str(s.id): _public_state(s) for s in sessions.values() if s.published_at is not None},
+        snapshot={str(s.id): _public_state(s, rooms) for s in sessions.values() if s.published_at is not None},
     )
     db.session.add(version)
     try:
