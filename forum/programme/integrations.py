@@ -14,7 +14,7 @@ from forum.db import translated
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.programme import services
-from forum.programme.models import Session, Signup, SignupStatus
+from forum.programme.models import Session
 from forum.registration.models import Registration, RegistrationStatus
 
 
@@ -82,20 +82,16 @@ def programme_panel(forum: Forum, user) -> hooks.DashboardPanel | None:
         sa.select(
             sa.func.count(Session.id),
             sa.func.count(Session.published_at),
+            sa.func.coalesce(sa.func.sum(Session.signed_up), 0),
         ).where(Session.forum_id == forum.id)
     ).one()
-    signups = db.session.scalar(
-        sa.select(sa.func.count(Signup.id))
-        .join(Session, Session.id == Signup.session_id)
-        .where(Session.forum_id == forum.id, Signup.status == SignupStatus.confirmed)
-    )
     return hooks.DashboardPanel(
         _l("Programme"),
         "programme/_dashboard_panel.html",
         {
             "session_count": counts[0],
             "published_count": counts[1],
-            "signup_count": signups,
+            "signup_count": counts[2],
             "programme_version": services.latest_version(forum),
             "pending_count": len(services.pending_changes(forum)),
         },

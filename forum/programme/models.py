@@ -104,6 +104,7 @@ class Session(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("signed_up >= 0", name="signed_up_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +128,8 @@ class Session(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: iCalendar SEQUENCE: raised each time a published version changes this session
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: confirmed sign-ups, kept by the sign-up services under the session's row lock (pages read it, no count)
+    signed_up: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -148,6 +151,11 @@ class Session(db.Model):
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None and self.room.capacity else None
+
+    @property
+    def seats_left(self) -> int | None:
+        seats = self.seats
+        return None if seats is None else max(0, seats - self.signed_up)
 
     def overlaps(self, other: Session) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at

@@ -501,22 +501,6 @@ def send_notices(version: ProgrammeVersion, *, actor: User | None, now: datetime
 # --- public programme and agendas --------------------------------------------------------------------
 
 
-def seat_counts(forum: Forum) -> dict[int, int]:
-    """Confirmed sign-ups per session of the forum (one query)."""
-    rows = db.session.execute(
-        sa.select(Signup.session_id, sa.func.count())
-        .join(Session, Session.id == Signup.session_id)
-        .where(Session.forum_id == forum.id, Signup.status == SignupStatus.confirmed)
-        .group_by(Signup.session_id)
-    )
-    return dict(rows.all())
-
-
-def seats_left(session: Session, counts: dict[int, int]) -> int | None:
-    seats = session.seats
-    return None if seats is None else max(0, seats - counts.get(session.id, 0))
-
-
 @dataclass
 class Slot:
     """Sessions of a day that start at the same time, shown side by side."""
@@ -538,10 +522,26 @@ def public_programme(forum: Forum, *, theme: str | None = None, kind: str | None
         for s in sessions_of(forum, published_only=True)
         if (not theme or s.theme == theme) and (not kind or s.kind.value == kind)
     ]
+    return by_day(forum, sessions)
+
+
+def by_day(forum: Forum, sessions: list[Session]) -> list[ProgrammeDay]:
+    """Sessions grouped by local day, then by starting time (parallel sessions together)."""
     days: dict[date, dict[datetime, list[Session]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         days[session.starts_at.astimezone(forum.zone).date()][session.starts_at].append(session)
     return [ProgrammeDay(day, [Slot(at, slot) for at, slot in sorted(days[day].items())]) for day in sorted(days)]
+
+
+def programme_fingerprint(forum: Forum) -> tuple:
+    """Changes whenever a published session (its times, texts, seats taken...) changes: one query."""
+    return tuple(
+        db.session.execute(
+            sa.select(sa.func.max(Session.updated_at), sa.func.count(Session.id), sa.func.sum(Session.signed_up)).where(
+                Session.forum_id == forum.id, Session.published_at.is_not(None)
+            )
+        ).one()
+    )
 
 
 def themes_of(forum: Forum) -> list[str]:
@@ -563,27 +563,29 @@ def published_session(forum: Forum, session_id: int) -> Session | None:
     )
 
 
-def signups_of(registration: Registration) -> dict[int, Signup]:
-    """The registration's sign-ups by session id."""
-    return {
-        s.session_id: s for s in db.session.scalars(sa.select(Signup).where(Signup.registration_id == registration.id))
-    }
-
-
 @dataclass
 class AgendaEntry:
     session: Session
     signup: Signup | None
 
 
-def personal_agenda(registration: Registration, forum: Forum) -> list[AgendaEntry]:
-    """What the person attends: the sessions open to all and the ones they signed up to (or wait for)."""
-    mine = signups_of(registration)
-    return [
-        AgendaEntry(session, mine.get(session.id))
-        for session in sessions_of(forum, published_only=True)
-        if session.id in mine or not session.is_signup_required
-    ]
+def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: bool = False) -> list[AgendaEntry]:
+    """What the person attends: the published sessions open to all and the ones they signed up to
+    (or wait for), with their sign-up, in one query (two with the speakers, for calendars)."""
+    query = (
+        sa.select(Session, Signup)
+        .outerjoin(Signup, sa.and_(Signup.session_id == Session.id, Signup.registration_id == registration.id))
+        .where(
+            Session.forum_id == forum.id,
+            Session.published_at.is_not(None),
+            sa.or_(Signup.id.is_not(None), Session.is_signup_required.is_(False)),
+        )
+        .options(joinedload(Session.room))
+        .order_by(Session.starts_at, Session.id)
+    )
+    if with_speakers:
+        query = query.options(selectinload(Session.speakers))
+    return [AgendaEntry(session, signup) for session, signup in db.session.execute(query).all()]
 
 
 # --- workshop sign-up ---------------------------------------------------------------------------------
@@ -633,13 +635,8 @@ def sign_up(registration: Registration, session: Session, *, now: datetime | Non
             title=clash.name,
             when=f"{_when(clash.starts_at, forum)}–{_when(clash.ends_at, forum)[-5:]}",
         )
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Signup)
-        .where(Signup.session_id == session.id, Signup.status == SignupStatus.confirmed)
-    )
     seats = session.seats
-    status = SignupStatus.confirmed if seats is None or taken < seats else SignupStatus.waitlisted
+    status = SignupStatus.confirmed if seats is None or session.signed_up < seats else SignupStatus.waitlisted
     signup = Signup(session_id=session.id, registration_id=registration.id, status=status, created_at=now or utcnow())
     db.session.add(signup)
     try:
@@ -647,6 +644,9 @@ def sign_up(registration: Registration, session: Session, *, now: datetime | Non
             db.session.flush()
     except IntegrityError as error:
         raise SignupError(_l("You are already signed up to this session.")) from error
+    if status == SignupStatus.confirmed:
+        session.signed_up += 1
+        db.session.flush()
     return signup
 
 
@@ -658,6 +658,8 @@ def cancel_signup(registration: Registration, session: Session, *, now: datetime
     )
     if signup is None:
         raise SignupError(_l("You are not signed up to this session."))
+    if signup.status == SignupStatus.confirmed:
+        session.signed_up -= 1
     db.session.delete(signup)
     db.session.flush()
     return _promote(session, now=now)
@@ -665,13 +667,9 @@ def cancel_signup(registration: Registration, session: Session, *, now: datetime
 
 def _promote(session: Session, *, now: datetime | None = None) -> list[Signup]:
     """Fill free seats from the waiting list, first come first served, and tell the people promoted."""
+    session = _lock_session(session)
     seats = session.seats
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Signup)
-        .where(Signup.session_id == session.id, Signup.status == SignupStatus.confirmed)
-    )
-    free = None if seats is None else seats - taken
+    free = None if seats is None else seats - session.signed_up
     if free is not None and free <= 0:
         return []
     query = (
@@ -684,6 +682,7 @@ def _promote(session: Session, *, now: datetime | None = None) -> list[Signup]:
         query = query.limit(free)
     promoted = list(db.session.scalars(query))
     forum = db.session.get(Forum, session.forum_id) if promoted else None
+    session.signed_up += len(promoted)
     for signup in promoted:
         signup.status = SignupStatus.confirmed
         registration = signup.registration

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from time import monotonic
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -10,6 +14,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from forum import storage
 from forum.auth.access import forum_role_required
@@ -45,20 +50,72 @@ def from_iso(value: str | None) -> datetime | None:
 # --- public -----------------------------------------------------------------------------------------
 
 
+#: rendered parts of the published programme, per process: {key: (rendered at, value)}
+_rendered: dict[tuple, tuple[float, Any]] = {}
+#: room and speaker edits do not touch the sessions' fingerprint: they show after at most this long
+PROGRAMME_CACHE_SECONDS = 30
+
+
+def _cached(what: str, build: Callable[[], Any], *extra: Any) -> Any:
+    """A rendered part of the forum's published programme, built again only when a published session
+    (its times, texts or seats taken) changed, or after PROGRAMME_CACHE_SECONDS."""
+    forum = g.forum
+    key = (what, forum.id, forum.updated_at, str(get_locale()), *extra, services.programme_fingerprint(forum))
+    cached = _rendered.get(key)
+    if cached is not None and monotonic() - cached[0] < PROGRAMME_CACHE_SECONDS:
+        return cached[1]
+    value = build()
+    if len(_rendered) > 256:
+        _rendered.clear()
+    _rendered[key] = (monotonic(), value)
+    return value
+
+
+def _html(template: str, **context: Any) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  (autoescaped template output)
+
+
+def _programme_body(theme: str | None, kind: str | None) -> Markup:
+    forum = g.forum
+    return _cached(
+        "programme",
+        lambda: _html(
+            "programme/_programme_body.html",
+            forum=forum,
+            days=services.public_programme(forum, theme=theme, kind=kind),
+            themes=services.themes_of(forum),
+            kinds=SessionKind,
+            theme=theme,
+            kind=kind,
+        ),
+        theme,
+        kind,
+    )
+
+
+@dataclass
+class Choices:
+    """The workshops open to sign-up, by slot, each with its card already rendered."""
+
+    days: list[services.ProgrammeDay]
+    cards: dict[int, Markup]
+
+
+def _choices() -> Choices:
+    def build() -> Choices:
+        sessions = [
+            s for s in services.sessions_of(g.forum, published_only=True) if s.is_signup_required and not s.is_cancelled
+        ]
+        cards = {s.id: _html("programme/_session_card.html", session=s) for s in sessions}
+        return Choices(services.by_day(g.forum, sessions), cards)
+
+    return _cached("choices", build)
+
+
 @bp.route("/f/<forum_slug>/programme/")
 def programme():
     theme, kind = request.args.get("theme") or None, request.args.get("kind") or None
-    days = services.public_programme(g.forum, theme=theme, kind=kind)
-    return render_template(
-        "programme/programme.html",
-        forum=g.forum,
-        days=days,
-        counts=services.seat_counts(g.forum),
-        themes=services.themes_of(g.forum),
-        kinds=SessionKind,
-        theme=theme,
-        kind=kind,
-    )
+    return render_template("programme/programme.html", forum=g.forum, body=_programme_body(theme, kind))
 
 
 @bp.route("/f/<forum_slug>/programme/print")
@@ -82,7 +139,6 @@ def session_page(session_id: int):
         "programme/session.html",
         forum=g.forum,
         session=session,
-        seats_left=services.seats_left(session, services.seat_counts(g.forum)),
     )
 
 
@@ -128,37 +184,37 @@ def speaker_photo(speaker_id: int):
 @bp.route("/f/<forum_slug>/me/<access_key>/agenda")
 @participant_required()
 def agenda():
-    registration = g.registration
-    signups = services.signups_of(registration)
+    registration, forum = g.registration, g.forum
+    entries = services.personal_agenda(registration, forum)
     return render_template(
         "programme/agenda.html",
-        forum=g.forum,
+        forum=forum,
         registration=registration,
-        entries=services.personal_agenda(registration, g.forum),
-        days=services.public_programme(g.forum, kind=None),
-        signups=signups,
-        counts=services.seat_counts(g.forum),
-        form=ConfirmForm(),
+        entries=entries,
+        choices=_choices(),
+        signups={entry.session.id for entry in entries if entry.signup is not None},
     )
 
 
 @bp.route("/f/<forum_slug>/me/<access_key>/calendar.ics")
 @participant_required()
 def personal_feed():
-    entries = services.personal_agenda(g.registration, g.forum)
+    entries = services.personal_agenda(g.registration, g.forum, with_speakers=True)
     response = _feed([entry.session for entry in entries], g.forum.name)
     response.headers["Content-Disposition"] = f'inline; filename="{g.forum.slug}-agenda.ics"'
     return response
 
 
-def _participant_session(session_id: int) -> Session:
-    return services.published_session(g.forum, session_id) or abort(404)
+def _chosen_session() -> Session:
+    """The session named by the button pressed (name="session_id") in the agenda's form."""
+    session_id = request.form.get("session_id", type=int)
+    return (session_id and services.published_session(g.forum, session_id)) or abort(404)
 
 
-@bp.route("/f/<forum_slug>/me/<access_key>/sessions/<int:session_id>/signup", methods=["POST"])
+@bp.route("/f/<forum_slug>/me/<access_key>/signup", methods=["POST"])
 @participant_required(RegistrationStatus.confirmed)
-def signup(session_id: int):
-    session = _participant_session(session_id)
+def signup():
+    session = _chosen_session()
     if ConfirmForm().validate_on_submit():
         try:
             result = services.sign_up(g.registration, session)
@@ -174,10 +230,10 @@ def signup(session_id: int):
     return redirect(url_for("programme.agenda"))
 
 
-@bp.route("/f/<forum_slug>/me/<access_key>/sessions/<int:session_id>/cancel", methods=["POST"])
+@bp.route("/f/<forum_slug>/me/<access_key>/cancel", methods=["POST"])
 @participant_required(RegistrationStatus.confirmed)
-def signup_cancel(session_id: int):
-    session = _participant_session(session_id)
+def signup_cancel():
+    session = _chosen_session()
     if ConfirmForm().validate_on_submit():
         try:
             services.cancel_signup(g.registration, session)

@@ -73,12 +73,12 @@ def test_participant_signs_up_is_refused_a_clash_and_downloads_a_calendar(open_p
     page.goto(f"/f/{forum.slug}/me/{person.access_key}/agenda")
     assert page.locator("html").get_attribute("dir") == "rtl"
 
-    page.click(f"form[action$='/sessions/{crowdfunding.id}/signup'] button")
+    page.click(f"button[name=session_id][value='{crowdfunding.id}']")
     assert "التمويل التشاركي عبر المنصات الرقمية" in page.locator(".flash-success").inner_text()
-    page.click(f"form[action$='/sessions/{csr.id}/signup'] button")
+    page.click(f"button[name=session_id][value='{csr.id}']")
     refusal = page.locator(".flash-error").inner_text()
     assert "التمويل التشاركي عبر المنصات الرقمية" in refusal and "09:30" in refusal
-    assert page.locator(f"form[action$='/sessions/{crowdfunding.id}/cancel']").count() == 1
+    assert page.locator(f"form[action$='/cancel'] button[value='{crowdfunding.id}']").count() == 1
 
     with page.expect_download() as download_info:
         page.click("a[href$='/calendar.ics']")

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from programme_helpers import local
 
 from forum.events.models import Forum
 from forum.programme import services
 from forum.programme.models import Room, Session, SessionKind, Speaker
-
-
-def local(forum: Forum, day: date, hour: int, minute: int = 0) -> datetime:
-    """A local time of the forum, as the UTC instant stored."""
-    return datetime.combine(day, time(hour, minute), tzinfo=forum.zone).astimezone(UTC)
 
 
 @pytest.fixture

@@ -52,3 +52,5 @@ def test_capacity_is_never_exceeded_under_concurrent_sign_ups(
     assert errors == []
     counts = dict(db.session.execute(sa.select(Signup.status, sa.func.count()).group_by(Signup.status)).all())
     assert counts == {SignupStatus.confirmed: 4, SignupStatus.waitlisted: 6}
+    db.session.refresh(session)
+    assert session.signed_up == 4

@@ -119,22 +119,25 @@ def test_participant_signs_up_is_refused_a_clash_and_cancels(
     clash = make_session(forum, make_room(forum, "B"), DAY2, (9, 30), (12, 30), title={"en": "CSR"})
     person = make_registration(forum)
     base = f"/f/{forum.slug}/me/{person.access_key}"
-    response = client.post(f"{base}/sessions/{first.id}/signup", follow_redirects=True)
+    response = client.post(f"{base}/signup", data={"session_id": first.id}, follow_redirects=True)
     assert "You are signed up to “Crowdfunding”." in response.get_data(as_text=True)
-    response = client.post(f"{base}/sessions/{clash.id}/signup", follow_redirects=True)
+    response = client.post(f"{base}/signup", data={"session_id": clash.id}, follow_redirects=True)
     assert "overlaps with “Crowdfunding” (Sat 09:30–12:30)" in response.get_data(as_text=True)
     agenda = client.get(f"{base}/agenda").get_data(as_text=True)
     assert "Give my place back" in agenda and f"{base}/calendar.ics" in agenda
-    client.post(f"{base}/sessions/{first.id}/cancel")
+    assert agenda.count("Your choice") == 1
+    client.post(f"{base}/cancel", data={"session_id": first.id})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Signup)) == 0
 
 
 def test_sign_up_needs_a_confirmed_registration_and_a_post(client, forum, make_room, make_session, make_registration):
     session = make_session(forum, make_room(forum), DAY2, (9, 30), (12, 30))
     pending = make_registration(forum, status=RegistrationStatus.pending)
-    assert client.post(f"/f/{forum.slug}/me/{pending.access_key}/sessions/{session.id}/signup").status_code == 403
+    signup = {"session_id": session.id}
+    assert client.post(f"/f/{forum.slug}/me/{pending.access_key}/signup", data=signup).status_code == 403
     confirmed = make_registration(forum)
-    assert client.get(f"/f/{forum.slug}/me/{confirmed.access_key}/sessions/{session.id}/signup").status_code == 405
+    assert client.get(f"/f/{forum.slug}/me/{confirmed.access_key}/signup").status_code == 405
+    assert client.post(f"/f/{forum.slug}/me/{confirmed.access_key}/signup", data={"session_id": 999}).status_code == 404
 
 
 def test_organiser_pages_need_the_organiser_role(as_role, forum):
