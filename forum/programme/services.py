@@ -189,6 +189,9 @@ def conflicts_of(forum: Forum, session: Session, *, speaker_ids: set[int]) -> li
     return found
 
 
+#: what calendars show of a session: changing one of them raises its iCalendar SEQUENCE
+CALENDAR_FIELDS = ("title", "description", "room_id", "starts_at", "ends_at", "is_cancelled")
+
 SESSION_FIELDS = (
     "kind",
     "title",
@@ -216,21 +219,26 @@ def save_session(
     speaker_ids = data.pop("speaker_ids", None)
     if session is None:
         session = Session(forum_id=forum.id, kind=SessionKind.workshop)
-    for key, value in data.items():
-        if key not in SESSION_FIELDS:
-            raise ValueError(f"not a session field: {key}")
-        setattr(session, key, value)
-    if speaker_ids is None:
-        speaker_ids = [s.id for s in session.speakers]
-    speakers = list(
-        db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(speaker_ids), Speaker.forum_id == forum.id))
-    )
-    for owned_id, model in ((session.room_id, Room), (session.moderator_id, Speaker)):
-        if owned_id is not None:
-            owned = db.session.get(model, owned_id)
-            if owned is None or owned.forum_id != forum.id:
-                raise ProgrammeError()
+    # Nothing reaches the database before the checks (an end before the start would break a constraint).
     with db.session.no_autoflush:
+        for key, value in data.items():
+            if key not in SESSION_FIELDS:
+                raise ValueError(f"not a session field: {key}")
+            setattr(session, key, value)
+        state = sa.inspect(session)
+        calendar_changed = session.published_at is not None and any(
+            state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS
+        )
+        if speaker_ids is None:
+            speaker_ids = [s.id for s in session.speakers]
+        speakers = list(
+            db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(speaker_ids), Speaker.forum_id == forum.id))
+        )
+        for owned_id, model in ((session.room_id, Room), (session.moderator_id, Speaker)):
+            if owned_id is not None:
+                owned = db.session.get(model, owned_id)
+                if owned is None or owned.forum_id != forum.id:
+                    raise ProgrammeError()
         found = conflicts_of(forum, session, speaker_ids={s.id for s in speakers})
     hard = [c for c in found if c.is_hard]
     if hard:
@@ -238,6 +246,9 @@ def save_session(
     if creating:
         db.session.add(session)
     session.speakers = speakers
+    if calendar_changed:
+        # Published sessions are live in the feeds at once: calendars must see a new SEQUENCE now.
+        session.sequence += 1
     db.session.flush()
     _promote(session, now=now)
     audit.record("session.create" if creating else "session.update", actor=actor, forum=forum, target=session)
@@ -405,7 +416,8 @@ def pending_changes(forum: Forum) -> list[dict[str, Any]]:
 
 
 def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) -> ProgrammeVersion:
-    """Release the draft as the next numbered version; changed sessions raise their iCalendar SEQUENCE."""
+    """Release the draft as the next numbered version: new sessions become public, and the changelog of
+    what moved since the previous version is recorded for the organisers and the notifications."""
     now = now or utcnow()
     changes = pending_changes(forum)
     previous = latest_version(forum)
@@ -419,8 +431,6 @@ def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) ->
             continue
         if session.published_at is None:
             session.published_at = now
-        elif change["kind"] != "added":
-            session.sequence += 1
     version = ProgrammeVersion(
         forum_id=forum.id,
         number=(previous.number + 1) if previous else 1,
