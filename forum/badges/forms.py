@@ -13,9 +13,13 @@ from forum.registration.models import Category
 
 class PrintForm(FlaskForm):
     selection = RadioField(_l("Which badges"), choices=PrintSelection.choices, default=PrintSelection.unprinted.value)
-    category = SelectField(_l("Category"), choices=Category.choices)
+    category = SelectField(_l("Category"), choices=Category.choices, validate_choice=False)
     emails = TextAreaField(_l("E-mail addresses"), description=_l("One a line, for the list choice."))
     layout = RadioField(_l("Paper"), choices=PrintLayout.choices, default=PrintLayout.a4.value)
+
+    def validate_category(self, field) -> None:
+        if self.selection.data == PrintSelection.category.value and field.data not in {c.value for c in Category}:
+            raise ValidationError(_l("Choose a category."))
 
     def validate_emails(self, field) -> None:
         if self.selection.data == PrintSelection.listed.value and not (field.data or "").strip():

@@ -108,7 +108,7 @@ def test_print_pdf_pages_decode_to_every_badge(tmp_path, make_forum, make_regist
     assert f"Pages:           {5 if layout == 'a6' else 2}" in info
     assert ("297.638 x 419.528" if layout == "a6" else "595.276 x 841.89") in info
     subprocess.run(
-        [shutil.which("pdftoppm"), "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True
+        [shutil.which("pdftoppm"), "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True
     )
     codes = []
     for page in sorted(tmp_path.glob("page*.png")):
