@@ -290,22 +290,20 @@ def scan(
     reason = _refusal(registration, checkin_list, today)
     if reason is not None:
         return _record(ctx, registration, None, Outcome.refused, reason)
-    try:
-        with db.session.begin_nested():
-            if exit:
-                outcome, reason, admission = _exit(checkin_list, registration, now)
-            else:
-                outcome, reason, admission = _enter(checkin_list, registration, desk, now)
-            return _record(ctx, registration, admission, outcome, reason)
-    except IntegrityError:
-        pass
-    # A race: the same nonce sent twice at once, or another desk welcomed this person a moment ago.
-    if nonce is not None:
-        replay = _replay(forum, nonce)
-        if replay is not None:
-            return replay
-    admission = _live_admission(checkin_list, registration)
-    return _record(ctx, registration, admission, Outcome.duplicate, "already_checked_in")
+    if exit:
+        outcome, reason, admission = _exit(checkin_list, registration, now)
+    else:
+        outcome, reason, admission = _enter(checkin_list, registration, desk, now)
+    return _record(ctx, registration, admission, outcome, reason)
+
+
+def _insert(model: type) -> Any:
+    """INSERT for the session's database, with its ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
 
 
 def _replay(forum: Forum, nonce: str) -> ScanResult | None:
@@ -324,15 +322,35 @@ def _live_admission(checkin_list: CheckInList, registration: Registration, *, lo
     return db.session.scalar(query)
 
 
+@dataclass
+class _Admitted:
+    """A welcome just given (its id, when, where), without loading the row back."""
+
+    id: int
+    admitted_at: datetime
+    desk: Desk | None
+
+
 def _enter(checkin_list: CheckInList, registration: Registration, desk: Desk | None, now: datetime):
-    admission = _live_admission(checkin_list, registration, lock=True)
-    if admission is None:
-        admission = Admission(
-            list_id=checkin_list.id, registration_id=registration.id, desk_id=getattr(desk, "id", None), admitted_at=now
+    # One statement decides between two desks scanning at the same instant: the partial unique index
+    # lets one INSERT through; the other does nothing (PostgreSQL waits for the first to commit).
+    admitted_id = db.session.scalar(
+        _insert(Admission)
+        .values(
+            list_id=checkin_list.id,
+            registration_id=registration.id,
+            desk_id=getattr(desk, "id", None),
+            admitted_at=now,
+            is_inside=True,
         )
-        db.session.add(admission)
-        db.session.flush()  # the partial unique index decides between two desks here
-        return Outcome.ok, "ok", admission
+        .on_conflict_do_nothing(
+            index_elements=["list_id", "registration_id"], index_where=Admission.undone_at.is_(None)
+        )
+        .returning(Admission.id)
+    )
+    if admitted_id is not None:
+        return Outcome.ok, "ok", _Admitted(admitted_id, now, desk)
+    admission = _live_admission(checkin_list, registration, lock=True)
     if checkin_list.allows_reentry and not admission.is_inside:
         admission.is_inside, admission.moved_at = True, now
         return Outcome.ok, "reentry", admission
@@ -381,7 +399,9 @@ def _record(
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
         result.desk = admission.desk.name if admission.desk else None
-    entry = CheckIn(
+    db.session.flush()  # an exit or re-entry changed the admission: count it
+    result.inside = inside_count(checkin_list)
+    values = dict(
         forum_id=forum.id,
         list_id=checkin_list.id,
         desk_id=getattr(desk, "id", None),
@@ -392,13 +412,17 @@ def _record(
         reason=reason,
         scanned=(code or "")[:80] or None,
         nonce=nonce,
+        response=result.as_dict(),
         at=now,
     )
-    db.session.add(entry)
-    db.session.flush()
-    result.inside = inside_count(checkin_list)
-    entry.response = result.as_dict()
-    db.session.flush()
+    statement = _insert(CheckIn).values(**values)
+    if nonce is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=["forum_id", "nonce"])
+    if db.session.scalar(statement.returning(CheckIn.id)) is None:
+        # The same request is being answered at this instant (a client retry): give its answer, and
+        # keep nothing of this one.
+        db.session.rollback()
+        return _replay(forum, nonce) or result
     return result
 
 
