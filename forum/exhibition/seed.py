@@ -309,7 +309,8 @@ def _seed(forum: Forum, echo: Callable[[str], None]) -> None:
             decided_at=applied_at,
         )
         if n == 0 and demo_user is not None:
-            services.add_staff(exhibitor, demo_user.email, demo_user.name, actor=organiser, locale="ar")
+            staff = services.add_staff(exhibitor, demo_user.email, demo_user.name, actor=organiser, locale="ar")
+            staff.registration.name_ar = staff.registration.name_ar or "هشام بنجلون"
         services.submit_application(
             exhibitor,
             choices=[f"z{zones[c[5:]].id}" if c.startswith("zone:") else f"b{booths[c].id}" for c in choices],

@@ -426,12 +426,17 @@ def _staff_registration(forum: Forum, user: User, exhibitor: Exhibitor, *, now: 
     )
     if registration is not None:
         return registration
+    organisation = exhibitor.organisation
+    arabic = any("\u0600" <= char <= "\u06ff" for char in user.name)
     registration = Registration(
         forum_id=forum.id,
         user_id=user.id,
-        organisation_id=exhibitor.organisation_id,
-        name_latin=user.name,
+        organisation_id=organisation.id,
+        name_ar=user.name if arabic else None,
+        name_latin=None if arabic else user.name,
         email=user.email,
+        province=organisation.province,
+        area=organisation.area,
         category=Category.exhibitor,
         gender=Gender.unspecified,
         locale=user.locale or forum.default_locale,

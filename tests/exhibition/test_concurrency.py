@@ -28,7 +28,7 @@ def test_concurrent_assignments_of_one_booth(app, organiser, make_booths, make_e
     outcomes: list[str] = []
 
     def attempt(exhibitor_id: int, actor_id: int) -> None:
-        with app.app_context():
+        with app.test_request_context(headers={"Accept-Language": "en"}):
             booth = db.session.get(Booth, booth_id)
             exhibitor = db.session.get(Exhibitor, exhibitor_id)
             actor = db.session.get(User, actor_id)

@@ -130,15 +130,14 @@ def test_staff_get_the_role_and_a_confirmed_exhibitor_registration(
     confirmed = []
     monkeypatch.setattr(hooks.registration_confirmed, "_items", [(0, "probe", confirmed.append)])
     exhibitor = make_exhibitor(forum, "Atlas", staff=False)
-    with app.test_request_context():
-        staff = services.add_staff(exhibitor, "new.person@atlas.ma", "New Person", actor=user, locale="fr")
+    staff = services.add_staff(exhibitor, "new.person@atlas.ma", "New Person", actor=user, locale="fr")
     db.session.commit()
     registration = staff.registration
     assert registration.category == Category.exhibitor and registration.status == RegistrationStatus.confirmed
     assert registration.organisation_id == exhibitor.organisation_id and confirmed == [registration]
     assert staff.user.has_role(forum, Role.exhibitor_staff)
     other = make_exhibitor(forum, "Other Co", staff=False)
-    with app.test_request_context(), pytest.raises(services.ExhibitionError, match="another exhibitor"):
+    with pytest.raises(services.ExhibitionError, match="another exhibitor"):
         services.add_staff(other, "new.person@atlas.ma", "New Person", actor=user, locale="fr")
 
 
@@ -150,8 +149,7 @@ def test_removing_staff_takes_the_role_away_but_keeps_one_person(app, organiser,
     with pytest.raises(services.ExhibitionError, match="at least one"):
         services.remove_staff(only, actor=first)
     second = make_user()
-    with app.test_request_context():
-        added = services.add_staff(exhibitor, second.email, second.name, actor=first, locale="en")
+    added = services.add_staff(exhibitor, second.email, second.name, actor=first, locale="en")
     db.session.commit()
     services.remove_staff(added, actor=first)
     db.session.commit()
@@ -227,7 +225,6 @@ def test_staff_registration_reuses_an_existing_registration(app, organiser, make
     forum, user = organiser
     person = make_registration(forum, email="already@registered.ma", category=Category.private_sector)
     exhibitor = make_exhibitor(forum, staff=False)
-    with app.test_request_context():
-        staff = services.add_staff(exhibitor, "already@registered.ma", "Already", actor=user, locale="ar")
+    staff = services.add_staff(exhibitor, "already@registered.ma", "Already", actor=user, locale="ar")
     assert staff.registration_id == person.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
