@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import url_for
@@ -609,15 +609,55 @@ def submit_application(
     return application
 
 
-def _chosen_booths(application: BoothApplication, booths: list[Booth]) -> dict[int, int]:
-    """{booth id: best rank} of the booths an application chose, a zone standing for its booths."""
-    chosen: dict[int, int] = {}
-    for choice in application.choices:
-        for booth in booths:
-            if booth.id == choice.booth_id or (choice.zone_id is not None and booth.zone_id == choice.zone_id):
-                chosen.setdefault(booth.id, choice.rank)
-                chosen[booth.id] = min(chosen[booth.id], choice.rank)
-    return chosen
+class Spot(NamedTuple):
+    """What the allocation needs to know of a booth, as plain values (fast to compare in bulk)."""
+
+    id: int
+    zone_id: int
+    has_power: bool
+    has_water: bool
+    has_wall: bool
+    area_m2: int
+
+
+class FloorIndex:
+    """The booths considered, by id and by zone, to expand an application's choices quickly."""
+
+    def __init__(self, booths: list[Booth]) -> None:
+        spots = [Spot(b.id, b.zone_id, b.has_power, b.has_water, b.has_wall, b.area_m2) for b in booths]
+        self.by_id = {spot.id: spot for spot in spots}
+        self.by_zone: dict[int, list[Spot]] = {}
+        for spot in spots:
+            self.by_zone.setdefault(spot.zone_id, []).append(spot)
+
+    def chosen(self, application: BoothApplication, *, fitting: bool) -> dict[int, int]:
+        """{booth id: best rank} of the booths an application chose (a zone stands for its booths),
+        only those that meet its needs when `fitting`."""
+        power, water, wall, area = (
+            application.needs_power,
+            application.needs_water,
+            application.needs_wall,
+            application.min_area_m2 or 0,
+        )
+        chosen: dict[int, int] = {}
+        for choice in application.choices:  # ordered by rank: the first rank seen is the best
+            if choice.booth_id is not None:
+                spot = self.by_id.get(choice.booth_id)
+                candidates = [spot] if spot is not None else []
+            else:
+                candidates = self.by_zone.get(choice.zone_id, [])
+            for spot in candidates:
+                if spot.id in chosen:
+                    continue
+                if fitting and not (
+                    (spot.has_power or not power)
+                    and (spot.has_water or not water)
+                    and (spot.has_wall or not wall)
+                    and spot.area_m2 >= area
+                ):
+                    continue
+                chosen[spot.id] = choice.rank
+        return chosen
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -657,7 +697,7 @@ def assign(booth: Booth, exhibitor: Exhibitor, *, actor: User, now: datetime | N
     if application is not None:
         if not booth.fits(**application.needs):
             raise ExhibitionError(_l("Booth %(booth)s does not meet this exhibitor's needs.", booth=booth.code))
-        rank = _chosen_booths(application, [booth]).get(booth.id)
+        rank = FloorIndex([booth]).chosen(application, fitting=False).get(booth.id)
     assignment = BoothAssignment(
         forum_id=booth.forum_id,
         booth_id=booth.id,
@@ -751,19 +791,16 @@ def run_allocation(forum: Forum, *, actor: User, now: datetime | None = None) ->
     )
     db.session.expire_all()
     booths = [booth for booth in booths_of(forum) if booth.assignment is None]
-    requests, by_key = [], {}
-    for order, exhibitor in enumerate(e for e in applicants(forum) if e.assignment is None):
-        application = exhibitor.application
-        fitting = [booth for booth in booths if booth.fits(**application.needs)]
-        requests.append(
-            allocation.Request(
-                key=exhibitor.id,
-                priority=exhibitor.tier.priority,
-                order=order,
-                choices=_chosen_booths(application, fitting),
-            )
+    floor = FloorIndex(booths)
+    requests = [
+        allocation.Request(
+            key=exhibitor.id,
+            priority=exhibitor.tier.priority,
+            order=order,
+            choices=floor.chosen(exhibitor.application, fitting=True),
         )
-        by_key[exhibitor.id] = exhibitor
+        for order, exhibitor in enumerate(e for e in applicants(forum) if e.assignment is None)
+    ]
     result = allocation.allocate(requests, [booth.id for booth in booths])
     for exhibitor_id, (booth_id, rank) in result.items():
         db.session.add(
@@ -785,15 +822,14 @@ def run_allocation(forum: Forum, *, actor: User, now: datetime | None = None) ->
 
 def proposal(forum: Forum) -> list[ProposalRow]:
     """Every applicant with the booth proposed or assigned, or the reason there is none."""
-    booths = booths_of(forum)
+    floor = FloorIndex(booths_of(forum))
     rows = []
     for exhibitor in applicants(forum):
         application = exhibitor.application
         assignment = exhibitor.assignment
         reason = None
         if assignment is None:
-            fitting = [booth for booth in booths if booth.fits(**application.needs)]
-            reason = "taken" if _chosen_booths(application, fitting) else "no_fit"
+            reason = "taken" if floor.chosen(application, fitting=True) else "no_fit"
         rows.append(ProposalRow(exhibitor, application, assignment, reason))
     return rows
 
