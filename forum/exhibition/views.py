@@ -233,7 +233,12 @@ def booth_form(booth_id: int | None = None):
             db.session.commit()
             flash(_("The booth has been saved."), "success")
             return redirect(url_for(".manage"))
-    return render_template("exhibition/booth_form.html", forum=g.forum, form=form, booth=booth, confirm=ConfirmForm())
+    candidates = []
+    if booth is not None and booth.assignment is None:
+        candidates = [
+            e for e in services.exhibitors_of(g.forum, status=ExhibitorStatus.approved) if e.assignment is None
+        ]
+    return render_template("exhibition/booth_form.html", forum=g.forum, form=form, booth=booth, candidates=candidates)
 
 
 @bp.route(f"{ORGANISER}/booths/<int:booth_id>/delete", methods=["POST"])

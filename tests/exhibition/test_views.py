@@ -258,3 +258,49 @@ def test_organiser_edits_the_plan_by_form_and_csv(client, login, organiser, db):
     assert "1 booths created, 0 updated" in response.get_data(as_text=True)
     page = client.get(f"{base}/").get_data(as_text=True)
     assert 'data-booth="A1"' in page and 'data-booth="B1"' in page
+
+
+def test_a_booth_clicked_on_the_map_is_assigned_and_freed_from_its_page(
+    client, login, organiser, make_booths, make_exhibitor, db
+):
+    forum, user = organiser
+    booth = make_booths(forum, user, "A1")["A1"]
+    exhibitor = make_exhibitor(forum, "Atlas Solar")
+    login(user)
+    plan = client.get(f"/f/{forum.slug}/manage/exhibition/").get_data(as_text=True)
+    page_url = f"/f/{forum.slug}/manage/exhibition/booths/{booth.id}"
+    assert f'<a href="{page_url}">' in plan  # the booth on the map links to its page
+    page = client.get(page_url).get_data(as_text=True)
+    assert f'<option value="{exhibitor.id}">Atlas Solar</option>' in page
+    client.post(f"/f/{forum.slug}/manage/exhibition/assign", data={"booth_id": booth.id, "exhibitor_id": exhibitor.id})
+    page = client.get(page_url).get_data(as_text=True)
+    assert "<strong>Atlas Solar</strong>" in page and "Unassign" in page
+    assignment = services.get_booth(forum, booth.id).assignment
+    client.post(f"/f/{forum.slug}/manage/exhibition/assignments/{assignment.id}/remove")
+    db.session.expire_all()
+    assert services.get_booth(forum, booth.id).assignment is None
+
+
+def test_report_section_and_links_for_organisers_and_staff(
+    app, client, login, organiser, make_booths, make_exhibitor, db
+):
+    from flask import render_template
+
+    from forum import hooks
+
+    forum, user = organiser
+    booth = make_booths(forum, user, "A1")["A1"]
+    exhibitor = make_exhibitor(forum, "Atlas Solar", sector="digital")
+    assignment = services.assign(booth, exhibitor, actor=user)
+    assignment.is_published = True
+    db.session.commit()
+    [section] = [s for s in hooks.report_sections.collect(forum) if s.key == "exhibitors"]
+    html = render_template(section.template, section=section, **section.context)
+    assert "<td>Atlas Solar</td>" in html and "<td>Company</td>" in html and "<td>Digital</td>" in html
+    assert "<td>A1</td>" in html and "<script" not in html
+    login(exhibitor.staff[0].user)
+    assert f"/f/{forum.slug}/exhibitor/" in client.get("/my/forums").get_data(as_text=True)
+    client.post("/logout")
+    login(user)
+    dashboard = client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)
+    assert f"/f/{forum.slug}/manage/exhibition/" in dashboard and "Leads collected" in dashboard
