@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import url_for
@@ -511,7 +512,10 @@ def update_profile(exhibitor: Exhibitor, data: dict[str, Any], *, actor: User) -
     """The public profile: descriptions per language, sector, website, what it offers and seeks."""
     exhibitor.description = data["description"]
     exhibitor.sector = Sector(data["sector"]) if data.get("sector") else None
-    exhibitor.website = (data.get("website") or "").strip() or None
+    website = (data.get("website") or "").strip() or None
+    if website and urlsplit(website).scheme not in ("http", "https"):
+        raise ExhibitionError(_l("The website must start with http:// or https://."))
+    exhibitor.website = website
     exhibitor.offers = [Partnership(v).value for v in data.get("offers", [])]
     exhibitor.seeks = [Partnership(v).value for v in data.get("seeks", [])]
     audit.record("exhibition.profile_update", actor=actor, forum=_forum(exhibitor.forum_id), target=exhibitor)
@@ -964,16 +968,28 @@ def leads_csv(exhibitor: Exhibitor, *, zone: Any) -> str:
         writer.writerow(
             [
                 lead.scanned_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                person.name_ar or "",
-                person.name_latin or "",
-                person.email,
-                person.phone or "",
-                person.organisation.name if person.organisation else "",
-                person.job_title or "",
-                lead.note,
+                *(
+                    _safe_cell(value)
+                    for value in (
+                        person.name_ar or "",
+                        person.name_latin or "",
+                        person.email,
+                        person.phone or "",
+                        person.organisation.name if person.organisation else "",
+                        person.job_title or "",
+                        lead.note,
+                    )
+                ),
             ]
         )
     return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (phone numbers like +2126… stay as they are)."""
+    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-") and not value[1:].replace(" ", "").isdigit()):
+        return "'" + value
+    return value
 
 
 def scanned_by(registration: Registration) -> list[Lead]:

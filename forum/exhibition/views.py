@@ -9,6 +9,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from forum import storage
 from forum.auth.access import forum_role_required
@@ -401,8 +402,14 @@ def allocation():
 @forum_role_required(Role.organiser)
 def allocation_run():
     if ConfirmForm().validate_on_submit():
-        result = services.run_allocation(g.forum, actor=current_user)
-        db.session.commit()
+        try:
+            result = services.run_allocation(g.forum, actor=current_user)
+            db.session.commit()
+        except IntegrityError:
+            # A booth was assigned by hand while the allocation ran: nothing was stored.
+            db.session.rollback()
+            flash(_("The plan changed while the allocation ran. Run it again."), "error")
+            return redirect(url_for(".allocation"))
         flash(
             _("Proposal ready: %(count)s booths offered. Check it, adjust it, then publish.", count=len(result)),
             "success",

@@ -228,3 +228,23 @@ def test_staff_registration_reuses_an_existing_registration(app, organiser, make
     staff = services.add_staff(exhibitor, "already@registered.ma", "Already", actor=user, locale="ar")
     assert staff.registration_id == person.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def test_leads_csv_cannot_smuggle_a_spreadsheet_formula(organiser, make_exhibitor, make_registration, db):
+    forum, _ = organiser
+    exhibitor = make_exhibitor(forum)
+    visitor = make_registration(forum, shares_contact=True, name_latin='=HYPERLINK("http://x")', phone="+212612345678")
+    outcome = services.record_lead(exhibitor, badge_code(visitor), actor=exhibitor.staff[0].user)
+    services.update_note(outcome.lead, "-1+2", actor=exhibitor.staff[0].user)
+    text = services.leads_csv(exhibitor, zone=forum.zone)
+    assert "'=HYPERLINK" in text and ",+212612345678," in text and text.rstrip().endswith("'-1+2")
+
+
+def test_a_website_must_be_a_web_address(organiser, make_exhibitor):
+    forum, user = organiser
+    exhibitor = make_exhibitor(forum)
+    data = {"description": {}, "website": "javascript://%0aalert(1)"}
+    with pytest.raises(services.ExhibitionError, match="http:// or https://"):
+        services.update_profile(exhibitor, data, actor=user)
+    services.update_profile(exhibitor, data | {"website": "https://atlas.ma"}, actor=user)
+    assert exhibitor.website == "https://atlas.ma"
