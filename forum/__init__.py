@@ -10,7 +10,7 @@ from flask import Flask, request
 
 from forum import config as settings
 
-BLUEPRINTS = ("auth", "events", "registration", "programme", "badges")
+BLUEPRINTS = ("auth", "events", "registration", "programme", "badges", "recommendations")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
