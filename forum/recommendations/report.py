@@ -30,7 +30,7 @@ def facts_section(forum: Forum) -> hooks.ReportSection:
             sa.select(Registration.status, sa.func.count())
             .where(Registration.forum_id == forum.id)
             .group_by(Registration.status)
-        ).tuples()
+        ).all()
     )
     status_counts = services.status_counts(forum)
     return hooks.ReportSection(
@@ -81,19 +81,25 @@ def render_report(forum: Forum, *, pdf: bool = False) -> str:
     return render_template("recommendations/report/page.html", forum=forum, rendered=rendered)
 
 
-def _static_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint may read files of the static folder only: never the network, never other files."""
-    static = Path(current_app.static_folder or "static").resolve()
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path)).resolve()
-    elif parsed.path.startswith("/static/"):
-        path = (static / unquote(parsed.path).removeprefix("/static/")).resolve()
-    else:
-        raise ValueError(f"refused to fetch {url!r}")
-    if static not in path.parents:
-        raise ValueError(f"refused to fetch {url!r}")
-    return {"string": path.read_bytes(), "mime_type": mimetypes.guess_type(path.name)[0], "redirected_url": url}
+def _static_only_fetcher(static: Path) -> Any:
+    """A WeasyPrint fetcher that reads files of the static folder only: never the network, never other files."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+            elif parsed.path.startswith("/static/"):
+                path = (static / unquote(parsed.path).removeprefix("/static/")).resolve()
+            else:
+                raise ValueError(f"refused to fetch {url!r}")
+            if static not in path.parents:
+                raise ValueError(f"refused to fetch {url!r}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    return StaticOnlyFetcher()
 
 
 @jobs.task("recommendations.report_pdf")
@@ -109,7 +115,9 @@ def build_report_pdf(job: jobs.Job | None, forum_id: int, locale: str) -> dict[s
         html = render_report(forum, pdf=True)
     if job is not None:
         job.report(3, 10)
-    pdf = HTML(string=html, base_url="http://multaqa.invalid/", url_fetcher=_static_only_fetcher).write_pdf()
+    static = Path(current_app.static_folder or "static").resolve()
+    fetcher = _static_only_fetcher(static)
+    pdf = HTML(string=html, base_url="http://multaqa.invalid/", url_fetcher=fetcher).write_pdf()
     if job is not None:
         job.report(9, 10)
     key = storage.save(f"reports/{forum.id}", pdf, ".pdf")

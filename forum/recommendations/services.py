@@ -511,7 +511,7 @@ def status_counts(forum: Forum) -> dict[RecommendationStatus, int]:
         sa.select(Recommendation.status, sa.func.count())
         .where(Recommendation.forum_id == forum.id)
         .group_by(Recommendation.status)
-    ).tuples()
+    ).all()
     counts = dict.fromkeys(RecommendationStatus, 0)
     counts.update(dict(rows))
     return counts
