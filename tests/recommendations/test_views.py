@@ -302,3 +302,25 @@ def test_exports_list_recommendations_with_supports(client, switch_to, db, works
     assert payload["recommendations"][0]["supporters"][0]["registration_id"] == person.id
     switch_to(rapporteur)
     assert client.get(f"/f/{forum.slug}/manage/recommendations/export.csv").status_code == 403
+
+
+def test_organiser_pages_links_and_input_window(client, switch_to, db, workshop_setup):
+    forum, rapporteur, organiser, workshop = workshop_setup
+    _add(workshop, rapporteur)
+    db.session.commit()
+    switch_to(rapporteur)
+    page = client.get(f"/f/{forum.slug}/manage/recommendations/").get_data(as_text=True)
+    assert f"/manage/recommendations/workshops/{workshop.id}" in page and "Export CSV" not in page
+    assert client.get(f"/f/{forum.slug}/manage/recommendations/settings").status_code == 403
+    switch_to(organiser)
+    dashboard = client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)
+    assert f'href="/f/{forum.slug}/manage/recommendations/"' in dashboard
+    url = f"/f/{forum.slug}/manage/recommendations/settings"
+    bad = client.post(url, data={"opens_at": "2026-02-14T18:00", "closes_at": "2026-02-14T09:00"})
+    assert bad.status_code == 200 and "The input window must close after it opens." in bad.get_data(as_text=True)
+    assert client.post(url, data={"opens_at": "2026-02-13T09:00", "closes_at": "2026-02-14T18:00"}).status_code == 302
+    opens, closes = services.input_window(forum)
+    assert (opens.hour, closes.hour) == (8, 17)  # typed in Casablanca time (UTC+1 in February), stored in UTC
+    assert not services.input_is_open(forum)
+    public = client.get(f"/f/{forum.slug}/").get_data(as_text=True)
+    assert f"/f/{forum.slug}/recommendations/" in public
