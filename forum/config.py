@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -38,6 +39,15 @@ def secret_key(instance_path: str, environment: str) -> str:
     return path.read_text().strip()
 
 
+def _base_url_settings(base_url: str, production: bool) -> dict[str, Any]:
+    if not base_url:
+        return {"PREFERRED_URL_SCHEME": "https" if production else "http"}
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("BASE_URL must look like https://forum.example.ma")
+    return {"SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme, "APPLICATION_ROOT": parts.path or "/"}
+
+
 def load(instance_path: str) -> dict[str, Any]:
     """The whole configuration as a dict, for app.config.update()."""
     env = os.environ
@@ -63,7 +73,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Multaqa <no-reply@multaqa.local>"),
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "STORAGE_ROOT": env.get("STORAGE_ROOT") or str(Path(instance_path) / "files"),
-        "BASE_URL": env.get("BASE_URL") or None,
+        # The public address used in links that leave the request (e-mails sent by jobs, calendar feeds).
+        **_base_url_settings(env.get("BASE_URL", "").strip(), production),
         "BABEL_DEFAULT_LOCALE": "ar",
         "BABEL_DEFAULT_TIMEZONE": "Africa/Casablanca",
         "LANGUAGES": ("ar", "fr", "en"),
@@ -79,5 +90,4 @@ def load(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

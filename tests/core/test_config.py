@@ -47,3 +47,18 @@ def test_redis_url_switches_jobs_and_rate_limits_to_redis(monkeypatch, tmp_path)
     settings = config.load(str(tmp_path))
     assert settings["JOBS_BACKEND"] == "rq"
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_base_url_makes_external_links_absolute_outside_requests(monkeypatch, tmp_path):
+    monkeypatch.setenv("BASE_URL", "https://forum.example.ma")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "k"})
+    from flask import url_for
+
+    with app.app_context():
+        assert url_for("events.home", _external=True) == "https://forum.example.ma/"
+
+
+def test_a_malformed_base_url_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("BASE_URL", "forum.example.ma")
+    with pytest.raises(config.ConfigError):
+        config.load(str(tmp_path))

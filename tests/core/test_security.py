@@ -47,3 +47,19 @@ def test_unknown_page_is_a_localised_404(client):
     response = client.get("/no/such/page", headers={"Accept-Language": "fr"})
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_a_crash_shows_a_localised_500_page_not_a_traceback(app):
+    from forum import create_app
+
+    crashing = create_app(dict(app.config, TESTING=False, PROPAGATE_EXCEPTIONS=False))
+
+    @crashing.route("/boom")
+    def boom():
+        raise RuntimeError("internal detail that must not leak")
+
+    response = crashing.test_client().get("/boom", headers={"Accept-Language": "fr"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<html lang="fr" dir="ltr">' in html and "internal detail" not in html
+    assert "Erreur 500" in html

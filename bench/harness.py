@@ -1,0 +1,282 @@
+"""Benchmark harness: the app as deployed (gunicorn + PostgreSQL) on a fresh database, load generators
+that measure honestly, and the one-line report format `bench <name> <figure> <value> <unit> budget …`.
+
+closed_loop: N clients, each sends its next request as soon as the last is answered (capacity).
+open_loop:   requests sent at a fixed rate, each latency measured from its *scheduled* time, so a slow
+             answer that delays the next ones is not hidden (no coordinated omission).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_ADMIN_URL = os.environ.get("BENCH_PG", "postgresql://127.0.0.1:5432/test")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Client(requests.Session):
+    """A requests session bound to the deployment's base URL: client.get("/f/x/")."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        return super().request(method, self.base_url + url if url.startswith("/") else url, *args, **kwargs)
+
+
+class Deployment:
+    """A fresh database with the migrations applied, and gunicorn serving the app on a free port.
+
+    `dep.app` is an in-process app on the same database, to build data with the services.
+    database="postgresql" (default) or "sqlite" (a file in a temporary folder).
+    """
+
+    def __init__(
+        self, workers: int = 4, threads: int = 2, database: str = "postgresql", env: dict[str, str] | None = None
+    ) -> None:
+        self.workers, self.threads, self.database = workers, threads, database
+        self.extra_env = env or {}
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._tmp = tempfile.TemporaryDirectory(prefix="multaqa-bench-")
+        self._db_name = f"multaqa_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        self._server: subprocess.Popen | None = None
+        self.app = None
+
+    @property
+    def database_url(self) -> str:
+        if self.database == "sqlite":
+            return f"sqlite:///{self._tmp.name}/bench.sqlite3"
+        base = PG_ADMIN_URL.rsplit("/", 1)[0].split("://", 1)[1]
+        return f"postgresql+psycopg://{base}/{self._db_name}"
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_DEBUG")}
+        env.update(
+            DATABASE_URL=self.database_url,
+            SECRET_KEY="bench-secret-key-" + self._db_name,
+            MULTAQA_ENV="development",
+            RATELIMIT_ENABLED="0",
+            MAIL_BACKEND="outbox",
+            JOBS_BACKEND="thread",
+            STORAGE_ROOT=f"{self._tmp.name}/files",
+            PYTHONPATH=str(ROOT),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def __enter__(self) -> Deployment:
+        subprocess.run([str(ROOT / "scripts" / "services.sh")], check=True, stdout=subprocess.DEVNULL)
+        if self.database == "postgresql":
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self._db_name}"')
+        env = self._environment()
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        from forum import create_app
+
+        self.app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"),
+                "SECRET_KEY": env["SECRET_KEY"],
+                "MAIL_BACKEND": "outbox",
+                "MAIL_OUTBOX": f"{self._tmp.name}/outbox",
+                "JOBS_BACKEND": "eager",
+                "STORAGE_ROOT": env["STORAGE_ROOT"],
+                "RATELIMIT_ENABLED": False,
+                "SERVER_NAME": f"127.0.0.1:{self.port}",
+            }
+        )
+        self._server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/", timeout=5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.__exit__(None, None, None)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def client(self) -> Client:
+        return Client(self.url)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._server is not None:
+            self._server.terminate()
+            try:
+                self._server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+        if self.app is not None:
+            from forum.extensions import db
+
+            with self.app.app_context():
+                db.engine.dispose()
+        if self.database == "postgresql":
+            import psycopg
+
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self._db_name}" WITH (FORCE)')
+        self._tmp.cleanup()
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies_ms) + self.errors
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies_ms) / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, p: float) -> float:
+        """The p-th percentile (nearest rank) of the successful requests' latencies, in ms."""
+        if not self.latencies_ms:
+            return math.nan
+        ordered = sorted(self.latencies_ms)
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+    def _record(self, lock: threading.Lock, latency_ms: float | None, error: BaseException | None) -> None:
+        with lock:
+            if error is None:
+                self.latencies_ms.append(latency_ms)
+            else:
+                self.errors += 1
+                if len(self.error_samples) < 5:
+                    self.error_samples.append(f"{type(error).__name__}: {error}"[:300])
+
+
+Request = Callable[[Client, int], None]
+
+
+def closed_loop(base_url: str, *, clients: int, total: int, request: Request) -> Result:
+    """`clients` threads share `total` requests; each sends the next as soon as the last is answered."""
+    result, lock, counter = Result(), threading.Lock(), iter(range(total))
+
+    def worker() -> None:
+        client = Client(base_url)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            started = time.perf_counter()
+            try:
+                request(client, i)
+            except Exception as error:  # noqa: BLE001 - every failure counts as an error
+                result._record(lock, None, error)
+            else:
+                result._record(lock, (time.perf_counter() - started) * 1000, None)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def open_loop(base_url: str, *, rate: float, duration: float, request: Request, max_workers: int = 64) -> Result:
+    """Send `rate` requests a second for `duration` seconds; latency counts from each scheduled time."""
+    result, lock, local = Result(), threading.Lock(), threading.local()
+    total = int(rate * duration)
+
+    def send(i: int, scheduled: float) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = Client(base_url)
+        try:
+            request(client, i)
+        except Exception as error:  # noqa: BLE001
+            result._record(lock, None, error)
+        else:
+            result._record(lock, (time.perf_counter() - scheduled) * 1000, None)
+
+    with ThreadPoolExecutor(max_workers=max_workers) as pool:
+        start = time.perf_counter() + 0.05
+        for i in range(total):
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(send, i, scheduled)
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
+def report(name: str, figure: str, value: float, unit: str, *, budget: float | str, ok: bool) -> bool:
+    """Print one figure in the project's format; returns ok so scripts can set their exit status."""
+    shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+    print(f"bench {name} {figure} {shown} {unit} budget {budget} {'ok' if ok else 'OVER'}", flush=True)
+    return ok
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    if match is None:
+        raise ValueError("no CSRF token on the page")
+    return match.group(1)
