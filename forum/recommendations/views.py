@@ -542,6 +542,8 @@ def series_follow_up():
 
 @hooks.forum_links.register(order=50)
 def _forum_link(forum):
+    if not services.status_counts(forum)[RecommendationStatus.accepted]:
+        return None
     return hooks.ForumLink(
         label=_("Recommendations and follow-up"),
         url=url_for("recommendations.follow_up_page", forum_slug=forum.slug),

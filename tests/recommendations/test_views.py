@@ -322,5 +322,7 @@ def test_organiser_pages_links_and_input_window(client, switch_to, db, workshop_
     opens, closes = services.input_window(forum)
     assert (opens.hour, closes.hour) == (8, 17)  # typed in Casablanca time (UTC+1 in February), stored in UTC
     assert not services.input_is_open(forum)
-    public = client.get(f"/f/{forum.slug}/").get_data(as_text=True)
-    assert f"/f/{forum.slug}/recommendations/" in public
+    assert f"/f/{forum.slug}/recommendations/" not in client.get(f"/f/{forum.slug}/").get_data(as_text=True)
+    services.accept(db.session.scalar(sa.select(Recommendation)), actor=organiser)
+    db.session.commit()
+    assert f"/f/{forum.slug}/recommendations/" in client.get(f"/f/{forum.slug}/").get_data(as_text=True)
