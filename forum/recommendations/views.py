@@ -378,6 +378,13 @@ def report_download(job_id: int):
     )
 
 
+def _spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @bp.route(f"{MANAGE}/export.csv")
 @forum_role_required(Role.organiser)
 def export_csv():
@@ -387,7 +394,8 @@ def export_csv():
     writer = csv.DictWriter(buffer, fieldnames=columns + ["supporters"], extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "supporters": " ".join(str(s["registration_id"]) for s in row["supporters"])})
+        cells = {key: _spreadsheet_safe(value) for key, value in row.items()}
+        writer.writerow({**cells, "supporters": " ".join(str(s["registration_id"]) for s in row["supporters"])})
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

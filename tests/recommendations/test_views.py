@@ -290,6 +290,7 @@ def test_pdf_report_is_built_in_a_job_with_shaped_rtl_arabic(client, switch_to, 
 def test_exports_list_recommendations_with_supports(client, switch_to, db, workshop_setup, make_registration):
     forum, rapporteur, organiser, workshop = workshop_setup
     recommendation = _add(workshop, rapporteur, text="تعزيز الشفافية")
+    _add(workshop, rapporteur, text='=HYPERLINK("http://evil.example","clic")')
     person = make_registration(forum)
     services.endorse(recommendation, person)
     db.session.commit()
@@ -298,6 +299,7 @@ def test_exports_list_recommendations_with_supports(client, switch_to, db, works
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0]["text"] == "تعزيز الشفافية" and rows[0]["supports"] == "1"
     assert rows[0]["supporters"] == str(person.id)
+    assert rows[1]["text"].startswith("'=HYPERLINK")  # not run as a formula by a spreadsheet
     payload = json.loads(client.get(f"/f/{forum.slug}/manage/recommendations/export.json").data)
     assert payload["recommendations"][0]["supporters"][0]["registration_id"] == person.id
     switch_to(rapporteur)
@@ -326,3 +328,30 @@ def test_organiser_pages_links_and_input_window(client, switch_to, db, workshop_
     services.accept(db.session.scalar(sa.select(Recommendation)), actor=organiser)
     db.session.commit()
     assert f"/f/{forum.slug}/recommendations/" in client.get(f"/f/{forum.slug}/").get_data(as_text=True)
+
+
+def test_report_and_compilation_queries_do_not_grow_with_the_recommendations(
+    client, switch_to, db, workshop_setup, make_workshop, make_registration, count_queries
+):
+    forum, rapporteur, organiser, workshop = workshop_setup
+    people = [make_registration(forum) for _ in range(3)]
+    switch_to(organiser)
+
+    def grow(count: int) -> None:
+        for n in range(count):
+            recommendation = _add(make_workshop(forum, title=f"Thème {n}"), organiser, text=f"Texte {n}")
+            for person in people:
+                services.endorse(recommendation, person)
+            services.accept(recommendation, actor=organiser)
+        db.session.commit()
+
+    def queries(url: str) -> int:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return sum(1 for statement in counter.statements if statement.strip().upper() != "BEGIN")
+
+    grow(2)
+    before = {url: queries(url) for url in (f"/f/{forum.slug}/manage/recommendations/report", "/recommendations/")}
+    grow(5)
+    after = {url: queries(url) for url in before}
+    assert after == before
