@@ -96,3 +96,32 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
     db.session.commit()
     statuses = dict(db.session.execute(sa.select(Recommendation.text, Recommendation.status)).all())
     assert statuses == {texts[0]: RecommendationStatus.accepted, texts[1]: RecommendationStatus.merged}
+
+
+def test_the_wall_refreshes_by_itself(open_page, db, make_forum, make_user, make_registration):
+    from forum.recommendations import services
+    from forum.recommendations.models import TargetActor
+
+    forum = make_forum()
+    organiser = make_user(forum=forum, roles=("organiser",))
+    now = datetime.now(UTC)
+    db.session.add(RecommendationSettings(forum_id=forum.id, input_opens_at=now - timedelta(hours=1)))
+    workshop = Session(
+        forum_id=forum.id,
+        kind=SessionKind.workshop,
+        title={"fr": "Atelier RSE"},
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    recommendation = services.add_recommendation(
+        workshop, text="Un guichet entreprises–associations", target_actor=TargetActor.private_sector, actor=organiser
+    )
+    db.session.commit()
+    wall = open_page()
+    wall.goto(f"/f/{forum.slug}/recommendations/wall/{workshop.id}")
+    assert wall.locator(".rec-wall-count").inner_text() == "0"
+    services.endorse(recommendation, make_registration(forum))
+    db.session.commit()
+    wall.locator(".rec-wall-count", has_text="1").wait_for(timeout=10_000)  # no reload: the page polls

@@ -355,3 +355,24 @@ def test_report_and_compilation_queries_do_not_grow_with_the_recommendations(
     grow(5)
     after = {url: queries(url) for url in before}
     assert after == before
+
+
+def test_nobody_reaches_another_workshops_or_forums_recommendations(
+    client, switch_to, db, workshop_setup, make_forum, make_user, make_workshop, make_registration, open_input
+):
+    forum, rapporteur, organiser, workshop = workshop_setup
+    other_rapporteur = make_user(forum=forum, roles=("rapporteur",))
+    theirs = _add(make_workshop(forum, rapporteur=other_rapporteur, title="RSE"), other_rapporteur)
+    elsewhere_forum = make_forum()
+    open_input(elsewhere_forum)
+    elsewhere = _add(make_workshop(elsewhere_forum), make_user(is_admin=True))
+    db.session.commit()
+    switch_to(rapporteur)
+    base = f"/f/{forum.slug}/manage/recommendations"
+    assert client.get(f"{base}/{theirs.id}/edit").status_code == 403
+    assert client.post(f"{base}/{theirs.id}/move/down").status_code == 403
+    assert client.get(f"{base}/{elsewhere.id}/edit").status_code == 404
+    person = make_registration(forum)
+    mine = f"/f/{forum.slug}/me/{person.access_key}/recommendations"
+    assert client.post(f"{mine}/{elsewhere.id}/support").status_code == 404
+    assert client.get(f"/f/{elsewhere_forum.slug}/me/{person.access_key}/recommendations/").status_code == 404
