@@ -8,7 +8,7 @@ import io
 import json
 
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from forum.errors import ForumError
 from forum.events.services import local_to_utc, utc_to_local
 from forum.extensions import db
 from forum.forms import ConfirmForm
+from forum.i18n import region_name
 from forum.recommendations import bp, report, services
 from forum.recommendations.forms import (
     FollowUpForm,
@@ -33,6 +34,16 @@ from forum.registration.access import participant_required
 from forum.registration.models import RegistrationStatus
 
 MANAGE = "/f/<forum_slug>/manage/recommendations"
+
+
+@bp.app_template_global()
+def supports_label(count: int) -> str:
+    """ "12 supports" in the page's language; computed once per number and language (long lists)."""
+    labels = g.setdefault("_supports_labels", {})
+    key = (str(get_locale()), count)
+    if key not in labels:
+        labels[key] = ngettext("%(num)s support", "%(num)s supports", count)
+    return labels[key]
 
 
 def _recommendation(recommendation_id: int) -> Recommendation:
@@ -531,7 +542,9 @@ def follow_up_page():
 
 @bp.route("/recommendations/")
 def national():
-    return render_template("recommendations/national.html", compilation=services.national_compilation())
+    compilation = services.national_compilation()
+    labels = {forum.id: f"{region_name(forum.region)} · {forum.name}" for forum, _, _ in compilation.forums}
+    return render_template("recommendations/national.html", compilation=compilation, forum_labels=labels)
 
 
 @bp.route("/recommendations/follow-up")
