@@ -117,9 +117,10 @@ def build_report_pdf(job: jobs.Job | None, forum_id: int, locale: str) -> dict[s
         job.report(3, 10)
     static = Path(current_app.static_folder or "static").resolve()
     fetcher = _static_only_fetcher(static)
-    pdf = HTML(string=html, base_url="http://multaqa.invalid/", url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url="http://multaqa.invalid/", url_fetcher=fetcher).render()
     if job is not None:
-        job.report(9, 10)
+        job.report(7, 10)  # laid out; writing the file (fonts subset) is the last part
+    pdf = document.write_pdf()
     key = storage.save(f"reports/{forum.id}", pdf, ".pdf")
     return {"key": key, "filename": f"{forum.slug}-outcomes-{locale}.pdf", "size": len(pdf)}
 
