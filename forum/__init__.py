@@ -10,7 +10,16 @@ from flask import Flask, request
 
 from forum import config as settings
 
-BLUEPRINTS = ("auth", "events", "registration", "programme", "badges", "checkin", "exhibition")
+BLUEPRINTS = (
+    "auth",
+    "events",
+    "registration",
+    "programme",
+    "badges",
+    "checkin",
+    "exhibition",
+    "recommendations",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
