@@ -25,9 +25,7 @@ def badge_link(registration: Registration):
 @hooks.registration_confirmed.register(order=30)
 def send_badge(registration: Registration) -> None:
     """Queue the badge e-mail, in the person's language, with the link to the badge image."""
-    link = url_for(
-        "badges.my_badge", forum_slug=registration.forum.slug, access_key=registration.access_key, _external=True
-    )
+    link = mail.external_url("badges.my_badge", forum_slug=registration.forum.slug, access_key=registration.access_key)
     mail.send(
         registration.email,
         _l("Your badge for %(forum)s"),

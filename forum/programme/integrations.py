@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from forum import hooks
+from forum import hooks, mail
 from forum.auth.models import Role
 from forum.db import translated
 from forum.events.models import Forum
@@ -56,11 +56,8 @@ def calendar_link(registration: Registration) -> hooks.ForumLink | None:
         return None
     return hooks.ForumLink(
         _l("My calendar (iCalendar)"),
-        url_for(
-            "programme.personal_feed",
-            forum_slug=registration.forum.slug,
-            access_key=registration.access_key,
-            _external=True,
+        mail.external_url(
+            "programme.personal_feed", forum_slug=registration.forum.slug, access_key=registration.access_key
         ),
         _l("Subscribe to this private link in your calendar app: it follows the programme's changes."),
         icon="download",

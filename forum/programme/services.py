@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from babel.dates import format_datetime as babel_datetime
-from flask import current_app, has_request_context, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -61,14 +60,6 @@ class Conflict:
 
     message: str
     is_hard: bool = True
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for e-mails, also outside a request (CLI, jobs): BASE_URL, else localhost."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost"):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _when(value: datetime, forum: Forum) -> str:
@@ -500,7 +491,7 @@ def send_notices(version: ProgrammeVersion, *, actor: User | None, now: datetime
             locale=registration.locale,
             forum=forum,
             notice=notice,
-            agenda_url=external_url("programme.agenda", forum_slug=forum.slug, access_key=registration.access_key),
+            agenda_url=mail.external_url("programme.agenda", forum_slug=forum.slug, access_key=registration.access_key),
         )
     version.notified_at = now or utcnow()
     audit.record("programme.notify", actor=actor, forum=forum, target=version, count=len(notices))
@@ -705,7 +696,7 @@ def _promote(session: Session, *, now: datetime | None = None) -> list[Signup]:
             registration=registration,
             session=session,
             title=translated(session.title, registration.locale),
-            agenda_url=external_url("programme.agenda", forum_slug=forum.slug, access_key=registration.access_key),
+            agenda_url=mail.external_url("programme.agenda", forum_slug=forum.slug, access_key=registration.access_key),
         )
     db.session.flush()
     return promoted

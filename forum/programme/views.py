@@ -230,7 +230,7 @@ def signup():
     return redirect(url_for("programme.agenda"))
 
 
-@bp.route("/f/<forum_slug>/me/<access_key>/cancel", methods=["POST"])
+@bp.route("/f/<forum_slug>/me/<access_key>/signup/cancel", methods=["POST"])
 @participant_required(RegistrationStatus.confirmed)
 def signup_cancel():
     session = _chosen_session()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -851,21 +851,13 @@ def _forum_name(forum: Forum, locale: str) -> str:
     return translated(forum.title, locale)
 
 
-def _external_url(endpoint: str, **values: Any) -> str:
-    """A full link for an e-mail, also from the CLI (BASE_URL sets SERVER_NAME; else http://localhost)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
-
-
 def _self_service_url(registration: Registration, forum: Forum | None = None) -> str:
     forum = forum or registration.forum
-    return _external_url("registration.self_service", forum_slug=forum.slug, access_key=registration.access_key)
+    return mail.external_url("registration.self_service", forum_slug=forum.slug, access_key=registration.access_key)
 
 
 def _send_confirmation_request(registration: Registration, forum: Forum, *, hours: int) -> None:
-    link = _external_url(
+    link = mail.external_url(
         "registration.confirm_email",
         forum_slug=forum.slug,
         access_key=registration.access_key,

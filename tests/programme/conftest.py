@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from programme_helpers import local
+from helpers import local
 
 from forum.events.models import Forum
 from forum.programme import services

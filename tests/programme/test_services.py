@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import render_template
-from programme_helpers import local
+from helpers import local
 
 from forum import hooks
 from forum.programme import services

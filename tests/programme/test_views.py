@@ -126,7 +126,8 @@ def test_participant_signs_up_is_refused_a_clash_and_cancels(
     agenda = client.get(f"{base}/agenda").get_data(as_text=True)
     assert "Give my place back" in agenda and f"{base}/calendar.ics" in agenda
     assert agenda.count("Your choice") == 1
-    client.post(f"{base}/cancel", data={"session_id": first.id})
+    cancelled = client.post(f"{base}/signup/cancel", data={"session_id": first.id})
+    assert cancelled.status_code == 302, cancelled.get_data(as_text=True)[-3000:]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Signup)) == 0
 
 
