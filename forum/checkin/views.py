@@ -82,6 +82,8 @@ def desk_scan(desk_id: int):
     checkin_list = _list(data.get("list"))
     registration = None
     if data.get("registration_id"):
+        if not str(data["registration_id"]).isdigit():
+            abort(400)
         registration = db.session.get(Registration, int(data["registration_id"]))
         if registration is None or registration.forum_id != g.forum.id:
             abort(404)
@@ -160,8 +162,10 @@ def api_scan():
     if desk is None:
         return jsonify(error=401, message=_("A valid desk token is needed.")), 401
     data = request.get_json(silent=True) or {}
-    list_id = data.get("list")
-    checkin_list = services.default_list(g.forum) if not list_id else db.session.get(CheckInList, int(list_id))
+    list_id = str(data.get("list") or "")
+    if list_id and not list_id.isdigit():
+        return jsonify(error=400, message=_("No such check-in list.")), 400
+    checkin_list = db.session.get(CheckInList, int(list_id)) if list_id else services.default_list(g.forum)
     if checkin_list is None or checkin_list.forum_id != g.forum.id:
         return jsonify(error=404, message=_("No such check-in list.")), 404
     result = services.scan(

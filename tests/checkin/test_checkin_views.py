@@ -144,3 +144,11 @@ def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_tok
     assert section.context["present"] == 1 and section.context["confirmed"] == 4
     html = render_template_string('{% include "checkin/_report.html" %}', **section.context)
     assert "<svg" in html and "<script" not in html and "1 / 4" in html
+
+
+def test_the_api_refuses_a_list_that_is_not_this_forums(db, client, forum, make_forum, desk_and_token):
+    _desk, token = desk_and_token
+    elsewhere = services.default_list(make_forum())
+    db.session.commit()
+    assert api(client, forum, token, code="x", list=elsewhere.id).status_code == 404
+    assert api(client, forum, token, code="x", list="drop table").status_code == 400

@@ -35,7 +35,7 @@ def test_agent_scans_a_badge_twice_green_then_amber(db, page, browser_login, mak
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     answer = page.locator("[data-answer]")
-    answer.and_(page.locator(".answer-ok")).wait_for(timeout=1000)
+    answer.and_(page.locator(".answer-ok")).wait_for(timeout=5000)
     assert "Itto Ait Ali" in answer.inner_text()
     assert page.locator("[data-inside]").inner_text() == "1"
     # The input is empty and focused again for the next badge.
@@ -43,10 +43,10 @@ def test_agent_scans_a_badge_twice_green_then_amber(db, page, browser_login, mak
 
     page.keyboard.type(code)
     page.keyboard.press("Enter")
-    answer.and_(page.locator(".answer-duplicate")).wait_for(timeout=1000)
+    answer.and_(page.locator(".answer-duplicate")).wait_for(timeout=5000)
     assert "Desk 2" in answer.inner_text()
 
     page.keyboard.type(code[:-3] + "abc")
     page.keyboard.press("Enter")
-    answer.and_(page.locator(".answer-refused")).wait_for(timeout=1000)
+    answer.and_(page.locator(".answer-refused")).wait_for(timeout=5000)
     assert answer.get_attribute("data-reason") == "tampered"
