@@ -9,6 +9,7 @@ and awaiting its e-mail confirmation, sent back for approval after an edit, or o
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import math
 from collections import Counter
@@ -832,17 +833,25 @@ def _confirm(registration: Registration, *, now: datetime, actor: Any) -> None:
     registration.decided_at = now
     registration.decided_by_id = getattr(actor, "id", None)
     db.session.flush()
-    mail.send(
-        registration.email,
-        _l("Your place at %(forum)s is confirmed"),
-        "registration_confirmed",
-        locale=registration.locale,
-        forum=_forum_name(registration.forum, registration.locale),
-        registration=registration,
-        link=_self_service_url(registration),
-    )
-    for notify in hooks.registration_confirmed:
-        notify(registration)
+    with _link_context():  # other modules' hooks build links too (badge e-mail), also from the CLI
+        mail.send(
+            registration.email,
+            _l("Your place at %(forum)s is confirmed"),
+            "registration_confirmed",
+            locale=registration.locale,
+            forum=_forum_name(registration.forum, registration.locale),
+            registration=registration,
+            link=_self_service_url(registration),
+        )
+        for notify in hooks.registration_confirmed:
+            notify(registration)
+
+
+def _link_context():
+    """Where full links can be built: the request, the configured SERVER_NAME, else http://localhost."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return contextlib.nullcontext()
+    return current_app.test_request_context()
 
 
 def _forum_name(forum: Forum, locale: str) -> str:
@@ -852,10 +861,8 @@ def _forum_name(forum: Forum, locale: str) -> str:
 
 
 def _external_url(endpoint: str, **values: Any) -> str:
-    """A full link for an e-mail, also from the CLI (BASE_URL sets SERVER_NAME; else http://localhost)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
+    """A full link for an e-mail, also from the CLI (BASE_URL sets SERVER_NAME)."""
+    with _link_context():
         return url_for(endpoint, _external=True, **values)
 
 
