@@ -842,7 +842,7 @@ def _confirm(registration: Registration, *, now: datetime, actor: Any) -> None:
         link=_self_service_url(registration),
     )
     for notify in hooks.registration_confirmed:
-        notify(registration)
+        notify(registration)  # hooks build their links with mail.external_url, also outside requests
 
 
 def _forum_name(forum: Forum, locale: str) -> str:
