@@ -107,6 +107,8 @@ def _register_request_hooks(app: Flask) -> None:
         # Reads need no write lock on SQLite; anything that may change data queues for it up front.
         # Declared before the URL processors run, since loading g.forum already opens the transaction
         # (a transaction opened for reading cannot take the write lock later without "database is locked").
-        sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        view = app.view_functions.get(endpoint or "")
+        writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
+        sqlite_write_intent.set(writes)
 
     app.url_value_preprocessors.setdefault(None, []).insert(0, declare_write_intent)

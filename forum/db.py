@@ -115,12 +115,7 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 
 def writes_on_get(view):
-    """For the rare GET view that changes data (a link clicked in an e-mail): take the write lock."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        sqlite_write_intent.set(True)
-        return view(*args, **kwargs)
-
-    return wrapped
+    """Mark the rare GET view that changes data (a link clicked in an e-mail): its request takes the
+    write lock up front on SQLite (read by the app's first URL value preprocessor)."""
+    view.writes_on_get = True
+    return view

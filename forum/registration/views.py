@@ -79,9 +79,6 @@ def sent():
 @participant_required()
 @writes_on_get
 def confirm_email(token: str):
-    # Loading the URL's forum began a read-only transaction (SQLite); end it so the confirmation's
-    # writes start a transaction that takes the write lock up front (see writes_on_get).
-    db.session.commit()
     try:
         registration = services.confirm_email(g.registration, token)
     except ForumError as error:
