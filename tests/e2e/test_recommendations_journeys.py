@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD
+from playwright.sync_api import expect
 
 from forum.programme.models import Room, Session, SessionKind
 from forum.recommendations.models import Recommendation, RecommendationSettings, RecommendationStatus
@@ -58,9 +59,10 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
     for text in texts:
         phone.fill("textarea[name=text]", text)
         phone.select_option("select[name=target_actor]", "government")
-        phone.click("#add button[type=submit]")
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.click("#add button[type=submit]")
     assert phone.locator(".rec-item").count() == 2
+    expect(phone.locator("textarea[name=text]")).to_be_focused()  # ready for the next one
     assert phone.locator(".rec-text").first.get_attribute("dir") == "rtl"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
 
