@@ -1,7 +1,7 @@
 """recommendations: recommendations, supports, history, follow-up, input window
 
 Revision ID: e6199c1d6c33
-Revises: bd7b1bc95350
+Revises: dc1491497451
 Create Date: 2026-11-23 18:52:56.410358
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401  (JSONB columns render astext_type=Tex
 
 # revision identifiers, used by Alembic.
 revision = 'e6199c1d6c33'
-down_revision = 'bd7b1bc95350'
+down_revision = 'dc1491497451'
 branch_labels = None
 depends_on = None
 

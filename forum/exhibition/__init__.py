@@ -1,0 +1,7 @@
+"""The exhibition: floor plan, booths, exhibitors, applications, allocation, booth portal and leads."""
+
+from flask import Blueprint
+
+bp = Blueprint("exhibition", __name__)
+
+from forum.exhibition import hooks, models, views  # noqa: E402, F401

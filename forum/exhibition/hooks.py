@@ -1,0 +1,102 @@
+"""What the exhibition adds to shared pages: links, dashboard panel, report section, demo data."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from forum import hooks
+from forum.auth.models import Role
+from forum.exhibition.models import Booth, BoothAssignment, Exhibitor, ExhibitorStatus, Lead
+from forum.extensions import db
+
+
+def _has_exhibition(forum) -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count()).where(Booth.forum_id == forum.id)))
+
+
+@hooks.forum_links.register(order=30)
+def directory_link(forum):
+    if not _has_exhibition(forum):
+        return None
+    return hooks.ForumLink(
+        _l("Exhibition"),
+        url_for("exhibition.directory", forum_slug=forum.slug),
+        _l("Exhibitors, their partnership offers and the floor plan."),
+    )
+
+
+@hooks.forum_links.register(order=31)
+def request_link(forum):
+    from forum.exhibition.services import find_exhibition
+
+    exhibition = find_exhibition(forum)
+    if not _has_exhibition(forum) or forum.is_past() or (exhibition and not exhibition.accepts_applications()):
+        return None
+    return hooks.ForumLink(
+        _l("Exhibit at the forum"),
+        url_for("exhibition.request_form", forum_slug=forum.slug),
+        _l("Companies, donors, public institutions, associations and cooperatives: ask for a booth."),
+    )
+
+
+@hooks.manage_links.register(order=30)
+def manage_link(forum, user):
+    if user.has_role(forum, Role.organiser):
+        return hooks.ForumLink(_l("Exhibition"), url_for("exhibition.manage", forum_slug=forum.slug))
+    if user.has_role(forum, Role.exhibitor_staff):
+        return hooks.ForumLink(_l("My booth"), url_for("exhibition.portal", forum_slug=forum.slug))
+    return None
+
+
+@hooks.dashboard_panels.register(order=30)
+def dashboard_panel(forum, user):
+    booths = db.session.scalar(sa.select(sa.func.count()).where(Booth.forum_id == forum.id))
+    statuses = Counter(db.session.scalars(sa.select(Exhibitor.status).where(Exhibitor.forum_id == forum.id)).all())
+    assigned = Counter(
+        db.session.scalars(sa.select(BoothAssignment.is_published).where(BoothAssignment.forum_id == forum.id)).all()
+    )
+    leads = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Lead).join(Exhibitor).where(Exhibitor.forum_id == forum.id)
+    )
+    return hooks.DashboardPanel(
+        _l("Exhibition"),
+        "exhibition/_panel.html",
+        {
+            "booths": booths,
+            "approved": statuses[ExhibitorStatus.approved],
+            "pending": statuses[ExhibitorStatus.pending],
+            "assigned": assigned[True],
+            "offered": assigned[False],
+            "leads": leads,
+        },
+        url_for("exhibition.manage", forum_slug=forum.slug),
+    )
+
+
+@hooks.registration_links.register(order=30)
+def scans_link(registration):
+    return hooks.ForumLink(
+        _l("Exhibitors who scanned my badge"),
+        url_for("exhibition.my_scans", forum_slug=registration.forum.slug, access_key=registration.access_key),
+    )
+
+
+@hooks.report_sections.register(order=30)
+def report_section(forum):
+    from forum.exhibition.services import exhibitors_of
+
+    exhibitors = exhibitors_of(forum, status=ExhibitorStatus.approved)
+    if not exhibitors:
+        return None
+    return hooks.ReportSection("exhibitors", _l("Exhibitors"), "exhibition/_report.html", {"exhibitors": exhibitors})
+
+
+@hooks.seed_steps.register(order=30)
+def seed_exhibition(forums, echo):
+    from forum.exhibition.seed import seed
+
+    seed(forums["draa"], echo)
