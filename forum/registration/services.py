@@ -9,6 +9,7 @@ and awaiting its e-mail confirmation, sent back for approval after an edit, or o
 
 from __future__ import annotations
 
+import hmac
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from forum.registration.models import (
     RegistrationSettings,
     RegistrationStatus,
     WaitlistMode,
+    _new_key,
 )
 
 CONFIRM_SALT = "multaqa.registration-confirm"
@@ -71,6 +73,10 @@ class RegistrationClosed(RegistrationError):
 
 class InvalidLink(RegistrationError):
     message = _l("This link is not valid or has expired.")
+
+
+class AlreadyRegistered(RegistrationError):
+    message = _l("This e-mail is already registered for this forum.")
 
 
 class OfferExpired(RegistrationError):
@@ -387,24 +393,34 @@ class SignUp:
 def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None, user: Any = None) -> SignUp:
     """Sign a person up. Within capacity (and quotas, with automatic approval) the registration keeps
     a place while the person confirms their e-mail; when the forum is full it joins the waiting list.
-    An e-mail already registered here creates nothing: its management link is sent again."""
+    An e-mail already registered here creates nothing: its management link is sent again.
+
+    Raises AlreadyRegistered when a simultaneous request registered the same e-mail first: the caller
+    rolls back and calls again (which then sends the link)."""
     now = now or utcnow()
     if not forum.registration_is_open(now):
         raise RegistrationClosed()
-    _lock(forum)
     settings = settings_for(forum)
-    _expire_forum(forum, settings, now)
+    if _anything_overdue(forum, settings, now):
+        _lock(forum)
+        _expire_forum(forum, settings, now)
     email = normalise_email(data["email"])
     registration = find(forum, email)
     if registration is not None and not _was_never_confirmed(registration):
         _send_link(registration)
         return SignUp(registration, is_new=False)
+    organisation = organisation_for(data)
     if registration is None:
-        registration = Registration(forum_id=forum.id, email=email)
-        db.session.add(registration)
+        registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
     _fill(registration, data)
-    registration.organisation = organisation_for(data)
+    registration.organisation = organisation
     registration.user_id = getattr(user, "id", None)
+    # The e-mail is rendered before the forum's lock is taken, so the lock is held only for the
+    # decision; it is sent only if the transaction commits.
+    _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
+    _lock(forum)
+    if registration.id is None and find(forum, email) is not None:
+        raise AlreadyRegistered()
     registration.consent_at = now
     registration.created_at = now
     registration.status = Status.pending
@@ -413,6 +429,7 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     registration.holds_place = False
     registration.waitlisted_at = None
     registration.decided_at = None
+    registration.decided_by_id = None
     if settings.approval == ApprovalMode.automatic:
         room, problems = _room_for(forum, settings, registration)
         if not room:
@@ -421,8 +438,8 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
             registration.holds_place = True
     elif not _has_room(forum):
         _to_waitlist(registration, now)
+    db.session.add(registration)
     db.session.flush()
-    _send_confirmation_request(registration, hours=settings.confirmation_hours)
     return SignUp(registration, is_new=True)
 
 
@@ -444,7 +461,8 @@ def _fill(registration: Registration, data: dict[str, Any]) -> None:
 
 
 def confirmation_token(registration: Registration) -> str:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).dumps(registration.id)
+    """A signed, dated token over the registration's access key (it exists before the row does)."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).dumps(registration.access_key)
 
 
 def confirm_email(registration: Registration, token: str, *, now: datetime | None = None) -> Registration:
@@ -454,12 +472,12 @@ def confirm_email(registration: Registration, token: str, *, now: datetime | Non
     forum = registration.forum
     settings = settings_for(forum)
     try:
-        registration_id = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).loads(
+        key = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).loads(
             token, max_age=settings.confirmation_hours * 3600
         )
     except (SignatureExpired, BadSignature) as error:
         raise InvalidLink() from error
-    if registration_id != registration.id:
+    if not isinstance(key, str) or not hmac.compare_digest(key, registration.access_key):
         raise InvalidLink()
     _lock(forum)
     db.session.refresh(registration)
@@ -712,8 +730,7 @@ def expire_unconfirmed(*, now: datetime | None = None, forum: Forum | None = Non
     return total
 
 
-def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -> int:
-    """Expire this forum's overdue sign-ups and offers (the caller holds the forum lock)."""
+def _overdue_conditions(settings: RegistrationSettings, now: datetime) -> tuple[Any, Any]:
     cutoff = now - timedelta(hours=settings.confirmation_hours)
     overdue_sign_up = sa.and_(
         Registration.status.in_((Status.pending, Status.waitlisted)),
@@ -721,28 +738,28 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
         Registration.email_confirmed_at.is_(None),
     )
     lapsed_offer = sa.and_(Registration.status == Status.waitlisted, Registration.offer_expires_at < now)
-    anything = db.session.scalar(
+    return overdue_sign_up, lapsed_offer
+
+
+def _anything_overdue(forum: Forum, settings: RegistrationSettings, now: datetime) -> bool:
+    """One cheap query, run on every sign-up: is there a sign-up or an offer to expire?"""
+    found = db.session.scalar(
         sa.select(Registration.id)
-        .where(Registration.forum_id == forum.id, sa.or_(overdue_sign_up, lapsed_offer))
+        .where(Registration.forum_id == forum.id, sa.or_(*_overdue_conditions(settings, now)))
         .limit(1)
     )
-    if anything is None:  # the usual case, checked in one query on every sign-up
+    return found is not None
+
+
+def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -> int:
+    """Expire this forum's overdue sign-ups and offers (the caller holds the forum lock)."""
+    if not _anything_overdue(forum, settings, now):
         return 0
+    overdue_sign_up, lapsed_offer = _overdue_conditions(settings, now)
     overdue = db.session.scalars(
-        sa.select(Registration).where(
-            Registration.forum_id == forum.id,
-            Registration.status.in_((Status.pending, Status.waitlisted)),
-            Registration.created_at < cutoff,
-            Registration.email_confirmed_at.is_(None),
-        )
+        sa.select(Registration).where(Registration.forum_id == forum.id, overdue_sign_up)
     ).all()
-    lapsed = db.session.scalars(
-        sa.select(Registration).where(
-            Registration.forum_id == forum.id,
-            Registration.status == Status.waitlisted,
-            Registration.offer_expires_at < now,
-        )
-    ).all()
+    lapsed = db.session.scalars(sa.select(Registration).where(Registration.forum_id == forum.id, lapsed_offer)).all()
     for registration in overdue:
         _cancel(registration, "expired", now)
         audit.record("registration.expire", forum=forum, target=registration)
@@ -842,16 +859,15 @@ def _external_url(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def _self_service_url(registration: Registration) -> str:
-    return _external_url(
-        "registration.self_service", forum_slug=registration.forum.slug, access_key=registration.access_key
-    )
+def _self_service_url(registration: Registration, forum: Forum | None = None) -> str:
+    forum = forum or registration.forum
+    return _external_url("registration.self_service", forum_slug=forum.slug, access_key=registration.access_key)
 
 
-def _send_confirmation_request(registration: Registration, *, hours: int) -> None:
+def _send_confirmation_request(registration: Registration, forum: Forum, *, hours: int) -> None:
     link = _external_url(
         "registration.confirm_email",
-        forum_slug=registration.forum.slug,
+        forum_slug=forum.slug,
         access_key=registration.access_key,
         token=confirmation_token(registration),
     )
@@ -860,10 +876,10 @@ def _send_confirmation_request(registration: Registration, *, hours: int) -> Non
         _l("Confirm your registration for %(forum)s"),
         "registration_confirm",
         locale=registration.locale,
-        forum=_forum_name(registration.forum, registration.locale),
+        forum=_forum_name(forum, registration.locale),
         registration=registration,
         link=link,
-        manage_link=_self_service_url(registration),
+        manage_link=_self_service_url(registration, forum),
         hours=hours,
     )
 

@@ -48,8 +48,13 @@ def register():
         form.locale.data = str(get_locale())
     if form.validate_on_submit():
         data = {**form.details(), "email": form.email.data}
+        user = current_user if current_user.is_authenticated else None
         try:
-            signup = services.register(forum, data, user=current_user if current_user.is_authenticated else None)
+            try:
+                signup = services.register(forum, data, user=user)
+            except services.AlreadyRegistered:  # the same e-mail, a moment earlier: answer as for it
+                db.session.rollback()
+                signup = services.register(forum, data, user=user)
         except ForumError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -42,7 +42,7 @@ def run_together(target, count: int) -> list[BaseException]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=600)
     return errors
 
 
