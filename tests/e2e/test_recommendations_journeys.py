@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD
+from playwright.sync_api import expect
 
 from forum.programme.models import Room, Session, SessionKind
 from forum.recommendations.models import Recommendation, RecommendationSettings, RecommendationStatus
@@ -58,9 +59,10 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
     for text in texts:
         phone.fill("textarea[name=text]", text)
         phone.select_option("select[name=target_actor]", "government")
-        phone.click("#add button[type=submit]")
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.click("#add button[type=submit]")
     assert phone.locator(".rec-item").count() == 2
+    expect(phone.locator("textarea[name=text]")).to_be_focused(timeout=10_000)  # ready for the next one
     assert phone.locator(".rec-text").first.get_attribute("dir") == "rtl"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
 
@@ -76,6 +78,7 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
 
     # The organiser merges the French duplicate into it, accepts it, and downloads the report.
     desk = open_page()
+    desk.set_default_timeout(30_000)  # building the PDF takes seconds, more on a loaded machine
     _sign_in(desk, organiser.email)
     desk.goto(f"/f/{forum.slug}/manage/recommendations/{first.id}")
     desk.check("input[name=duplicates]")
@@ -89,7 +92,7 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
     assert texts[0] in desk.locator("#section-recommendations").inner_text()
     desk.click("form[action$='/report/pdf'] button")
     download_link = desk.locator("text=Download the PDF")
-    download_link.wait_for()
+    download_link.wait_for(timeout=60_000)
     with desk.expect_download() as info:
         download_link.click()
     assert info.value.suggested_filename.endswith(".pdf")
