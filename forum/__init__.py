@@ -10,7 +10,16 @@ from flask import Flask, request
 
 from forum import config as settings
 
-BLUEPRINTS = ("auth", "events", "registration", "programme", "badges", "exhibition")
+BLUEPRINTS = (
+    "auth",
+    "events",
+    "registration",
+    "programme",
+    "badges",
+    "checkin",
+    "exhibition",
+    "recommendations",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -94,7 +103,10 @@ def _register_cli(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from forum.db import sqlite_write_intent
 
-    @app.before_request
-    def declare_write_intent() -> None:
+    def declare_write_intent(endpoint: str | None, values: dict | None) -> None:
         # Reads need no write lock on SQLite; anything that may change data queues for it up front.
+        # Declared before the URL processors run, since loading g.forum already opens the transaction
+        # (a transaction opened for reading cannot take the write lock later without "database is locked").
         sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    app.url_value_preprocessors.setdefault(None, []).insert(0, declare_write_intent)

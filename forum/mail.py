@@ -11,11 +11,20 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
 from forum import jobs
 from forum.i18n import text_direction
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for e-mails and feeds, also outside a request (jobs, CLI, hooks run by services):
+    the request's host, else BASE_URL (which sets SERVER_NAME), else http://localhost."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, _external=True, **values)
 
 
 def send(to: str, subject: Any, template: str, *, locale: str, **context: Any) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -52,3 +54,8 @@ class Mailbox:
 
 def body_of(message: EmailMessage, subtype: str = "plain") -> str:
     return message.get_body(preferencelist=(subtype,)).get_content()
+
+
+def local(forum, day: date, hour: int, minute: int = 0) -> datetime:
+    """A local time of the forum, as the UTC instant stored."""
+    return datetime.combine(day, clock(hour, minute), tzinfo=forum.zone).astimezone(UTC)

@@ -128,8 +128,6 @@ def members_of(forum) -> list[Membership]:
 
 def invite(email: str, name: str | None, forum, role: Role, *, actor: User, locale: str) -> Membership:
     """Appoint by e-mail; a person without an account gets one and a link to choose a password."""
-    from flask import url_for
-
     from forum import mail
 
     user = find_user(email)
@@ -137,7 +135,7 @@ def invite(email: str, name: str | None, forum, role: Role, *, actor: User, loca
         if not (name or "").strip():
             raise AccountError(_l("This person has no account yet: give their full name."))
         user = create_user(email, name, locale=locale)
-        link = url_for("auth.password_reset", token=password_reset_token(user), _external=True)
+        link = mail.external_url("auth.password_reset", token=password_reset_token(user))
         mail.send(
             user.email,
             _l("You have been invited to Multaqa"),

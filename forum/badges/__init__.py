@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("badges", __name__)
 
-from forum.badges import services  # noqa: E402, F401
+from forum.badges import hooks, models, services, tasks, views  # noqa: E402, F401

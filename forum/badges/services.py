@@ -118,3 +118,75 @@ def reissue_badge(registration: Registration) -> str:
     registration.badge_version += 1
     db.session.flush()
     return badge_code(registration)
+
+
+class PrintSelectionError(ForumError):
+    message = _l("No confirmed registration matches this choice.")
+
+
+def registrations_to_print(
+    forum_id: int, selection: str, *, category: str | None = None, emails: list[str] | None = None
+) -> list[Registration]:
+    """The confirmed registrations of a print set: all, not printed yet (their current badge version
+    never printed), one category, or a list of e-mail addresses."""
+    from forum.badges.models import BadgePrint
+    from forum.registration.models import RegistrationStatus
+
+    query = sa.select(Registration).where(
+        Registration.forum_id == forum_id, Registration.status == RegistrationStatus.confirmed
+    )
+    if selection == "unprinted":
+        printed = sa.select(BadgePrint.id).where(
+            BadgePrint.registration_id == Registration.id, BadgePrint.badge_version == Registration.badge_version
+        )
+        query = query.where(~printed.exists())
+    elif selection == "category":
+        query = query.where(Registration.category == category)
+    elif selection == "listed":
+        query = query.where(Registration.email.in_([e.strip().lower() for e in emails or [] if e.strip()]))
+    return list(db.session.scalars(query.order_by(Registration.name_latin, Registration.id)))
+
+
+def request_print(
+    forum, selection: str, layout: str, *, actor, category: str | None = None, emails: list[str] | None = None
+):
+    """Fix the set and queue the job that builds its PDF; returns the PrintBatch."""
+    from forum import audit, jobs
+    from forum.badges.models import PrintBatch
+
+    registrations = registrations_to_print(forum.id, selection, category=category, emails=emails)
+    if not registrations:
+        raise PrintSelectionError()
+    batch = PrintBatch(
+        forum_id=forum.id,
+        created_by_id=getattr(actor, "id", None),
+        layout=layout,
+        selection=selection,
+        registration_ids=[r.id for r in registrations],
+    )
+    db.session.add(batch)
+    db.session.flush()
+    job = jobs.enqueue("badges.print_batch", batch.id, forum=forum, user=actor)
+    batch.job_id = job.id
+    audit.record("badges.print", actor=actor, forum=forum, target=batch, count=len(registrations), layout=layout)
+    db.session.flush()
+    return batch
+
+
+def mark_printed(registrations: list[Registration], *, batch_id: int | None = None, actor=None, now=None) -> None:
+    """Record that the current badge of each registration was printed."""
+    from forum.badges.models import BadgePrint
+    from forum.db import utcnow
+
+    now = now or utcnow()
+    db.session.add_all(
+        BadgePrint(
+            registration_id=r.id,
+            batch_id=batch_id,
+            badge_version=r.badge_version,
+            printed_by_id=getattr(actor, "id", None),
+            printed_at=now,
+        )
+        for r in registrations
+    )
+    db.session.flush()

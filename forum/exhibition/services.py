@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -882,7 +881,7 @@ def _mail_exhibitor(exhibitor: Exhibitor, subject: str, template: str, *, locale
     recipients = {exhibitor.contact_email: locale}
     for staff in exhibitor.staff:
         recipients[staff.user.email] = staff.user.locale or locale
-    portal = url_for("exhibition.portal", forum_slug=forum.slug, _external=True)
+    portal = mail.external_url("exhibition.portal", forum_slug=forum.slug)
     for address, language in recipients.items():
         mail.send(
             address,

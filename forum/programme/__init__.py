@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("programme", __name__)
 
-from forum.programme import models  # noqa: E402, F401
+from forum.programme import integrations, models, seed, views  # noqa: E402, F401

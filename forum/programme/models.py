@@ -104,6 +104,7 @@ class Session(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("signed_up >= 0", name="signed_up_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +124,12 @@ class Session(db.Model):
     #: the account that collects this session's recommendations (holds the rapporteur role)
     rapporteur_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     is_cancelled: Mapped[bool] = mapped_column(default=False)
+    #: when the session first appeared in a published version (None: a draft, not public yet)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: iCalendar SEQUENCE: raised each time a published version changes this session
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: confirmed sign-ups, kept by the sign-up services under the session's row lock (pages read it, no count)
+    signed_up: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -144,6 +151,11 @@ class Session(db.Model):
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None and self.room.capacity else None
+
+    @property
+    def seats_left(self) -> int | None:
+        seats = self.seats
+        return None if seats is None else max(0, seats - self.signed_up)
 
     def overlaps(self, other: Session) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
@@ -168,3 +180,28 @@ class Signup(db.Model):
 
     def __repr__(self) -> str:
         return f"<Signup session={self.session_id} registration={self.registration_id} {self.status}>"
+
+
+class ProgrammeVersion(db.Model):
+    """A published release of a forum's programme: its number, what moved, and who was told."""
+
+    __tablename__ = "programme_version"
+    __table_args__ = (sa.UniqueConstraint("forum_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, 3... per forum
+    number: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: what changed since the previous version: [{"session_id", "kind": added|moved|retitled|cancelled, ...}]
+    changes: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    #: the public state of every published session at this version, {session_id: {...}}, to diff the next one
+    snapshot: Mapped[dict[str, dict]] = mapped_column(sa.JSON, default=dict)
+    #: when the organiser sent the change notifications (None: listed for review, not sent)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    published_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeVersion forum={self.forum_id} v{self.number}>"

@@ -167,6 +167,8 @@ class Registration(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("forum_id", "email"),
         sa.CheckConstraint("name_ar IS NOT NULL OR name_latin IS NOT NULL", name="has_a_name"),
+        sa.CheckConstraint("offer_expires_at IS NULL OR status = 'waitlisted'", name="offers_are_waitlisted"),
+        sa.Index("ix_registration_forum_status_created", "forum_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,6 +205,18 @@ class Registration(db.Model):
     )
     #: when the e-mail address was confirmed through the double opt-in link
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a registration that is not (yet) confirmed but keeps one of the forum's places: admitted and
+    #: awaiting its e-mail confirmation, or offered a freed place from the waiting list
+    holds_place: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: when the person joined the waiting list (its order)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a freed place is held for this waitlisted person until then
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: the reason given to the person when rejected
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: why it was cancelled: by the person, unconfirmed e-mail expired, place offer lapsed
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(20))
     #: unguessable key in the person's private links (self-service page, personal calendar)
     access_key: Mapped[str] = mapped_column(sa.String(64), unique=True, default=_new_key)
     #: unguessable secret of the badge code, separate from the primary key
@@ -215,7 +229,8 @@ class Registration(db.Model):
 
     forum: Mapped[Forum] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.status}>"
@@ -229,6 +244,19 @@ class Registration(db.Model):
         return self.status == RegistrationStatus.confirmed
 
     @property
+    def takes_place(self) -> bool:
+        """Whether this registration counts against the forum's capacity."""
+        return self.status == RegistrationStatus.confirmed or self.holds_place
+
+    @property
+    def has_offer(self) -> bool:
+        return self.status == RegistrationStatus.waitlisted and self.offer_expires_at is not None
+
+    @property
+    def is_rural_association(self) -> bool:
+        return self.area == Area.rural and self.category in (Category.association, Category.cooperative)
+
+    @property
     def badge_role(self) -> BadgeRole:
         return {
             Category.speaker: BadgeRole.speaker,
@@ -237,3 +265,71 @@ class Registration(db.Model):
             Category.media: BadgeRole.press,
             Category.guest: BadgeRole.guest,
         }.get(self.category, BadgeRole.participant)
+
+
+class ApprovalMode(TitledEnum):
+    automatic = "automatic"
+    manual = "manual"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.automatic: _l("Automatic, within capacity and quotas"),
+            cls.manual: _l("Manual: organisers approve each registration"),
+        }
+
+
+class WaitlistMode(TitledEnum):
+    offer = "offer"
+    promote = "promote"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.offer: _l("Offer the place by e-mail and hold it for a while"),
+            cls.promote: _l("Promote the next person directly"),
+        }
+
+
+class RegistrationSettings(db.Model):
+    """How one forum takes registrations: approval, waiting list, delays and quotas."""
+
+    __tablename__ = "registration_settings"
+    __table_args__ = (
+        sa.CheckConstraint("offer_hold_hours > 0", name="offer_hold_positive"),
+        sa.CheckConstraint("confirmation_hours > 0", name="confirmation_positive"),
+        sa.CheckConstraint(
+            "min_women_percent IS NULL OR (min_women_percent >= 0 AND min_women_percent <= 100)",
+            name="women_percent_range",
+        ),
+        sa.CheckConstraint(
+            "min_rural_percent IS NULL OR (min_rural_percent >= 0 AND min_rural_percent <= 100)",
+            name="rural_percent_range",
+        ),
+    )
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    approval: Mapped[ApprovalMode] = mapped_column(
+        sa.Enum(ApprovalMode, native_enum=False, length=12), default=ApprovalMode.automatic
+    )
+    waitlist: Mapped[WaitlistMode] = mapped_column(
+        sa.Enum(WaitlistMode, native_enum=False, length=12), default=WaitlistMode.offer
+    )
+    #: how long a freed place is held for the waitlisted person it is offered to
+    offer_hold_hours: Mapped[int] = mapped_column(default=48)
+    #: unconfirmed registrations (e-mail link not followed) expire after this delay
+    confirmation_hours: Mapped[int] = mapped_column(default=48)
+    #: editing key fields of a confirmed registration sends it back for approval
+    reapprove_on_edit: Mapped[bool] = mapped_column(default=True)
+    #: {category: maximum confirmed}
+    category_quotas: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    #: {province code: maximum confirmed}
+    province_quotas: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    #: places kept for women, as a share of capacity
+    min_women_percent: Mapped[int | None]
+    #: places kept for rural associations and cooperatives, as a share of capacity
+    min_rural_percent: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RegistrationSettings forum={self.forum_id} {self.approval}>"

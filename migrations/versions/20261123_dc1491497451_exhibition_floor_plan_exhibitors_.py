@@ -1,7 +1,7 @@
 """exhibition: floor plan, exhibitors, applications, assignments, leads
 
 Revision ID: dc1491497451
-Revises: bd7b1bc95350
+Revises: b74649485184
 Create Date: 2026-11-23 18:55:48.403263
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'dc1491497451'
-down_revision = 'bd7b1bc95350'
+down_revision = 'b74649485184'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,146 @@
+"""Benchmark of check-in: 10,000 confirmed registrations, distinct badges scanned through the desk API.
+
+capacity  8 desks scanning back to back, 3,000 scans (PostgreSQL, then SQLite): throughput, errors,
+          and exactly one check-in per badge;
+latency   50 scans a second for 60 s, each measured from its scheduled time: p50 / p95 / p99.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from harness import Deployment, closed_loop, open_loop, report
+
+REGISTRATIONS = 10_000
+CAPACITY_SCANS = 3_000
+RATE, DURATION = 50, 60
+
+
+def build(dep: Deployment) -> tuple[str, str, list[str]]:
+    """A forum running today, its registrations, a desk; returns (slug, desk token, badge codes)."""
+    from forum.badges.services import badge_code
+    from forum.checkin import services
+    from forum.events.models import Forum, ForumStatus
+    from forum.extensions import db
+    from forum.registration.models import Area, Category, Gender, Registration, RegistrationStatus
+
+    with dep.app.app_context():
+        today = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Africa/Casablanca")).date()
+        forum = Forum(
+            slug="bench-checkin",
+            title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Benchmark forum"},
+            region="draa-tafilalet",
+            city="Errachidia",
+            starts_on=today,
+            ends_on=today + timedelta(days=1),
+            status=ForumStatus.open,
+        )
+        db.session.add(forum)
+        db.session.flush()
+        categories = list(Category)
+        for start in range(0, REGISTRATIONS, 1000):
+            db.session.add_all(
+                Registration(
+                    forum_id=forum.id,
+                    name_ar=f"مشارك {n}",
+                    name_latin=f"Participant {n}",
+                    email=f"p{n}@bench.ma",
+                    category=categories[n % len(categories)],
+                    gender=Gender.female if n % 2 else Gender.male,
+                    province="errachidia",
+                    area=Area.rural if n % 3 else Area.urban,
+                    status=RegistrationStatus.confirmed,
+                )
+                for n in range(start, start + 1000)
+            )
+            db.session.flush()
+        _desk, token = services.create_desk(forum, "Bench desk", actor=None)
+        services.ensure_lists(forum)
+        db.session.commit()
+        registrations = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
+        codes = [badge_code(r) for r in registrations]
+        return forum.slug, token, codes
+
+
+def scanner(slug: str, token: str, codes: list[str], offset: int = 0):
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def scan(client, i: int) -> None:
+        response = client.post(
+            f"/api/f/{slug}/checkin/scan",
+            json={"code": codes[offset + i], "nonce": uuid.uuid4().hex},
+            headers=headers,
+        )
+        response.raise_for_status()
+        answer = response.json()
+        if answer["outcome"] != "ok":
+            raise RuntimeError(f"scan {i}: {answer['reason']}")
+
+    return scan
+
+
+def check_once(dep: Deployment, scans: int) -> tuple[int, int]:
+    """(live admissions, scan rows) after the run: both must equal the number of scans."""
+    from forum.checkin.models import Admission, CheckIn
+    from forum.extensions import db
+
+    with dep.app.app_context():
+        admissions = db.session.scalar(sa.select(sa.func.count(Admission.id)).where(Admission.undone_at.is_(None)))
+        rows = db.session.scalar(sa.select(sa.func.count(CheckIn.id)))
+        return admissions, rows
+
+
+def capacity(dep: Deployment, name: str, slug: str, token: str, codes: list[str], *, budget: bool = True) -> bool:
+    result = closed_loop(dep.url, clients=8, total=CAPACITY_SCANS, request=scanner(slug, token, codes))
+    admissions, rows = check_once(dep, CAPACITY_SCANS)
+    ok = True
+    if budget:
+        ok &= report(
+            "checkin", f"{name}_throughput", result.throughput, "scans/s", budget=200, ok=result.throughput >= 200
+        )
+    else:
+        report("checkin", f"{name}_throughput", result.throughput, "scans/s", budget="none", ok=True)
+    ok &= report("checkin", f"{name}_errors", result.errors, "errors", budget=0, ok=result.errors == 0)
+    ok &= report(
+        "checkin",
+        f"{name}_checkins",
+        admissions,
+        "admissions",
+        budget=CAPACITY_SCANS,
+        ok=admissions == rows == CAPACITY_SCANS,
+    )
+    for sample in result.error_samples:
+        print("  error:", sample, file=sys.stderr)
+    return ok
+
+
+def main() -> int:
+    ok = True
+    with Deployment(workers=4) as dep:
+        slug, token, codes = build(dep)
+        ok &= capacity(dep, "pg_capacity", slug, token, codes)
+        latency = open_loop(
+            dep.url, rate=RATE, duration=DURATION, request=scanner(slug, token, codes, offset=CAPACITY_SCANS)
+        )
+        for p in (50, 95):
+            report("checkin", f"pg_latency_p{p}", latency.percentile(p), "ms", budget="none", ok=True)
+        ok &= report(
+            "checkin",
+            "pg_latency_p99",
+            latency.percentile(99),
+            "ms",
+            budget=25,
+            ok=latency.percentile(99) <= 25 and latency.errors == 0,
+        )
+        ok &= report("checkin", "pg_latency_errors", latency.errors, "errors", budget=0, ok=latency.errors == 0)
+    with Deployment(workers=4, database="sqlite") as dep:
+        slug, token, codes = build(dep)
+        ok &= capacity(dep, "sqlite_capacity", slug, token, codes, budget=False)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

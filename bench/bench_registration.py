@@ -1,0 +1,122 @@
+"""Benchmark of registration through the real form (GET for the CSRF token, then POST), under gunicorn
+on PostgreSQL, with a fresh e-mail per registration.
+
+capacity: 2,000 registrations from 8 clients that send the next as soon as the last is answered;
+          throughput, errors, and how many got a place or the waiting list (never more than capacity).
+latency:  20 registrations a second for 60 s, each measured from its scheduled time; p50/p95/p99.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from harness import Client, Deployment, closed_loop, csrf_token, open_loop, report
+
+from forum.events.models import Forum, ForumStatus
+from forum.extensions import db
+from forum.registration.models import Registration, RegistrationStatus
+
+NAME = "registration"
+CAPACITY = 1500  # below the 2,000 sent: the last ones must end on the waiting list, none over capacity
+
+
+def make_forum(slug: str, capacity: int) -> None:
+    today = date.today()
+    db.session.add(
+        Forum(
+            slug=slug,
+            title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Benchmark forum"},
+            region="draa-tafilalet",
+            city="Errachidia",
+            starts_on=today + timedelta(days=60),
+            ends_on=today + timedelta(days=61),
+            registration_opens_at=datetime.now(UTC) - timedelta(days=1),
+            registration_closes_at=datetime.now(UTC) + timedelta(days=30),
+            capacity=capacity,
+            status=ForumStatus.open,
+        )
+    )
+    db.session.commit()
+
+
+def registrar(slug: str, run: str):
+    """One registration as a browser makes it: the form, then its submission with a fresh e-mail."""
+
+    def register(client: Client, i: int) -> None:
+        page = client.get(f"/f/{slug}/register", headers={"Accept-Language": "ar"})
+        page.raise_for_status()
+        response = client.post(
+            f"/f/{slug}/register",
+            headers={"Accept-Language": "ar"},
+            data={
+                "csrf_token": csrf_token(page.text),
+                "name_ar": "فاطمة الزهراء العلوي",
+                "name_latin": "Fatima Zahra Alaoui",
+                "email": f"bench-{run}-{i}@example.ma",
+                "phone": "0612345678",
+                "category": ("association", "cooperative", "expert")[i % 3],
+                "gender": ("female", "male")[i % 2],
+                "province": ("errachidia", "ouarzazate", "midelt", "tinghir", "zagora")[i % 5],
+                "area": ("rural", "urban")[i % 2],
+                "locale": "ar",
+                "consent": "y",
+            },
+        )
+        if response.status_code != 302 or not response.headers["Location"].endswith("/register/sent"):
+            raise RuntimeError(f"registration {i} answered {response.status_code}")
+
+    return register
+
+
+def outcome(slug: str) -> dict[str, int]:
+    """Places taken (confirmed, or kept while the e-mail is confirmed) and the waiting list."""
+    db.session.rollback()
+    forum = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    rows = db.session.execute(
+        sa.select(Registration.status, Registration.holds_place, sa.func.count())
+        .where(Registration.forum_id == forum.id)
+        .group_by(Registration.status, Registration.holds_place)
+    ).all()
+    placed = sum(n for status, holds, n in rows if status == RegistrationStatus.confirmed or holds)
+    waitlisted = sum(n for status, _holds, n in rows if status == RegistrationStatus.waitlisted)
+    return {"placed": placed, "waitlisted": waitlisted, "total": sum(n for *_, n in rows)}
+
+
+def main() -> int:
+    run = secrets.token_hex(3)
+    ok = True
+    with Deployment(workers=4) as dep:
+        with dep.app.app_context():
+            make_forum("bench-capacity", CAPACITY)
+            make_forum("bench-latency", 100_000)
+
+        result = closed_loop(dep.url, clients=8, total=2000, request=registrar("bench-capacity", run))
+        for sample in result.error_samples:
+            print(f"# error: {sample}", file=sys.stderr)
+        ok &= report(NAME, "throughput", result.throughput, "registrations/s", budget=60, ok=result.throughput >= 60)
+        ok &= report(NAME, "errors", result.errors, "errors", budget=0, ok=result.errors == 0)
+        with dep.app.app_context():
+            counts = outcome("bench-capacity")
+        over = max(0, counts["placed"] - CAPACITY)
+        report(NAME, "placed", counts["placed"], "registrations", budget=CAPACITY, ok=counts["placed"] <= CAPACITY)
+        report(NAME, "waitlisted", counts["waitlisted"], "registrations", budget="-", ok=True)
+        ok &= report(NAME, "over_capacity", over, "places", budget=0, ok=over == 0)
+        ok &= report(
+            NAME, "all_recorded", counts["total"], "registrations", budget=2000, ok=counts["total"] == result.count
+        )
+
+        result = open_loop(dep.url, rate=20, duration=60, request=registrar("bench-latency", run))
+        for sample in result.error_samples:
+            print(f"# error: {sample}", file=sys.stderr)
+        report(NAME, "latency_p50", result.percentile(50), "ms", budget="-", ok=True)
+        ok &= report(NAME, "latency_p95", result.percentile(95), "ms", budget=60, ok=result.percentile(95) <= 60)
+        report(NAME, "latency_p99", result.percentile(99), "ms", budget="-", ok=True)
+        ok &= report(NAME, "latency_errors", result.errors, "errors", budget=0, ok=result.errors == 0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Badge images with Pillow + qrcode: A6 portrait at 300 dpi, Arabic shaped right to left by raqm.
+
+The badge is drawn on a small fixed palette (print colours, no anti-aliasing at 300 dpi), so a page
+compresses to a few tens of kilobytes and the QR stays crisp 1-bit black on white.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+from flask_babel import force_locale
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+from qrcode.constants import ERROR_CORRECT_M
+
+from forum.badges.services import badge_code
+from forum.db import translated
+from forum.registration.models import BadgeRole, Registration
+
+DPI = 300
+#: A6 portrait, 105 x 148 mm, in pixels at 300 dpi
+WIDTH, HEIGHT = 1240, 1748
+MARGIN = 70
+#: where the person's block sits, and the QR: version 3 (37 modules with the quiet zone) at 14 px a
+#: module is 518 px, 44 mm wide; the code still reads printed at 25 mm (3 px a module at 300 dpi).
+PERSON_TOP, PERSON_HEIGHT = 380, 540
+QR_MODULE_PX = 14
+BAND_TOP = HEIGHT - 250
+QR_MASK = 4
+FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
+
+WHITE, INK, MUTED, BRAND = 0, 1, 2, 3
+#: palette index of each role's band; colours chosen to stay distinct in print and for colour-blind agents
+ROLE_INDEX = {
+    BadgeRole.participant: 4,
+    BadgeRole.speaker: 5,
+    BadgeRole.exhibitor: 6,
+    BadgeRole.organiser: 7,
+    BadgeRole.press: 8,
+    BadgeRole.guest: 9,
+}
+PALETTE_RGB = [
+    (255, 255, 255),
+    (20, 30, 30),
+    (95, 105, 105),
+    (15, 92, 77),
+    (31, 96, 170),  # participant: blue
+    (176, 40, 40),  # speaker: red
+    (196, 104, 0),  # exhibitor: orange
+    (15, 92, 77),  # organiser: green
+    (110, 50, 150),  # press: purple
+    (70, 70, 70),  # guest: dark grey
+]
+PALETTE = [channel for rgb in PALETTE_RGB for channel in rgb]
+
+
+class BadgeRenderingError(RuntimeError):
+    """The server cannot draw badges correctly (e.g. Pillow built without raqm: Arabic would be broken)."""
+
+
+def require_raqm() -> None:
+    if not features.check("raqm"):
+        raise BadgeRenderingError(
+            "Pillow has no raqm layout support: Arabic names would be printed unshaped and left to right. "
+            "Install libraqm0 and libfribidi0 (scripts/system-deps.sh)."
+        )
+
+
+def is_arabic(text: str) -> bool:
+    return any("ARABIC" in unicodedata.name(ch, "") for ch in text)
+
+
+@lru_cache(maxsize=256)
+def _font(arabic: bool, bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    name = ("NotoSansArabic" if arabic else "NotoSans") + ("-Bold" if bold else "-Regular") + ".ttf"
+    return ImageFont.truetype(str(FONTS / name), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def _text_options(text: str) -> dict:
+    return {"direction": "rtl", "language": "ar"} if is_arabic(text) else {"direction": "ltr"}
+
+
+def fitted_font(draw: ImageDraw.ImageDraw, text: str, *, bold: bool, size: int, width: int, minimum: int = 28):
+    """The largest font (from `size` down) in which the text fits `width`; long names shrink."""
+    arabic = is_arabic(text)
+    while True:
+        font = _font(arabic, bold, size)
+        if size <= minimum or draw.textlength(text, font=font, **_text_options(text)) <= width:
+            return font
+        size = max(minimum, int(size * 0.92))
+
+
+def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, *, bold: bool, size: int, fill: int) -> int:
+    """Draw one line centred at height y (its top); return the y below it."""
+    if not text:
+        return y
+    font = fitted_font(draw, text, bold=bold, size=size, width=WIDTH - 2 * MARGIN)
+    options = _text_options(text)
+    draw.text((WIDTH // 2, y), text, font=font, fill=fill, anchor="ma", **options)
+    bottom = draw.textbbox((WIDTH // 2, y), text, font=font, anchor="ma", **options)[3]
+    return max(bottom, y + font.size) + int(font.size * 0.3)
+
+
+def qr_matrix(code: str) -> list[list[bool]]:
+    """The modules of a code's QR (True is dark), error correction M, with its 4-module quiet zone.
+
+    The mask pattern is fixed instead of searched: ISO 18004 lets any of the eight be used, readers
+    handle them all, and the search costs 20 ms a badge (a fifth of a 1,000-badge batch's time).
+    Every badge the test suite renders is decoded back with zxing-cpp.
+    """
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=QR_MASK)
+    qr.add_data(code)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
+def qr_image(code: str, *, module_px: int) -> Image.Image:
+    """The QR of a code as a 1-bit image (black on white), `module_px` pixels a module."""
+    matrix = qr_matrix(code)
+    size = len(matrix)
+    image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
+    return image.convert("1").resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
+
+
+def _logo(draw: ImageDraw.ImageDraw, x: int, y: int, size: int) -> None:
+    """Multaqa's mark: a diamond within a diamond, in the brand colour."""
+    half = size // 2
+    draw.polygon([(x, y - half), (x + half, y), (x, y + half), (x - half, y)], fill=BRAND)
+    inner = half // 2
+    draw.polygon([(x, y - inner), (x + inner, y), (x, y + inner), (x - inner, y)], fill=WHITE)
+
+
+def role_label(role: BadgeRole) -> str:
+    """The role printed in Arabic and French (the two languages of Moroccan signage)."""
+    labels = []
+    for locale in ("ar", "fr"):
+        with force_locale(locale):
+            labels.append(str(role.title))
+    return "  ·  ".join(labels)
+
+
+@dataclass
+class BadgeParts:
+    """A badge in three layers: the background shared by a forum's badges of one role, the person's
+    block (names, organisation) and the QR's code; print files place them without merging them."""
+
+    background: Image.Image
+    person: Image.Image
+    code: str
+
+
+def _background(forum, role: BadgeRole) -> Image.Image:
+    key = (forum.id, role, forum.updated_at, tuple(sorted(forum.title.items())))
+    image = _backgrounds.get(key)
+    if image is None:
+        image = _draw_background(forum, role)
+        if len(_backgrounds) > 64:
+            _backgrounds.clear()
+        _backgrounds[key] = image
+    return image
+
+
+_backgrounds: dict[tuple, Image.Image] = {}
+
+
+def _draw_background(forum, role: BadgeRole) -> Image.Image:
+    """The mark, the forum's title (Arabic, then French or English) and the role's colour band."""
+    image = Image.new("P", (WIDTH, HEIGHT), WHITE)
+    image.putpalette(PALETTE)
+    draw = ImageDraw.Draw(image)
+    draw.fontmode = "1"
+    _logo(draw, WIDTH // 2, MARGIN + 45, 90)
+    y = _centred(draw, MARGIN + 115, forum.title.get("ar", "") or translated(forum.title), bold=True, size=44, fill=INK)
+    other = forum.title.get("fr") or forum.title.get("en")
+    if other:
+        _centred(draw, y, other, bold=False, size=34, fill=MUTED)
+    draw.line([(MARGIN, PERSON_TOP - 30), (WIDTH - MARGIN, PERSON_TOP - 30)], fill=MUTED, width=3)
+    draw.rectangle([(0, BAND_TOP), (WIDTH, HEIGHT)], fill=ROLE_INDEX[role])
+    label = role_label(role)
+    font = fitted_font(draw, label, bold=True, size=96, width=WIDTH - 2 * MARGIN)
+    draw.text((WIDTH // 2, BAND_TOP + 125), label, font=font, fill=WHITE, anchor="mm", direction="rtl", language="ar")
+    return image
+
+
+def _person(registration: Registration) -> Image.Image:
+    """Names in Arabic and Latin script and the organisation, each shrunk to the badge's width."""
+    image = Image.new("P", (WIDTH, PERSON_HEIGHT), WHITE)
+    image.putpalette(PALETTE)
+    draw = ImageDraw.Draw(image)
+    draw.fontmode = "1"
+    y = 10
+    y = _centred(draw, y, registration.name_ar or "", bold=True, size=104, fill=INK)
+    y = _centred(draw, y, registration.name_latin or "", bold=True, size=86, fill=INK)
+    organisation = registration.organisation.name if registration.organisation else (registration.job_title or "")
+    _centred(draw, y, organisation, bold=False, size=50, fill=MUTED)
+    return image
+
+
+def badge_parts(registration: Registration) -> BadgeParts:
+    require_raqm()
+    return BadgeParts(
+        background=_background(registration.forum, registration.badge_role),
+        person=_person(registration),
+        code=badge_code(registration),
+    )
+
+
+def render_badge(registration: Registration) -> Image.Image:
+    """The registration's whole badge: a palette image of A6 at 300 dpi."""
+    parts = badge_parts(registration)
+    image = parts.background.copy()
+    image.paste(parts.person, (0, PERSON_TOP))
+    qr = qr_image(parts.code, module_px=QR_MODULE_PX)
+    image.paste(INK, ((WIDTH - qr.width) // 2, BAND_TOP - 20 - qr.height), ImageOps.invert(qr.convert("L")))
+    return image
+
+
+def badge_png(registration: Registration) -> bytes:
+    """One badge as a PNG (self-service, e-mail, printing at the desk)."""
+    buffer = io.BytesIO()
+    render_badge(registration).save(buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()

@@ -1,0 +1,46 @@
+"""The job that builds a print batch's PDF."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from forum import jobs, storage
+from forum.auth.models import User
+from forum.badges.models import PrintBatch
+from forum.badges.pdf import write_badges
+from forum.badges.render import badge_parts
+from forum.badges.services import mark_printed
+from forum.extensions import db
+from forum.registration.models import Registration
+
+
+@jobs.task("badges.print_batch")
+def print_batch(job: jobs.Job | None, batch_id: int) -> dict:
+    """Render every badge of the batch into one PDF, reporting progress; then mark them printed."""
+    batch = db.session.get(PrintBatch, batch_id)
+    registrations = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.id.in_(batch.registration_ids))
+            .options(selectinload(Registration.organisation), selectinload(Registration.forum))
+        )
+    )
+    order = {registration_id: n for n, registration_id in enumerate(batch.registration_ids)}
+    registrations.sort(key=lambda r: order[r.id])
+    total = len(registrations)
+    step = max(1, total // 50)
+
+    def progress(done: int) -> None:
+        if job is not None and (done % step == 0 or done == total):
+            job.report(done, total)
+
+    buffer = io.BytesIO()
+    write_badges(buffer, (badge_parts(r) for r in registrations), layout=batch.layout, progress=progress)
+    batch.file_key = storage.save(f"badges/{batch.forum_id}", buffer.getvalue(), ".pdf")
+    actor = db.session.get(User, batch.created_by_id) if batch.created_by_id else None
+    mark_printed(registrations, batch_id=batch.id, actor=actor)
+    db.session.commit()
+    return {"count": total, "bytes": len(buffer.getvalue())}

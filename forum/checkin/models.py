@@ -1,0 +1,166 @@
+"""Check-in: desks, lists (the entrance each day, each workshop room), who is in, every scan kept."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.db import TitledEnum, UTCDateTime, utcnow
+from forum.extensions import db
+from forum.programme.models import Session
+from forum.registration.models import Registration
+
+
+class ListKind(TitledEnum):
+    entrance = "entrance"
+    session = "session"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.entrance: _l("Venue entrance"), cls.session: _l("Session room")}
+
+
+class CheckInList(db.Model):
+    """Who may come in where: the venue entrance on one day, or one session's room. A person is
+    welcomed once per list."""
+
+    __tablename__ = "checkin_list"
+    __table_args__ = (
+        sa.Index(
+            "uq_checkin_list_entrance_day",
+            "forum_id",
+            "day",
+            unique=True,
+            postgresql_where=sa.text("kind = 'entrance'"),
+            sqlite_where=sa.text("kind = 'entrance'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ListKind] = mapped_column(sa.Enum(ListKind, native_enum=False, length=10))
+    #: the local calendar day the list is valid on
+    day: Mapped[date]
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), unique=True)
+    #: someone who went out may be welcomed again (otherwise a second scan is "already checked in")
+    allows_reentry: Mapped[bool] = mapped_column(default=False)
+    #: desks may record exits, so the list knows who is inside now
+    records_exits: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CheckInList {self.id} {self.kind} {self.day}>"
+
+
+class Desk(db.Model):
+    """A check-in desk (or scanning device) of a forum; devices authenticate with its token."""
+
+    __tablename__ = "checkin_desk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    #: SHA-256 of the device token (the token itself is shown once, when the desk is created)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Desk {self.id} {self.name}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Admission(db.Model):
+    """A person welcomed on a list. At most one live admission per list and person (a partial unique
+    index), which is what makes two desks scanning the same badge at once give exactly one welcome.
+    Undo marks it undone; nothing is deleted."""
+
+    __tablename__ = "checkin_admission"
+    __table_args__ = (
+        sa.Index(
+            "uq_checkin_admission_live",
+            "list_id",
+            "registration_id",
+            unique=True,
+            postgresql_where=sa.text("undone_at IS NULL"),
+            sqlite_where=sa.text("undone_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(sa.ForeignKey("checkin_list.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    desk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_desk.id", ondelete="SET NULL"))
+    admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: False once an exit is recorded (lists that record exits); True again on re-entry
+    is_inside: Mapped[bool] = mapped_column(default=True)
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    registration: Mapped[Registration] = relationship()
+    desk: Mapped[Desk | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Admission list={self.list_id} registration={self.registration_id}>"
+
+
+class Outcome(TitledEnum):
+    ok = "ok"
+    duplicate = "duplicate"
+    refused = "refused"
+    exit = "exit"
+    undone = "undone"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.ok: _l("Welcome"),
+            cls.duplicate: _l("Already checked in"),
+            cls.refused: _l("Refused"),
+            cls.exit: _l("Exit"),
+            cls.undone: _l("Undone"),
+        }
+
+
+class CheckIn(db.Model):
+    """One scan at one desk, whatever its outcome: the append-only audit trail of check-in."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (sa.UniqueConstraint("forum_id", "nonce"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    list_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_list.id", ondelete="CASCADE"), index=True)
+    desk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_desk.id", ondelete="SET NULL"), index=True)
+    #: the signed-in agent (None for a device using the desk token)
+    agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    admission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_admission.id", ondelete="SET NULL"))
+    outcome: Mapped[Outcome] = mapped_column(sa.Enum(Outcome, native_enum=False, length=10))
+    #: machine-readable reason: ok, reentry, already_checked_in, unknown, tampered, revoked, ...
+    reason: Mapped[str] = mapped_column(sa.String(30))
+    #: the first characters of what was scanned, for the trail (codes are not secrets once printed)
+    scanned: Mapped[str | None] = mapped_column(sa.String(80))
+    #: the client's idempotency key: a retried request returns the first answer
+    nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    #: the answer given, replayed for a retried nonce
+    response: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    desk: Mapped[Desk | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CheckIn {self.id} {self.outcome} {self.reason}>"

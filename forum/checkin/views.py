@@ -1,0 +1,280 @@
+"""Check-in pages: the desk (agents), the scanning API (devices), desks, lists and the live dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.auth.access import forum_role_required
+from forum.auth.models import Role
+from forum.badges.render import badge_png
+from forum.badges.services import mark_printed
+from forum.checkin import bp, services, stats
+from forum.checkin.forms import DeskForm, ListSettingsForm
+from forum.checkin.models import CheckInList, Desk
+from forum.db import utcnow
+from forum.errors import ForumError
+from forum.extensions import csrf, db, limiter
+from forum.forms import ConfirmForm
+from forum.registration.models import Registration
+
+DESK_ROLES = (Role.organiser, Role.checkin_agent)
+
+
+def _desk(desk_id: int) -> Desk:
+    desk = db.get_or_404(Desk, desk_id)
+    if desk.forum_id != g.forum.id or not desk.is_active:
+        abort(404)
+    return desk
+
+
+def _list(list_id: int | str | None) -> CheckInList:
+    if not list_id:
+        checkin_list = services.default_list(g.forum)
+    else:
+        checkin_list = db.session.get(CheckInList, int(list_id)) if str(list_id).isdigit() else None
+    if checkin_list is None or checkin_list.forum_id != g.forum.id:
+        abort(404)
+    return checkin_list
+
+
+# --- the desk ----------------------------------------------------------------------------------
+
+
+@bp.route("/f/<forum_slug>/checkin/")
+@forum_role_required(*DESK_ROLES)
+def choose_desk():
+    lists = services.ensure_lists(g.forum)
+    db.session.commit()
+    default = services.default_list(g.forum)
+    desks = [d for d in services.desks_of(g.forum) if d.is_active]
+    return render_template(
+        "checkin/choose.html", forum=g.forum, desks=desks, lists=lists, default=default, label=services.list_label
+    )
+
+
+@bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>")
+@forum_role_required(*DESK_ROLES)
+def desk(desk_id: int):
+    desk = _desk(desk_id)
+    checkin_list = _list(request.args.get("list"))
+    return render_template(
+        "checkin/desk.html",
+        forum=g.forum,
+        desk=desk,
+        checkin_list=checkin_list,
+        list_label=services.list_label(checkin_list),
+        lists=services.lists_of(g.forum),
+        label=services.list_label,
+        inside=services.inside_count(checkin_list),
+    )
+
+
+@bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>/scan", methods=["POST"])
+@forum_role_required(*DESK_ROLES)
+def desk_scan(desk_id: int):
+    """The desk page's scan (CSRF token in the X-CSRFToken header): a code, or a person found by name."""
+    desk = _desk(desk_id)
+    data = request.get_json(silent=True) or {}
+    checkin_list = _list(data.get("list"))
+    registration = None
+    if data.get("registration_id"):
+        registration = db.session.get(Registration, int(data["registration_id"]))
+        if registration is None or registration.forum_id != g.forum.id:
+            abort(404)
+    result = services.scan(
+        g.forum,
+        checkin_list,
+        code=data.get("code"),
+        registration=registration,
+        desk=desk,
+        agent=current_user,
+        nonce=data.get("nonce"),
+        exit=bool(data.get("exit")),
+    )
+    db.session.commit()
+    return jsonify(result.as_dict())
+
+
+@bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>/undo", methods=["POST"])
+@forum_role_required(*DESK_ROLES)
+def desk_undo(desk_id: int):
+    desk = _desk(desk_id)
+    try:
+        result = services.undo_last(g.forum, desk, agent=current_user)
+    except ForumError as error:
+        return jsonify(outcome="refused", reason="nothing_to_undo", message=str(error)), 409
+    db.session.commit()
+    return jsonify(result.as_dict())
+
+
+@bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>/search")
+@forum_role_required(*DESK_ROLES)
+def desk_search(desk_id: int):
+    _desk(desk_id)
+    people = services.search(g.forum, request.args.get("q", ""))
+    return jsonify(
+        [
+            {
+                "id": r.id,
+                "name_ar": r.name_ar,
+                "name_latin": r.name_latin,
+                "organisation": r.organisation.name if r.organisation else None,
+                "status": r.status.title,
+                "badge_url": url_for(".print_badge", registration_id=r.id),
+            }
+            for r in people
+        ]
+    )
+
+
+@bp.route("/f/<forum_slug>/checkin/badge/<int:registration_id>.png", methods=["POST"])
+@forum_role_required(*DESK_ROLES)
+def print_badge(registration_id: int):
+    """Print (or reprint) a badge on the spot: the PNG, and the print recorded."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.forum_id != g.forum.id or not registration.is_confirmed:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    png = badge_png(registration)
+    mark_printed([registration], actor=current_user)
+    db.session.commit()
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+# --- the API for scanning devices --------------------------------------------------------------
+
+
+@bp.route("/api/f/<forum_slug>/checkin/scan", methods=["POST"])
+@csrf.exempt
+@limiter.exempt
+def api_scan():
+    """Scan with a desk token (`Authorization: Bearer <token>`): {code, list?, nonce?, direction?}."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    desk = services.desk_for_token(g.forum, token) if token else None
+    if desk is None:
+        return jsonify(error=401, message=_("A valid desk token is needed.")), 401
+    data = request.get_json(silent=True) or {}
+    list_id = data.get("list")
+    checkin_list = services.default_list(g.forum) if not list_id else db.session.get(CheckInList, int(list_id))
+    if checkin_list is None or checkin_list.forum_id != g.forum.id:
+        return jsonify(error=404, message=_("No such check-in list.")), 404
+    result = services.scan(
+        g.forum,
+        checkin_list,
+        code=str(data.get("code") or ""),
+        desk=desk,
+        nonce=data.get("nonce"),
+        exit=data.get("direction") == "out",
+    )
+    db.session.commit()
+    return jsonify(result.as_dict())
+
+
+# --- organisers: desks, lists, live dashboard, trail -------------------------------------------
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def manage():
+    form = DeskForm()
+    token = None
+    if form.validate_on_submit():
+        desk, token = services.create_desk(g.forum, form.name.data, actor=current_user)
+        db.session.commit()
+        flash(_("The desk has been created. Copy its device token now: it will not be shown again."), "success")
+        form = DeskForm(formdata=None)
+    lists = services.ensure_lists(g.forum)
+    db.session.commit()
+    return render_template(
+        "checkin/manage.html",
+        forum=g.forum,
+        form=form,
+        token=token,
+        desks=services.desks_of(g.forum),
+        lists=lists,
+        label=services.list_label,
+        settings_form=ListSettingsForm,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/desks/<int:desk_id>/revoke", methods=["POST"])
+@forum_role_required(Role.organiser)
+def revoke_desk(desk_id: int):
+    desk = _desk(desk_id)
+    if ConfirmForm().validate_on_submit():
+        services.revoke_desk(desk, actor=current_user)
+        db.session.commit()
+        flash(_("The desk has been closed; its token no longer works."), "success")
+    return redirect(url_for(".manage"))
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/lists/<int:list_id>", methods=["POST"])
+@forum_role_required(Role.organiser)
+def list_settings(list_id: int):
+    checkin_list = _list(list_id)
+    form = ListSettingsForm()
+    if form.validate_on_submit():
+        services.update_list(
+            checkin_list,
+            allows_reentry=form.allows_reentry.data,
+            records_exits=form.records_exits.data,
+            actor=current_user,
+        )
+        db.session.commit()
+        flash(_("The list has been saved."), "success")
+    return redirect(url_for(".manage"))
+
+
+def _day() -> date:
+    text = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = utcnow().astimezone(g.forum.zone).date()
+    return min(max(day, g.forum.starts_on), g.forum.ends_on)
+
+
+def _live_context() -> dict:
+    day = _day()
+    present, confirmed = stats.totals(g.forum, day=day)
+    return {
+        "forum": g.forum,
+        "day": day,
+        "present": present,
+        "confirmed": confirmed,
+        "arrivals": stats.arrivals(g.forum, day),
+        "breakdowns": stats.breakdowns(g.forum, day=day),
+        "sessions": stats.sessions(g.forum),
+        "updated_at": utcnow(),
+    }
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/live")
+@forum_role_required(Role.organiser)
+def live():
+    return render_template("checkin/live.html", **_live_context())
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/live/panel")
+@forum_role_required(Role.organiser)
+def live_panel():
+    return render_template("checkin/_live_panel.html", **_live_context())
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/trail")
+@forum_role_required(Role.organiser)
+def trail():
+    scans = services.recent_scans(g.forum, limit=300)
+    ids = {s.registration_id for s in scans if s.registration_id}
+    people = {r.id: r for r in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids)))}
+    from forum.auth import services as accounts
+
+    agents = accounts.names_by_id({s.agent_id for s in scans if s.agent_id})
+    return render_template("checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents)

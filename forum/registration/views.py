@@ -1,0 +1,336 @@
+"""Public sign-up, the participant's self-service pages, the organisers' queue, settings and exports."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum import audit, hooks
+from forum.auth.access import forum_role_required
+from forum.auth.models import Role
+from forum.db import utcnow, writes_on_get
+from forum.errors import ForumError
+from forum.extensions import db, limiter
+from forum.forms import ConfirmForm
+from forum.registration import bp, export, services
+from forum.registration.access import participant_required
+from forum.registration.forms import (
+    BulkForm,
+    ParticipantDetailsForm,
+    QueueFilterForm,
+    RegistrationForm,
+    RejectForm,
+    accessibility_choices,
+    settings_form_class,
+)
+from forum.registration.models import Category, Registration, RegistrationStatus
+
+PAGE_SIZE = 50
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+@bp.route("/f/<forum_slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register():
+    forum = g.forum
+    if not forum.registration_is_open():
+        return render_template("registration/closed.html", forum=forum), 200
+    form = RegistrationForm(forum=forum)
+    if request.method == "GET":
+        form.locale.data = str(get_locale())
+    if form.validate_on_submit():
+        data = {**form.details(), "email": form.email.data}
+        user = current_user if current_user.is_authenticated else None
+        try:
+            try:
+                signup = services.register(forum, data, user=user)
+            except services.AlreadyRegistered:  # the same e-mail, a moment earlier: answer as for it
+                db.session.rollback()
+                signup = services.register(forum, data, user=user)
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            sent_page = url_for(".sent")
+            db.session.commit()
+            if not signup.is_new:
+                form.email.errors.append(
+                    _("This e-mail is already registered for this forum. We have sent the link to manage it again.")
+                )
+                return render_template("registration/register.html", forum=forum, form=form), 200
+            return redirect(sent_page)
+    return render_template("registration/register.html", forum=forum, form=form)
+
+
+@bp.route("/f/<forum_slug>/register/sent")
+def sent():
+    return render_template("registration/sent.html", forum=g.forum)
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/confirm/<token>")
+@participant_required()
+@writes_on_get
+def confirm_email(token: str):
+    # Loading the URL's forum began a read-only transaction (SQLite); end it so the confirmation's
+    # writes start a transaction that takes the write lock up front (see writes_on_get).
+    db.session.commit()
+    try:
+        registration = services.confirm_email(g.registration, token)
+    except ForumError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".self_service"))
+    db.session.commit()
+    messages = {
+        RegistrationStatus.confirmed: _("Your e-mail is confirmed, and so is your place."),
+        RegistrationStatus.waitlisted: _("Your e-mail is confirmed. The forum is full: you are on the waiting list."),
+    }
+    flash(messages.get(registration.status, _("Your e-mail is confirmed. The organisers will decide soon.")), "success")
+    return redirect(url_for(".self_service"))
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/")
+@participant_required()
+def self_service():
+    registration: Registration = g.registration
+    return render_template(
+        "registration/self_service.html",
+        forum=g.forum,
+        registration=registration,
+        position=services.waitlist_position(registration),
+        links=hooks.registration_links.collect(registration),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/edit", methods=["GET", "POST"])
+@participant_required(RegistrationStatus.pending, RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
+def edit():
+    registration: Registration = g.registration
+    form = ParticipantDetailsForm(obj=registration, forum=g.forum)
+    if registration.category.value not in dict(form.category.choices):
+        # A category given by the organisers (speaker, exhibitor...) stays selectable for its holder.
+        form.category.choices.append((registration.category.value, registration.category.title))
+    if request.method == "GET":
+        form.organisation_id.data = str(registration.organisation_id or "")
+        form.category.data = registration.category.value
+        form.gender.data = registration.gender.value
+        form.area.data = registration.area.value if registration.area else None
+    if form.validate_on_submit():
+        try:
+            sent_back = services.update(registration, form.details())
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if sent_back:
+                flash(_("Your details are saved. The change goes back to the organisers for approval."), "warning")
+            else:
+                flash(_("Your details are saved."), "success")
+            return redirect(url_for(".self_service"))
+    settings = services.settings_for(g.forum)
+    return render_template(
+        "registration/edit.html", forum=g.forum, registration=registration, form=form, settings=settings
+    )
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/cancel", methods=["POST"])
+@participant_required()
+def cancel():
+    if ConfirmForm().validate_on_submit():
+        services.cancel(g.registration)
+        db.session.commit()
+        flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for(".self_service"))
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/offer/accept", methods=["POST"])
+@participant_required(RegistrationStatus.waitlisted)
+def accept_offer():
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.accept_offer(g.registration)
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The place is yours: your registration is confirmed."), "success")
+    return redirect(url_for(".self_service"))
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/offer/decline", methods=["POST"])
+@participant_required(RegistrationStatus.waitlisted)
+def decline_offer():
+    if ConfirmForm().validate_on_submit():
+        services.cancel(g.registration, reason="declined")
+        db.session.commit()
+        flash(_("You declined the place; it goes to the next person on the waiting list."), "info")
+    return redirect(url_for(".self_service"))
+
+
+# --- organisers ---------------------------------------------------------------------------------
+
+
+def _filters() -> QueueFilterForm:
+    return QueueFilterForm(request.args, forum=g.forum)
+
+
+@bp.route("/f/<forum_slug>/manage/registration/")
+@forum_role_required(Role.organiser)
+def queue():
+    forum = g.forum
+    filters = _filters()
+    page = db.paginate(services.search(forum, filters.filters()), per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "registration/queue.html",
+        forum=forum,
+        filters=filters,
+        page=page,
+        balance=services.balance(forum),
+        settings=services.settings_for(forum),
+        counts=services.place_counts(forum),
+        quota_problems=services.quota_problems,
+        positions=services.waitlist_positions(forum),
+        bulk=BulkForm(),
+        form=ConfirmForm(),
+        query_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>")
+@forum_role_required(Role.organiser)
+def detail(registration_id: int):
+    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    entries = audit.entries_for(g.forum, target=f"registration:{registration.id}")
+    from forum.auth.services import names_by_id
+
+    return render_template(
+        "registration/detail.html",
+        forum=g.forum,
+        registration=registration,
+        entries=entries,
+        actor_names=names_by_id({e.actor_id for e in entries if e.actor_id}),
+        position=services.waitlist_position(registration),
+        reject_form=RejectForm(),
+        form=ConfirmForm(),
+    )
+
+
+def _decide(registration: Registration, action: str, reason: str = "") -> services.Decision:
+    if action == "approve":
+        return services.approve(registration, actor=current_user)
+    if action == "waitlist":
+        return services.move_to_waitlist(registration, actor=current_user)
+    return services.reject(registration, actor=current_user, reason=reason)
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    from forum.security import is_safe_next
+
+    return target if is_safe_next(target) else url_for(".queue")
+
+
+@bp.route(
+    "/f/<forum_slug>/manage/registration/<int:registration_id>/<any(approve, waitlist, reject):action>",
+    methods=["POST"],
+)
+@forum_role_required(Role.organiser)
+def decide(registration_id: int, action: str):
+    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    form = RejectForm() if action == "reject" else ConfirmForm()
+    if form.validate_on_submit():
+        decision = _decide(registration, action, getattr(form, "reason", None) and form.reason.data or "")
+        db.session.commit()
+        if action == "approve" and decision.status == RegistrationStatus.waitlisted:
+            flash(
+                _("The forum is full: %(name)s was put on the waiting list.", name=registration.display_name), "warning"
+            )
+        else:
+            flash(_("%(name)s: %(status)s.", name=registration.display_name, status=decision.status.title), "success")
+    return redirect(_back())
+
+
+@bp.route("/f/<forum_slug>/manage/registration/bulk", methods=["POST"])
+@forum_role_required(Role.organiser)
+def bulk():
+    form = BulkForm()
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Tick at least one registration."), "error")
+        return redirect(_back())
+    outcomes: dict[RegistrationStatus, int] = {}
+    for registration_id in ids:
+        registration = services.get_in_forum(g.forum, registration_id)
+        if registration is None:
+            continue
+        decision = _decide(registration, form.action.data, form.reason.data or "")
+        outcomes[decision.status] = outcomes.get(decision.status, 0) + 1
+    db.session.commit()
+    summary = ", ".join(f"{status.title}: {count}" for status, count in outcomes.items())
+    flash(_("Done for %(count)s registrations (%(summary)s).", count=len(ids), summary=summary), "success")
+    return redirect(_back())
+
+
+@bp.route("/f/<forum_slug>/manage/registration/balance")
+@forum_role_required(Role.organiser)
+def balance_panel():
+    """The live balance, as a fragment the dashboard panel refreshes."""
+    return render_template("registration/_balance.html", balance=services.balance(g.forum), forum=g.forum)
+
+
+@bp.route("/f/<forum_slug>/manage/registration/settings", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def settings():
+    forum = g.forum
+    current = services.settings_for(forum)
+    form = settings_form_class(forum)(obj=current)
+    if request.method == "GET":
+        form.approval.data = current.approval.value
+        form.waitlist.data = current.waitlist.value
+        form.category_quotas.process(None, data=current.category_quotas or {})
+        form.province_quotas.process(None, data=current.province_quotas or {})
+    if form.validate_on_submit():
+        services.save_settings(forum, form.data_for_service(), actor=current_user)
+        db.session.commit()
+        flash(_("The registration settings are saved."), "success")
+        return redirect(url_for(".settings"))
+    return render_template("registration/settings.html", forum=forum, form=form)
+
+
+@bp.route("/f/<forum_slug>/manage/registration/export.<any(csv, xlsx):fmt>")
+@forum_role_required(Role.organiser)
+def export_list(fmt: str):
+    forum = g.forum
+    registrations = db.session.scalars(services.search(forum, _filters().filters())).unique()
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    name = f"{forum.slug}-registrations-{stamp}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = export.to_csv(registrations), "text/csv; charset=utf-8"
+    else:
+        body = export.to_xlsx(registrations, right_to_left=str(get_locale()) == "ar")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.app_template_global()
+def category_title(value: str) -> str:
+    try:
+        return Category(value).title
+    except ValueError:
+        return value
+
+
+@bp.app_template_global()
+def accessibility_title(value: str) -> str:
+    return str(dict(accessibility_choices()).get(value, value))

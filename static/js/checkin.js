@@ -1,0 +1,206 @@
+// Multaqa check-in desk: the input keeps focus, a scanner types the code + Enter, the answer comes big
+// and coloured with a sound; a camera scan (jsQR, vendored) and a name search are the fallbacks.
+"use strict";
+
+(function () {
+  // The desk chooser: the form goes to the chosen desk's page.
+  const chooser = document.querySelector("[data-desk-chooser]");
+  if (chooser) {
+    const select = chooser.querySelector("[data-desk-select]");
+    chooser.addEventListener("submit", () => { chooser.action = select.value; select.disabled = true; });
+  }
+  document.querySelectorAll("[data-autosubmit]").forEach((el) => {
+    el.addEventListener("change", () => el.form.submit());
+  });
+
+  const desk = document.querySelector("[data-desk]");
+  if (!desk) {
+    return;
+  }
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const input = desk.querySelector("[data-scan-input]");
+  const answer = desk.querySelector("[data-answer]");
+  const title = desk.querySelector("[data-answer-title]");
+  const nameLine = desk.querySelector("[data-answer-name]");
+  const detail = desk.querySelector("[data-answer-detail]");
+  const agenda = desk.querySelector("[data-answer-agenda]");
+  const inside = desk.querySelector("[data-inside]");
+  const exitBox = desk.querySelector("[data-exit]");
+  const text = desk.dataset;
+  const sounds = {
+    ok: new Audio(text.soundOk),
+    duplicate: new Audio(text.soundDuplicate),
+    refused: new Audio(text.soundRefused),
+  };
+  let busy = false;
+
+  function nonce() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function keepFocus() {
+    if (document.activeElement === document.body || document.activeElement === null) {
+      input.focus();
+    }
+  }
+  document.addEventListener("click", () => window.setTimeout(keepFocus, 0));
+  window.setInterval(keepFocus, 1000);
+
+  function show(result) {
+    const kind = result.outcome === "ok" || result.outcome === "exit" ? "ok"
+      : result.outcome === "duplicate" ? "duplicate"
+      : result.outcome === "undone" ? "undone" : "refused";
+    answer.className = "answer answer-" + kind;
+    answer.dataset.outcome = result.outcome;
+    answer.dataset.reason = result.reason;
+    title.textContent = result.message;
+    const person = result.registration;
+    nameLine.textContent = person ? [person.name_ar, person.name_latin].filter(Boolean).join(" · ") : "";
+    const parts = [];
+    if (person) {
+      parts.push(person.organisation || "", person.role_label);
+    }
+    if (result.outcome === "duplicate" && result.when_local) {
+      parts.push(text.textAt + " " + result.when_local + (result.desk ? " · " + text.textDesk + " " + result.desk : ""));
+    }
+    detail.textContent = parts.filter(Boolean).join(" · ");
+    agenda.replaceChildren(...(result.agenda || []).map((item) => {
+      const li = document.createElement("li");
+      li.textContent = item.time + " · " + item.title + (item.room ? " · " + item.room : "");
+      return li;
+    }));
+    if (inside && result.inside !== null && result.inside !== undefined) {
+      inside.textContent = result.inside;
+    }
+    const sound = sounds[kind === "undone" ? "duplicate" : kind];
+    if (sound) {
+      sound.currentTime = 0;
+      sound.play().catch(() => {});
+    }
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return response.json();
+  }
+
+  async function send(body) {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    const payload = Object.assign({ list: text.list, nonce: nonce(), exit: Boolean(exitBox && exitBox.checked) }, body);
+    // A lost answer is retried once with the same nonce: the server records the scan only once.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        show(await post(text.scanUrl, payload));
+        break;
+      } catch (error) {
+        if (attempt === 1) {
+          show({ outcome: "refused", reason: "error", message: text.textError });
+        }
+      }
+    }
+    busy = false;
+    input.value = "";
+    input.focus();
+  }
+
+  desk.querySelector("[data-scan-form]").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = input.value.trim();
+    if (code) {
+      send({ code });
+    }
+  });
+
+  desk.querySelector("[data-undo]").addEventListener("click", async () => {
+    try {
+      show(await post(text.undoUrl, {}));
+    } catch (error) {
+      show({ outcome: "refused", reason: "error", message: text.textError });
+    }
+    input.focus();
+  });
+
+  // Name search: results with "check in" and "print badge" buttons.
+  const results = desk.querySelector("[data-search-results]");
+  const printForm = desk.querySelector("[data-print-form]");
+  desk.querySelector("[data-search-form]").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const q = desk.querySelector("[data-search-input]").value.trim();
+    const response = await fetch(text.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" });
+    const people = await response.json();
+    results.replaceChildren(...people.map((person) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      label.textContent = [person.name_ar, person.name_latin, person.organisation, person.status].filter(Boolean).join(" · ");
+      const checkIn = document.createElement("button");
+      checkIn.type = "button";
+      checkIn.className = "button small primary";
+      checkIn.textContent = text.textCheckin;
+      checkIn.addEventListener("click", () => send({ registration_id: person.id }));
+      const print = document.createElement("button");
+      print.type = "button";
+      print.className = "button small";
+      print.textContent = text.textBadge;
+      print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
+      li.append(label, " ", checkIn, " ", print);
+      return li;
+    }));
+  });
+
+  // Camera: read frames into a canvas and look for a QR with jsQR.
+  const video = desk.querySelector("[data-video]");
+  const canvas = document.createElement("canvas");
+  let stream = null;
+  let lastCode = "";
+  let lastAt = 0;
+  async function startCamera() {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+    } catch (error) {
+      show({ outcome: "refused", reason: "camera", message: text.textCameraError });
+      return;
+    }
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    const tick = () => {
+      if (!stream) {
+        return;
+      }
+      if (video.readyState === video.HAVE_ENOUGH_DATA && !busy) {
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const image = context.getImageData(0, 0, canvas.width, canvas.height);
+        const found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+        const now = Date.now();
+        // The same badge held in front of the camera is sent once, not at every frame.
+        if (found && found.data && (found.data !== lastCode || now - lastAt > 4000)) {
+          lastCode = found.data;
+          lastAt = now;
+          send({ code: found.data });
+        }
+      }
+      window.requestAnimationFrame(tick);
+    };
+    window.requestAnimationFrame(tick);
+  }
+  function stopCamera() {
+    stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+    video.hidden = true;
+  }
+  desk.querySelector("[data-camera]").addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+})();

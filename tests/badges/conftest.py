@@ -1,0 +1,3 @@
+"""Fixtures of the badge tests."""
+
+from badge_checks import verify_badge  # noqa: F401  (a fixture)

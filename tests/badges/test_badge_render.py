@@ -1,0 +1,116 @@
+"""Badge images: the QR reads back to a valid token, Arabic is shaped, names fit, print files are lean."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from badge_checks import decode_all
+from PIL import Image, ImageDraw
+
+from forum.badges import render
+from forum.badges.pdf import write_badges
+from forum.badges.render import BadgeRenderingError, badge_parts, badge_png, render_badge
+from forum.badges.services import badge_code
+from forum.registration.models import Category
+
+
+def test_a_badge_is_a6_at_300_dpi_and_its_qr_holds_the_signed_code(make_forum, make_registration, verify_badge):
+    registration = make_registration(make_forum())
+    image = render_badge(registration)
+    assert image.size == (1240, 1748)
+    assert verify_badge(image, registration) == badge_code(registration)
+    png = Image.open(io.BytesIO(badge_png(registration)))
+    assert png.format == "PNG" and round(png.info["dpi"][0]) == 300
+    verify_badge(png, registration)
+
+
+def test_the_qr_still_reads_when_printed_25_mm_wide(make_forum, make_registration):
+    registration = make_registration(make_forum())
+    qr = render.qr_image(badge_code(registration), module_px=1)
+    # 25 mm at 300 dpi is 295 px for the symbol and its quiet zone: about 8 px a module.
+    printed = qr.convert("L").resize((295, 295), Image.Resampling.BILINEAR)
+    assert decode_all(printed) == [badge_code(registration)]
+    modules = qr.width
+    assert modules <= 37, "a longer code would need a larger QR than version 3"
+
+
+@pytest.mark.parametrize("category", [Category.association, Category.speaker, Category.organiser, Category.media])
+def test_each_role_gets_its_own_band_colour(make_forum, make_registration, verify_badge, category):
+    registration = make_registration(make_forum(), category=category)
+    image = render_badge(registration)
+    verify_badge(image, registration)
+    band_colour = image.getpixel((5, image.height - 5))
+    assert band_colour == render.ROLE_INDEX[registration.badge_role]
+
+
+def test_role_colours_differ():
+    assert len({render.PALETTE_RGB[i] for i in render.ROLE_INDEX.values()}) == len(render.ROLE_INDEX)
+
+
+def _ink(text: str, font, **options) -> Image.Image:
+    image = Image.new("L", (700, 160), 255)
+    ImageDraw.Draw(image).text((350, 80), text, font=font, fill=0, anchor="mm", **options)
+    return image
+
+
+def test_arabic_is_shaped_right_to_left():
+    from PIL import ImageChops, ImageFont, ImageStat
+
+    path = str(render.FONTS / "NotoSansArabic-Bold.ttf")
+    raqm = ImageFont.truetype(path, 80, layout_engine=ImageFont.Layout.RAQM)
+    basic = ImageFont.truetype(path, 80, layout_engine=ImageFont.Layout.BASIC)
+    word = "محمد"
+    shaped = _ink(word, raqm, direction="rtl", language="ar")
+    # Without shaping the letters stay in their isolated forms, left to right: another picture.
+    assert ImageChops.difference(shaped, _ink(word, basic)).getbbox() is not None
+    # Right to left: "meem, space, alef" comes out as alef then meem from the left, exactly as the
+    # unshaped engine draws the letters typed the other way round.
+    right_to_left = _ink("م ا", raqm, direction="rtl", language="ar")
+
+    def distance(other: Image.Image) -> float:
+        return sum(ImageStat.Stat(ImageChops.difference(right_to_left, other)).sum)
+
+    assert distance(_ink("ا م", basic)) * 3 < distance(_ink("م ا", basic))
+
+
+def test_long_names_shrink_to_fit(make_forum, make_registration):
+    draw = ImageDraw.Draw(Image.new("L", (10, 10)))
+    short = render.fitted_font(draw, "Ali", bold=True, size=86, width=1100)
+    long_name = "Abderrahim Mohamed Ait Baha El Hassani Zagouri Ouarzazi Tinghiri"
+    small = render.fitted_font(draw, long_name, bold=True, size=86, width=1100)
+    assert short.size == 86 and small.size < 86
+    assert draw.textlength(long_name, font=small) <= 1100
+
+
+def test_rendering_refuses_to_run_without_raqm(monkeypatch, make_forum, make_registration):
+    registration = make_registration(make_forum())
+    monkeypatch.setattr(render.features, "check", lambda feature: False)
+    with pytest.raises(BadgeRenderingError, match="raqm"):
+        render_badge(registration)
+
+
+@pytest.mark.parametrize("layout", ["a6", "a4"])
+def test_print_pdf_pages_decode_to_every_badge(tmp_path, make_forum, make_registration, layout):
+    forum = make_forum()
+    registrations = [make_registration(forum, category=c) for c in (Category.association, Category.speaker)] + [
+        make_registration(forum, name_ar="عبد الرحيم أيت باها الإدريسي الحسني الزاكوري التنغيري") for _ in range(3)
+    ]
+    buffer = io.BytesIO()
+    count = write_badges(buffer, [badge_parts(r) for r in registrations], layout=layout)
+    assert count == 5
+    assert len(buffer.getvalue()) <= 100_000 * count
+    pdf = tmp_path / "badges.pdf"
+    pdf.write_bytes(buffer.getvalue())
+    info = subprocess.run([shutil.which("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert f"Pages:           {5 if layout == 'a6' else 2}" in info
+    assert ("297.638 x 419.528" if layout == "a6" else "595.276 x 841.89") in info
+    subprocess.run(
+        [shutil.which("pdftoppm"), "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True
+    )
+    codes = []
+    for page in sorted(tmp_path.glob("page*.png")):
+        codes += decode_all(Image.open(page))
+    assert sorted(codes) == sorted(badge_code(r) for r in registrations)

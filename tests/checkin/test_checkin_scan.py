@@ -1,0 +1,227 @@
+"""Scanning at a desk: one welcome per person and list, precise refusals, retries, undo, exits."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from forum.badges.services import badge_code, reissue_badge
+from forum.checkin import services
+from forum.checkin.models import Admission, CheckIn, ListKind
+from forum.programme.models import Session, SessionKind, Signup
+from forum.registration.models import RegistrationStatus
+
+ZONE = ZoneInfo("Africa/Casablanca")
+
+
+@pytest.fixture
+def today_forum(make_forum):
+    today = datetime.now(UTC).astimezone(ZONE).date()
+    return make_forum(starts_on=today, ends_on=today + timedelta(days=1))
+
+
+@pytest.fixture
+def desk(db, today_forum, make_user):
+    organiser = make_user(forum=today_forum, roles=("organiser",))
+    desk, _token = services.create_desk(today_forum, "Desk 2", actor=organiser)
+    db.session.commit()
+    return desk
+
+
+def entrance(forum, day: date | None = None):
+    services.ensure_lists(forum)
+    return services.entrance_list(forum, day or datetime.now(UTC).astimezone(ZONE).date())
+
+
+def test_first_scan_welcomes_second_says_when_and_where(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    first = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    db.session.commit()
+    assert (first.outcome, first.reason) == ("ok", "ok")
+    assert first.registration["name_latin"] == person.name_latin and first.inside == 1
+    second = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    db.session.commit()
+    assert (second.outcome, second.reason) == ("duplicate", "already_checked_in")
+    assert second.desk == "Desk 2" and second.when_local
+    assert second.when == db.session.scalar(sa.select(Admission.admitted_at)).isoformat()
+    assert [c.outcome.value for c in db.session.scalars(sa.select(CheckIn).order_by(CheckIn.id))] == ["ok", "duplicate"]
+
+
+def test_each_day_and_each_session_is_its_own_list(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    now = datetime.now(UTC)
+    session = Session(
+        forum_id=today_forum.id,
+        kind=SessionKind.workshop,
+        title={"en": "Crowdfunding"},
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+    )
+    db.session.add(session)
+    db.session.commit()
+    lists = services.ensure_lists(today_forum)
+    room = next(cl for cl in lists if cl.kind == ListKind.session)
+    assert services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk).outcome == "ok"
+    assert services.scan(today_forum, room, code=badge_code(person), desk=desk).outcome == "ok"
+    tomorrow = entrance(today_forum, today_forum.ends_on)
+    later = services.scan(today_forum, tomorrow, code=badge_code(person), desk=desk, now=now + timedelta(days=1))
+    assert later.outcome == "ok"
+    refused = services.scan(today_forum, tomorrow, code=badge_code(make_registration(today_forum)), desk=desk)
+    assert (refused.outcome, refused.reason) == ("refused", "wrong_day")
+
+
+def test_refusals_say_why_and_never_match_someone_else(db, today_forum, make_forum, desk, make_registration):
+    checkin_list = entrance(today_forum)
+    person = make_registration(today_forum)
+    prefix, payload, signature = badge_code(person).split(".")
+    other = make_registration(today_forum)
+    forged = f"{prefix}.{payload.rsplit('-', 2)[0]}-{badge_code(other).split('.')[1].split('-')[1]}-1.{signature}"
+    old = badge_code(person)
+    reissue_badge(person)
+    cases = {
+        "tampered": forged,
+        "revoked": old,
+        "wrong_forum": badge_code(make_registration(make_forum())),
+        "cancelled": badge_code(make_registration(today_forum, status=RegistrationStatus.cancelled)),
+        "not_approved": badge_code(make_registration(today_forum, status=RegistrationStatus.pending)),
+        "unknown": "hello",
+    }
+    for reason, code in cases.items():
+        result = services.scan(today_forum, checkin_list, code=code, desk=desk)
+        assert (result.outcome, result.reason) == ("refused", reason), reason
+        if reason == "tampered":
+            assert result.registration is None
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id)).where(CheckIn.outcome == "refused")) == len(cases)
+
+
+def test_a_workshop_needing_sign_up_refuses_those_not_signed_up(db, today_forum, desk, make_registration):
+    now = datetime.now(UTC)
+    session = Session(
+        forum_id=today_forum.id,
+        kind=SessionKind.workshop,
+        title={"en": "CSR"},
+        is_signup_required=True,
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+    )
+    db.session.add(session)
+    signed, stranger = make_registration(today_forum), make_registration(today_forum)
+    db.session.add(Signup(session=session, registration=signed))
+    db.session.commit()
+    room = next(cl for cl in services.ensure_lists(today_forum) if cl.session_id == session.id)
+    assert services.scan(today_forum, room, code=badge_code(signed), desk=desk).outcome == "ok"
+    refused = services.scan(today_forum, room, code=badge_code(stranger), desk=desk)
+    assert (refused.outcome, refused.reason) == ("refused", "not_signed_up")
+
+
+def test_a_retried_nonce_returns_the_first_answer_and_records_nothing_twice(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    first = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
+    db.session.commit()
+    again = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
+    db.session.commit()
+    assert again.outcome == "ok" and again.replayed and first.registration == again.registration
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+
+
+def test_undo_keeps_the_trail_and_lets_the_person_be_welcomed_again(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    undone = services.undo_last(today_forum, desk, agent=None)
+    db.session.commit()
+    assert undone.outcome == "undone" and undone.inside == 0
+    with pytest.raises(services.NothingToUndo):
+        services.undo_last(today_forum, desk, agent=None)
+    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).outcome == "ok"
+    db.session.commit()
+    admissions = db.session.scalars(sa.select(Admission).order_by(Admission.id)).all()
+    assert len(admissions) == 2 and admissions[0].undone_at is not None and admissions[1].undone_at is None
+    assert [c.outcome.value for c in db.session.scalars(sa.select(CheckIn).order_by(CheckIn.id))] == [
+        "ok",
+        "undone",
+        "ok",
+    ]
+
+
+def test_exits_and_reentry_keep_count_of_who_is_inside(db, today_forum, desk, make_registration):
+    person, other = make_registration(today_forum), make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    refused = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
+    assert refused.reason == "not_inside"
+    services.update_list(checkin_list, allows_reentry=True, records_exits=True, actor=None)
+    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).inside == 1
+    assert services.scan(today_forum, checkin_list, code=badge_code(other), desk=desk).inside == 2
+    out = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
+    assert (out.outcome, out.inside) == ("exit", 1)
+    back = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    assert (back.outcome, back.reason, back.inside) == ("ok", "reentry", 2)
+    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).reason == "already_checked_in"
+
+
+def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration):
+    from forum import hooks
+
+    person = make_registration(today_forum)
+    now = datetime.now(UTC)
+
+    @hooks.registration_agenda.register(order=999)
+    def fake_agenda(registration, day):
+        return [hooks.AgendaItem(now, now + timedelta(hours=1), f"Workshop for {registration.id}", "Room B")]
+
+    try:
+        result = services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk)
+    finally:
+        hooks.registration_agenda._items[:] = [i for i in hooks.registration_agenda._items if i[2] is not fake_agenda]
+    assert result.agenda == [{"time": result.agenda[0]["time"], "title": f"Workshop for {person.id}", "room": "Room B"}]
+
+
+def test_two_desks_scanning_the_same_badge_at_once_give_exactly_one_welcome(app, db, today_forum, make_registration):
+    # Real threads, each with its own connection: PostgreSQL decides by the partial unique index,
+    # SQLite by its write lock; either way one welcome per badge.
+    organiser_desks = [services.create_desk(today_forum, f"Desk {n}", actor=None)[0] for n in range(4)]
+    db.session.commit()
+    people = [make_registration(today_forum) for _ in range(5)]
+    checkin_list = entrance(today_forum)
+    db.session.commit()
+    forum_id, list_id, desk_ids = today_forum.id, checkin_list.id, [d.id for d in organiser_desks]
+    outcomes: list[str] = []
+
+    def scan_at(desk_id: int, code: str, barrier: threading.Barrier) -> None:
+        with app.app_context():
+            from forum.checkin.models import CheckInList, Desk
+            from forum.db import sqlite_write_intent
+            from forum.events.models import Forum
+            from forum.extensions import db as thread_db
+
+            sqlite_write_intent.set(False)  # load without SQLite's write lock, then scan as a POST would
+            forum = thread_db.session.get(Forum, forum_id)
+            cl = thread_db.session.get(CheckInList, list_id)
+            desk = thread_db.session.get(Desk, desk_id)
+            thread_db.session.commit()
+            sqlite_write_intent.set(True)
+            barrier.wait()
+            result = services.scan(forum, cl, code=code, desk=desk)
+            thread_db.session.commit()
+            outcomes.append(result.outcome)
+
+    for person in people:
+        barrier = threading.Barrier(len(desk_ids), timeout=20)
+        threads = [threading.Thread(target=scan_at, args=(d, badge_code(person), barrier)) for d in desk_ids]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    db.session.rollback()  # end the test's own read snapshot, taken before the threads wrote
+    assert len(outcomes) == len(people) * len(desk_ids)
+    assert outcomes.count("ok") == len(people)
+    assert outcomes.count("duplicate") == len(people) * (len(desk_ids) - 1)
+    assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == len(people)

@@ -1,0 +1,146 @@
+"""Check-in pages and API: who may open what, token auth, the desk's JSON, the dashboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from forum.badges.services import badge_code
+from forum.checkin import services
+from forum.checkin.models import CheckIn, Desk
+
+ZONE = ZoneInfo("Africa/Casablanca")
+
+
+@pytest.fixture
+def forum(make_forum):
+    today = datetime.now(UTC).astimezone(ZONE).date()
+    return make_forum(starts_on=today, ends_on=today + timedelta(days=1))
+
+
+@pytest.fixture
+def desk_and_token(db, forum):
+    desk, token = services.create_desk(forum, "Desk 1", actor=None)
+    db.session.commit()
+    return desk, token
+
+
+def api(client, forum, token, **body):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(f"/api/f/{forum.slug}/checkin/scan", json=body, headers=headers)
+
+
+def test_the_api_needs_a_live_desk_token(db, client, forum, desk_and_token, make_registration):
+    desk, token = desk_and_token
+    code = badge_code(make_registration(forum))
+    assert api(client, forum, None, code=code).status_code == 401
+    assert api(client, forum, "mqd_wrong", code=code).status_code == 401
+    response = api(client, forum, token, code=code, nonce="abc")
+    assert response.status_code == 200 and response.json["outcome"] == "ok"
+    services.revoke_desk(desk, actor=None)
+    db.session.commit()
+    assert api(client, forum, token, code=code).status_code == 401
+
+
+def test_the_api_answers_with_explicit_reasons_and_replays_a_nonce(
+    db, client, forum, desk_and_token, make_registration
+):
+    _desk, token = desk_and_token
+    code = badge_code(make_registration(forum))
+    first = api(client, forum, token, code=code, nonce="n1").json
+    replay = api(client, forum, token, code=code, nonce="n1").json
+    second = api(client, forum, token, code=code, nonce="n2").json
+    assert first["outcome"] == "ok" and replay["outcome"] == "ok" and replay["replayed"] is True
+    assert second["reason"] == "already_checked_in" and second["desk"] == "Desk 1" and second["when"]
+    assert api(client, forum, token, code=code[:-2] + "xx").json["reason"] == "tampered"
+    assert api(client, forum, token, code="garbage").json["reason"] == "unknown"
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 4
+
+
+def test_a_token_of_another_forum_is_refused(db, client, forum, make_forum, desk_and_token):
+    _desk, token = desk_and_token
+    other = make_forum()
+    assert api(client, other, token, code="x").status_code == 401
+
+
+def test_an_agent_sees_the_desk_and_nothing_else(db, as_role, forum, desk_and_token, make_registration):
+    desk, _token = desk_and_token
+    client, _forum, _agent = as_role("checkin_agent", forum=forum)
+    assert client.get(f"/f/{forum.slug}/checkin/").status_code == 200
+    page = client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}")
+    assert page.status_code == 200 and 'name="csrf-token"' in page.get_data(as_text=True)
+    for url in ("manage/", "manage/checkin/", "manage/checkin/live", "manage/checkin/trail", "manage/badges/"):
+        assert client.get(f"/f/{forum.slug}/{url}").status_code == 403, url
+    person = make_registration(forum)
+    answer = client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/scan", json={"code": badge_code(person)}).json
+    assert answer["outcome"] == "ok"
+    found = client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/search?q={person.name_latin[:8]}").json
+    assert person.id in [row["id"] for row in found]
+    assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").json["outcome"] == "undone"
+    assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").status_code == 409
+
+
+def test_strangers_and_participants_get_no_desk(client, as_role, forum, desk_and_token):
+    desk, _token = desk_and_token
+    assert client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}").status_code == 302  # to the sign-in page
+    rapporteur, _forum, _user = as_role("rapporteur", forum=forum)
+    assert rapporteur.get(f"/f/{forum.slug}/checkin/desk/{desk.id}").status_code == 403
+
+
+def test_a_desk_of_another_forum_is_not_found(db, as_role, forum, make_forum):
+    other_desk, _ = services.create_desk(make_forum(), "Elsewhere", actor=None)
+    db.session.commit()
+    client, _forum, _user = as_role("checkin_agent", forum=forum)
+    assert client.get(f"/f/{forum.slug}/checkin/desk/{other_desk.id}").status_code == 404
+
+
+def test_organiser_creates_a_desk_and_sees_its_token_once(db, as_role, forum):
+    client, _forum, _user = as_role("organiser", forum=forum)
+    page = client.post(f"/f/{forum.slug}/manage/checkin/", data={"name": "Entrance 3"}).get_data(as_text=True)
+    desk = db.session.scalar(sa.select(Desk).where(Desk.name == "Entrance 3"))
+    token = page.split("data-select-all>")[1].split("<")[0]
+    assert services.desk_for_token(forum, token) == desk
+    assert token not in client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
+
+
+def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, make_registration):
+    desk, token = desk_and_token
+    client, _forum, _user = as_role("organiser", forum=forum)
+    checkin_list = services.default_list(forum)
+    db.session.commit()
+    response = client.post(
+        f"/f/{forum.slug}/manage/checkin/lists/{checkin_list.id}", data={"allows_reentry": "y", "records_exits": "y"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(checkin_list)
+    assert checkin_list.allows_reentry and checkin_list.records_exits
+    for _ in range(3):
+        services.scan(forum, checkin_list, code=badge_code(make_registration(forum)), desk=desk)
+    make_registration(forum)
+    db.session.commit()
+    html = client.get(f"/f/{forum.slug}/manage/checkin/live").get_data(as_text=True)
+    assert 'data-poll="' in html and "3 <span" in html and "/ 4" in html
+    panel = client.get(f"/f/{forum.slug}/manage/checkin/live/panel").get_data(as_text=True)
+    assert "<svg" in panel and "<html" not in panel
+    trail = client.get(f"/f/{forum.slug}/manage/checkin/trail").get_data(as_text=True)
+    assert trail.count("outcome-ok") == 3
+
+
+def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_token, make_registration):
+    from flask import render_template_string
+
+    from forum import hooks
+
+    desk, _token = desk_and_token
+    people = [make_registration(forum) for _ in range(4)]
+    checkin_list = services.default_list(forum)
+    services.scan(forum, checkin_list, code=badge_code(people[0]), desk=desk)
+    db.session.commit()
+    section = next(s for s in hooks.report_sections.collect(forum) if s.key == "attendance")
+    assert section.context["present"] == 1 and section.context["confirmed"] == 4
+    html = render_template_string('{% include "checkin/_report.html" %}', **section.context)
+    assert "<svg" in html and "<script" not in html and "1 / 4" in html

@@ -1,0 +1,52 @@
+"""The check-in desk in a real browser: type a code + Enter, green; the same again, amber."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from helpers import PASSWORD
+
+from forum.auth.models import Role
+from forum.badges.services import badge_code
+from forum.checkin import services
+
+pytestmark = pytest.mark.e2e
+
+
+def test_agent_scans_a_badge_twice_green_then_amber(db, page, browser_login, make_forum, make_user, make_registration):
+    today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Casablanca")).date()
+    forum = make_forum(starts_on=today, ends_on=today + timedelta(days=1))
+    agent = make_user("agent@example.ma", forum=forum, roles=(Role.checkin_agent,))
+    desk, _token = services.create_desk(forum, "Desk 2", actor=None)
+    db.session.commit()
+    person = make_registration(forum, name_latin="Itto Ait Ali", name_ar="يطو أيت علي")
+    code = badge_code(person)
+
+    browser_login(agent.email, PASSWORD)
+    page.goto(f"/f/{forum.slug}/checkin/")
+    page.click("form[data-desk-chooser] button[type=submit]")
+    page.wait_for_url(re.compile(rf".*/checkin/desk/{desk.id}\?list=\d+$"))
+    scan_input = page.locator("[data-scan-input]")
+    assert scan_input.evaluate("el => el === document.activeElement")
+
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    answer = page.locator("[data-answer]")
+    answer.and_(page.locator(".answer-ok")).wait_for(timeout=1000)
+    assert "Itto Ait Ali" in answer.inner_text()
+    assert page.locator("[data-inside]").inner_text() == "1"
+    # The input is empty and focused again for the next badge.
+    assert scan_input.input_value() == "" and scan_input.evaluate("el => el === document.activeElement")
+
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    answer.and_(page.locator(".answer-duplicate")).wait_for(timeout=1000)
+    assert "Desk 2" in answer.inner_text()
+
+    page.keyboard.type(code[:-3] + "abc")
+    page.keyboard.press("Enter")
+    answer.and_(page.locator(".answer-refused")).wait_for(timeout=1000)
+    assert answer.get_attribute("data-reason") == "tampered"

@@ -1,0 +1,257 @@
+"""Registration pages: the public form, the participant's link, the organisers' queue, exports."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+from helpers import body_of
+from openpyxl import load_workbook
+
+from forum.registration import services
+from forum.registration.models import Category, Gender, RegistrationStatus
+
+Status = RegistrationStatus
+
+
+def form_data(**overrides):
+    data = {
+        "name_ar": "خديجة أوحمان",
+        "name_latin": "Khadija Ouahmane",
+        "email": "khadija@example.ma",
+        "phone": "0612345678",
+        "organisation_id": "",
+        "organisation_name": "جمعية واحة زيز",
+        "organisation_kind": "association",
+        "organisation_province": "errachidia",
+        "organisation_area": "rural",
+        "job_title": "Présidente",
+        "category": "association",
+        "gender": "female",
+        "province": "errachidia",
+        "area": "rural",
+        "locale": "ar",
+        "accessibility_needs": ["sign_language"],
+        "consent": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_form_registers_and_normalises_the_phone(client, make_forum, mailbox):
+    forum = make_forum()
+    assert 'name="name_ar"' in client.get(f"/f/{forum.slug}/register").get_data(as_text=True)
+    response = client.post(f"/f/{forum.slug}/register", data=form_data())
+    assert response.status_code == 302 and response.headers["Location"].endswith("/register/sent")
+    registration = services.find(forum, "khadija@example.ma")
+    assert registration.phone == "+212612345678"
+    assert registration.organisation.name == "جمعية واحة زيز" and registration.job_title == "Présidente"
+    assert registration.accessibility_needs == ["sign_language"] and not registration.shares_contact
+    assert mailbox.wait_for(1)[0]["To"] == "khadija@example.ma"
+
+
+def test_international_phone_forms_are_accepted(client, make_forum):
+    forum = make_forum()
+    client.post(f"/f/{forum.slug}/register", data=form_data(phone="00212 5 35 65 12 34", email="a@example.ma"))
+    assert services.find(forum, "a@example.ma").phone == "+212535651234"
+
+
+def test_bad_input_is_explained_next_to_each_field_in_french_and_kept(client, make_forum):
+    forum = make_forum()
+    data = form_data(name_ar="", name_latin="", phone="12", email="not-an-email", consent="")
+    data["job_title"] = "Trésorière"
+    response = client.post(f"/f/{forum.slug}/register", data=data, headers={"Accept-Language": "fr"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ce numéro de téléphone est invalide." in html
+    assert 'id="phone-error"' in html and 'id="email-error"' in html and 'id="name_ar-error"' in html
+    assert 'value="Trésorière"' in html and 'value="not-an-email"' in html
+    assert "consent" in re.search(r'class="field checkbox has-error[^"]*">\s*<input[^>]*id="(\w+)"', html).group(1)
+    assert services.find(forum, "not-an-email") is None
+
+
+def test_names_must_be_in_their_script(client, make_forum):
+    forum = make_forum()
+    response = client.post(f"/f/{forum.slug}/register", data=form_data(name_ar="Khadija", name_latin="خديجة"))
+    html = response.get_data(as_text=True)
+    assert "Write this name in Arabic letters." in html and "Write this name in Latin letters." in html
+
+
+def test_a_second_registration_with_the_same_email_is_refused_with_the_link_resent(client, make_forum, mailbox):
+    forum = make_forum()
+    client.post(f"/f/{forum.slug}/register", data=form_data())
+    response = client.post(f"/f/{forum.slug}/register", data=form_data(email="KHADIJA@example.ma"))
+    assert "already registered for this forum" in response.get_data(as_text=True)
+    assert len(mailbox.wait_for(2)) == 2
+    assert "/confirm/" not in body_of(mailbox.messages[1])
+
+
+def test_closed_and_not_yet_open_pages_say_when(client, make_forum):
+    now = datetime.now(UTC)
+    soon = make_forum(registration_opens_at=now + timedelta(days=3))
+    html = client.get(f"/f/{soon.slug}/register").get_data(as_text=True)
+    assert "Registration opens on" in html and "name_ar" not in html
+    past = make_forum(registration_opens_at=now - timedelta(days=9), registration_closes_at=now - timedelta(days=1))
+    assert "Registration closed on" in client.get(f"/f/{past.slug}/register").get_data(as_text=True)
+    assert client.post(f"/f/{past.slug}/register", data=form_data()).status_code == 200
+    assert services.find(past, "khadija@example.ma") is None
+
+
+def test_forum_page_links_to_the_form_while_open(client, make_forum):
+    forum = make_forum()
+    assert f"/f/{forum.slug}/register" in client.get(f"/f/{forum.slug}/").get_data(as_text=True)
+    closed = make_forum(registration_closes_at=datetime.now(UTC) - timedelta(days=1))
+    assert f"/f/{closed.slug}/register" not in client.get(f"/f/{closed.slug}/").get_data(as_text=True)
+
+
+def test_registration_posts_are_rate_limited(client, make_forum):
+    forum = make_forum()
+    codes = [client.post(f"/f/{forum.slug}/register", data={"email": "x"}).status_code for _ in range(21)]
+    assert codes[:20] == [200] * 20 and codes[20] == 429
+
+
+def test_the_emailed_link_confirms_and_the_page_shows_the_status(client, make_forum, mailbox):
+    forum = make_forum(capacity=1)
+    client.post(f"/f/{forum.slug}/register", data=form_data(email="one@example.ma"))
+    client.post(f"/f/{forum.slug}/register", data=form_data(email="two@example.ma"))
+    first, second = mailbox.wait_for(2)
+    link = re.search(r"http://localhost(/f/\S+/confirm/\S+)", body_of(first)).group(1)
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+    assert "your place is confirmed" in page.lower()
+    link = re.search(r"http://localhost(/f/\S+/confirm/\S+)", body_of(second)).group(1)
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+    assert "waiting list, in position 1" in page
+
+
+def test_a_participant_link_opens_only_its_own_registration(client, make_forum, make_registration):
+    forum, other = make_forum(), make_forum()
+    mine = make_registration(forum)
+    theirs = make_registration(other)
+    assert mine.email in client.get(f"/f/{forum.slug}/me/{mine.access_key}/").get_data(as_text=True)
+    assert client.get(f"/f/{forum.slug}/me/{theirs.access_key}/").status_code == 404
+    assert client.post(f"/f/{forum.slug}/me/{theirs.access_key}/cancel").status_code == 404
+
+
+def test_participant_edits_and_cancels(client, make_forum, make_registration):
+    forum = make_forum()
+    registration = make_registration(forum)
+    base = f"/f/{forum.slug}/me/{registration.access_key}"
+    assert registration.name_latin in client.get(f"{base}/edit").get_data(as_text=True)
+    data = form_data(phone="+212 661-234567", name_latin="Fatima Alaoui", province=registration.province)
+    assert client.post(f"{base}/edit", data=data).status_code == 302
+    assert registration.phone == "+212661234567" and registration.name_latin == "Fatima Alaoui"
+    assert client.post(f"{base}/cancel").status_code == 302
+    assert registration.status == Status.cancelled
+    assert "This registration is cancelled." in client.get(f"{base}/").get_data(as_text=True)
+
+
+def test_only_organisers_open_the_queue(as_role, make_forum):
+    client, forum, _ = as_role("checkin_agent")
+    assert client.get(f"/f/{forum.slug}/manage/registration/").status_code == 403
+    assert client.get(f"/f/{forum.slug}/manage/registration/export.csv").status_code == 403
+
+
+def test_queue_filters_search_and_shows_the_balance_move(as_role, make_registration, count_queries):
+    client, forum, _ = as_role("organiser")
+    for n in range(12):
+        make_registration(forum, status=Status.pending, name_latin=f"Person {n}", gender=Gender.male)
+    make_registration(forum, status=Status.pending, name_latin="Itto Amghar", province="midelt")
+    make_registration(forum, status=Status.confirmed, name_latin="Said Filali")
+    with count_queries() as counter:
+        html = client.get(f"/f/{forum.slug}/manage/registration/").get_data(as_text=True)
+    assert counter.count < 20
+    assert "Itto Amghar" in html and 'Women <span dir="ltr">100% → 50%</span>' in html
+    html = client.get(f"/f/{forum.slug}/manage/registration/?province=midelt").get_data(as_text=True)
+    assert "Itto Amghar" in html and "Person 1" not in html
+    html = client.get(f"/f/{forum.slug}/manage/registration/?q=filali&status=confirmed").get_data(as_text=True)
+    assert "Said Filali" in html and "Itto Amghar" not in html
+
+
+def test_organiser_approves_rejects_and_bulk_decides(as_role, make_registration, db, mailbox):
+    client, forum, organiser = as_role("organiser")
+    forum.capacity = 2
+    db.session.commit()
+    people = [make_registration(forum, status=Status.pending, locale="en") for _ in range(4)]
+    response = client.post(f"/f/{forum.slug}/manage/registration/{people[0].id}/approve")
+    assert response.status_code == 302 and people[0].status == Status.confirmed
+    client.post(f"/f/{forum.slug}/manage/registration/{people[1].id}/reject", data={"reason": "Not from the region"})
+    assert people[1].status == Status.rejected and people[1].decided_by_id == organiser.id
+    assert any("Not from the region" in body_of(m) for m in mailbox.wait_for(2))
+    response = client.post(
+        f"/f/{forum.slug}/manage/registration/bulk",
+        data={"action": "approve", "ids": [str(people[2].id), str(people[3].id)]},
+        follow_redirects=True,
+    )
+    assert [people[2].status, people[3].status] == [Status.confirmed, Status.waitlisted]
+    assert "Done for 2 registrations" in response.get_data(as_text=True)
+    detail = client.get(f"/f/{forum.slug}/manage/registration/{people[1].id}").get_data(as_text=True)
+    assert "registration.reject" in detail and organiser.name in detail
+
+
+def test_exports_keep_arabic_for_excel(as_role, make_registration):
+    client, forum, _ = as_role("organiser")
+    make_registration(forum, name_ar="يطو أمغار", category=Category.cooperative)
+    make_registration(forum, name_ar="محمد الدرعي", category=Category.expert)
+    response = client.get(f"/f/{forum.slug}/manage/registration/export.csv?category=cooperative")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    text = response.data.decode("utf-8-sig")
+    assert "يطو أمغار" in text and "محمد الدرعي" not in text
+    response = client.get(f"/f/{forum.slug}/manage/registration/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    names = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {"يطو أمغار", "محمد الدرعي"}
+
+
+def test_settings_are_saved_with_quotas(as_role):
+    client, forum, _ = as_role("organiser")
+    data = {
+        "approval": "manual",
+        "waitlist": "promote",
+        "offer_hold_hours": "24",
+        "confirmation_hours": "72",
+        "min_women_percent": "40",
+        "category_quotas-private_sector": "20",
+        "province_quotas-midelt": "50",
+    }
+    assert client.post(f"/f/{forum.slug}/manage/registration/settings", data=data).status_code == 302
+    settings = services.settings_for(forum)
+    assert settings.approval.value == "manual" and settings.waitlist.value == "promote"
+    assert settings.category_quotas == {"private_sector": 20} and settings.province_quotas == {"midelt": 50}
+    assert not settings.reapprove_on_edit and settings.min_women_percent == 40
+    html = client.get(f"/f/{forum.slug}/manage/registration/settings").get_data(as_text=True)
+    assert 'name="province_quotas-midelt"' in html and 'value="50"' in html
+
+
+def test_dashboard_shows_the_live_balance(as_role, make_registration):
+    client, forum, _ = as_role("organiser")
+    make_registration(forum, gender=Gender.female)
+    make_registration(forum, gender=Gender.male, status=Status.waitlisted)
+    html = client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)
+    assert "Among confirmed participants" in html and 'data-poll="' in html
+    fragment = client.get(f"/f/{forum.slug}/manage/registration/balance").get_data(as_text=True)
+    assert re.search(r'data-count="confirmed">\s*1<', fragment)
+    assert re.search(r'data-count="waitlisted">\s*1<', fragment)
+
+
+def test_the_form_needs_its_csrf_token(app, client, make_forum):
+    forum = make_forum()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post(f"/f/{forum.slug}/register", data=form_data())
+        created_without_token = services.find(forum, "khadija@example.ma")
+        page = client.get(f"/f/{forum.slug}/register").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        accepted = client.post(f"/f/{forum.slug}/register", data={**form_data(), "csrf_token": token})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400 and created_without_token is None
+    assert accepted.status_code == 302 and services.find(forum, "khadija@example.ma") is not None
+
+
+def test_a_speaker_can_edit_without_losing_the_category_given_by_organisers(client, make_forum, make_registration):
+    forum = make_forum()
+    speaker = make_registration(forum, category=Category.speaker)
+    data = form_data(category="speaker", province=speaker.province)
+    response = client.post(f"/f/{forum.slug}/me/{speaker.access_key}/edit", data=data)
+    assert response.status_code == 302 and speaker.category == Category.speaker
