@@ -78,13 +78,14 @@ def test_apply_allocate_publish_see_the_booth_and_record_a_lead(
     assert phone.locator("g.booth-mine[data-booth='A3']").is_visible()
     phone.click("text=Scan a badge")
     field = phone.locator("input[name=code]")
-    assert phone.evaluate("document.activeElement.name") == "code"
+    phone.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
     field.fill(badge_code(visitor))
     field.press("Enter")
     phone.wait_for_selector(".scan-ok")
     assert "Lead saved" in phone.locator(".scan-result").inner_text()
     assert "Khadija Ouahmane" in phone.locator(".scan-result").inner_text()
-    assert phone.evaluate("document.activeElement.name") == "code"  # ready for the next badge
+    # Ready for the next badge: the code field has the focus again.
+    phone.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
     phone.click("text=All my leads")
     assert "Khadija Ouahmane" in phone.locator("#leads").inner_text()
 
