@@ -290,29 +290,18 @@ def balance(forum: Forum) -> Balance:
     """Counts by status and the shares of women, rural associations and people with disabilities
     among confirmed participants, by category and province; one grouped query."""
     settings = settings_for(forum)
+    columns = (
+        Registration.status,
+        Registration.holds_place,
+        Registration.email_confirmed_at.is_(None),
+        Registration.category,
+        Registration.province,
+        Registration.gender,
+        Registration.area,
+        Registration.has_disability,
+    )
     rows = db.session.execute(
-        sa.select(
-            Registration.status,
-            Registration.holds_place,
-            Registration.email_confirmed_at.is_(None),
-            Registration.category,
-            Registration.province,
-            Registration.gender,
-            Registration.area,
-            Registration.has_disability,
-            sa.func.count(),
-        )
-        .where(Registration.forum_id == forum.id)
-        .group_by(
-            Registration.status,
-            Registration.holds_place,
-            Registration.email_confirmed_at.is_(None),
-            Registration.category,
-            Registration.province,
-            Registration.gender,
-            Registration.area,
-            Registration.has_disability,
-        )
+        sa.select(*columns, sa.func.count()).where(Registration.forum_id == forum.id).group_by(*columns)
     ).all()
     by_status: Counter = Counter()
     by_category: Counter = Counter()
