@@ -28,6 +28,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.load(app.instance_path))
     app.config.update(config or {})
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_extensions(app)
     _register_blueprints(app)
     _register_error_handlers(app)

@@ -48,6 +48,16 @@ def _base_url_settings(base_url: str, production: bool) -> dict[str, Any]:
     return {"SERVER_NAME": parts.netloc, "PREFERRED_URL_SCHEME": parts.scheme, "APPLICATION_ROOT": parts.path or "/"}
 
 
+def _count(value: str, name: str) -> int:
+    try:
+        number = int(value.strip() or "0")
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f"{name} must be a whole number of 0 or more")
+    return number
+
+
 def load(instance_path: str) -> dict[str, Any]:
     """The whole configuration as a dict, for app.config.update()."""
     env = os.environ
@@ -82,6 +92,10 @@ def load(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: with one
+        # (nginx), limits count per real client and HTTPS is seen as such. 0 ignores the headers,
+        # which a client could otherwise forge to escape its limits.
+        "TRUSTED_PROXIES": _count(env.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

@@ -62,3 +62,10 @@ def test_a_malformed_base_url_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("BASE_URL", "forum.example.ma")
     with pytest.raises(config.ConfigError):
         config.load(str(tmp_path))
+
+
+@pytest.mark.parametrize("given", ["-1", "one"])
+def test_trusted_proxies_must_be_a_count(monkeypatch, tmp_path, given):
+    monkeypatch.setenv("TRUSTED_PROXIES", given)
+    with pytest.raises(config.ConfigError, match="TRUSTED_PROXIES"):
+        config.load(str(tmp_path))

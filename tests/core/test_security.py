@@ -63,3 +63,63 @@ def test_a_crash_shows_a_localised_500_page_not_a_traceback(app):
     assert response.status_code == 500
     assert '<html lang="fr" dir="ltr">' in html and "internal detail" not in html
     assert "Erreur 500" in html
+
+
+def _proxied_app(database_url: str, **config):
+    from forum import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "TRUSTED_PROXIES": 1,
+            **config,
+        }
+    )
+
+
+def _failed_logins(client, email: str, times: int, **headers) -> list[int]:
+    return [
+        client.post("/login", data={"email": email, "password": "bad"}, headers=headers).status_code
+        for _ in range(times)
+    ]
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, make_user):
+    user = make_user()
+    codes = [
+        client.post(
+            "/login", data={"email": user.email, "password": "bad"}, headers={"X-Forwarded-For": f"203.0.113.{n}"}
+        ).status_code
+        for n in range(11)
+    ]
+    assert codes[-1] == 429  # a forged header does not buy a fresh allowance
+
+
+def test_behind_a_trusted_proxy_limits_count_per_real_client(database_url, make_user):
+    user = make_user()
+    app = _proxied_app(database_url)
+    with app.app_context():
+        client = app.test_client()
+        assert _failed_logins(client, user.email, 11, **{"X-Forwarded-For": "203.0.113.7"})[-1] == 429
+        assert _failed_logins(client, user.email, 1, **{"X-Forwarded-For": "203.0.113.8"}) == [200]
+        from forum.extensions import db
+
+        db.engine.dispose()
+
+
+def test_https_seen_through_a_trusted_proxy_turns_on_hsts(monkeypatch, database_url):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("MULTAQA_ENV", "production")
+    app = _proxied_app(database_url)
+    with app.app_context():
+        client = app.test_client()
+        # The proxy speaks plain HTTP to the app; only its header says the visitor used HTTPS.
+        assert "Strict-Transport-Security" not in client.get("/", base_url="http://localhost").headers
+        secure = client.get("/", base_url="http://localhost", headers={"X-Forwarded-Proto": "https"})
+        assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+        from forum.extensions import db
+
+        db.engine.dispose()
