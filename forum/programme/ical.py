@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, Timezone
 
 from forum.db import translated
 from forum.events.models import Forum
+from forum.programme.cache import RevisionCache
 from forum.programme.models import Session
 
 
@@ -20,7 +21,7 @@ def _vtimezone(tzid: str, first: date, last: date) -> bytes:
 
 
 #: serialised VEVENTs, per process; the key holds everything the event shows, so an entry never goes stale
-_events: dict[tuple, bytes] = {}
+_events: RevisionCache[bytes] = RevisionCache()
 
 
 def uid_of(session: Session, forum: Forum) -> str:
@@ -32,9 +33,10 @@ def _event(forum: Forum, session: Session, locale: str, url: str) -> bytes:
     room = translated(session.room.name, locale) if session.room is not None else ""
     speakers = ", ".join(s.display_name for s in session.speakers)
     key = (forum.slug, forum.timezone, session.id, session.updated_at, session.sequence, locale, url, room, speakers)
-    cached = _events.get(key)
-    if cached is not None:
-        return cached
+    return _events.get(key, lambda: _serialise(forum, session, locale, url, room, speakers))
+
+
+def _serialise(forum: Forum, session: Session, locale: str, url: str, room: str, speakers: str) -> bytes:
     zone = forum.zone
     event = Event()
     event.add("uid", uid_of(session, forum))
@@ -52,11 +54,7 @@ def _event(forum: Forum, session: Session, locale: str, url: str) -> bytes:
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("categories", [session.kind.value])
     event.add("url", url)
-    body = event.to_ical()
-    if len(_events) > 20_000:
-        _events.clear()
-    _events[key] = body
-    return body
+    return event.to_ical()
 
 
 def calendar_for(

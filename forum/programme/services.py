@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -534,15 +535,25 @@ def by_day(forum: Forum, sessions: list[Session]) -> list[ProgrammeDay]:
     return [ProgrammeDay(day, [Slot(at, slot) for at, slot in sorted(days[day].items())]) for day in sorted(days)]
 
 
+def _programme_state() -> list[sa.ScalarSelect]:
+    """The published programme's state as scalar subqueries of the forum `:forum_id`: the last change to
+    a published session, their number and the seats taken. Any change the public sees changes one."""
+    published = (Session.forum_id == sa.bindparam("forum_id"), Session.published_at.is_not(None))
+    return [
+        sa.select(aggregate).where(*published).scalar_subquery()
+        for aggregate in (sa.func.max(Session.updated_at), sa.func.count(Session.id), sa.func.sum(Session.signed_up))
+    ]
+
+
+@cache
+def _fingerprint_query() -> sa.Select:
+    # Built once: pages read it on every request, and building a statement costs more than running it.
+    return sa.select(*_programme_state())
+
+
 def programme_fingerprint(forum: Forum) -> tuple:
     """Changes whenever a published session (its times, texts, seats taken...) changes: one query."""
-    return tuple(
-        db.session.execute(
-            sa.select(sa.func.max(Session.updated_at), sa.func.count(Session.id), sa.func.sum(Session.signed_up)).where(
-                Session.forum_id == forum.id, Session.published_at.is_not(None)
-            )
-        ).one()
-    )
+    return tuple(db.session.execute(_fingerprint_query(), {"forum_id": forum.id}).one())
 
 
 def themes_of(forum: Forum) -> list[str]:
@@ -570,23 +581,41 @@ class AgendaEntry:
     signup: Signup | None
 
 
-def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: bool = False) -> list[AgendaEntry]:
-    """What the person attends: the published sessions open to all and the ones they signed up to
-    (or wait for), with their sign-up, in one query (two with the speakers, for calendars)."""
+@dataclass
+class Agenda:
+    entries: list[AgendaEntry]
+    #: programme_fingerprint(forum), read in the same query
+    fingerprint: tuple
+
+
+@cache
+def _agenda_query(with_speakers: bool) -> sa.Select:
+    # Built once (with bound parameters) for the same reason as _fingerprint_query.
     query = (
-        sa.select(Session, Signup)
-        .outerjoin(Signup, sa.and_(Signup.session_id == Session.id, Signup.registration_id == registration.id))
+        sa.select(Session, Signup, *_programme_state())
+        .outerjoin(
+            Signup, sa.and_(Signup.session_id == Session.id, Signup.registration_id == sa.bindparam("registration_id"))
+        )
         .where(
-            Session.forum_id == forum.id,
+            Session.forum_id == sa.bindparam("forum_id"),
             Session.published_at.is_not(None),
             sa.or_(Signup.id.is_not(None), Session.is_signup_required.is_(False)),
         )
         .options(joinedload(Session.room))
         .order_by(Session.starts_at, Session.id)
     )
-    if with_speakers:
-        query = query.options(selectinload(Session.speakers))
-    return [AgendaEntry(session, signup) for session, signup in db.session.execute(query).all()]
+    return query.options(selectinload(Session.speakers)) if with_speakers else query
+
+
+def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: bool = False) -> Agenda:
+    """What the person attends: the published sessions open to all and the ones they signed up to
+    (or wait for), with their sign-up and the programme's fingerprint, in one query (two with the
+    speakers, for calendars)."""
+    rows = db.session.execute(
+        _agenda_query(with_speakers), {"forum_id": forum.id, "registration_id": registration.id}
+    ).all()
+    fingerprint = tuple(rows[0][2:]) if rows else programme_fingerprint(forum)
+    return Agenda([AgendaEntry(row[0], row[1]) for row in rows], fingerprint)
 
 
 # --- workshop sign-up ---------------------------------------------------------------------------------
