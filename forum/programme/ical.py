@@ -66,15 +66,21 @@ def calendar_for(
     url_of: Callable[[Session], str],
 ) -> bytes:
     """A VCALENDAR with one VEVENT per session, times in the forum's timezone (VTIMEZONE included)."""
+    parts = [_head(name, forum.timezone, forum.starts_on.year, forum.ends_on.year)]
+    parts.extend(_event(forum, session, locale, url_of(session)) for session in sessions)
+    parts.append(b"END:VCALENDAR\r\n")
+    return b"".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _head(name: str, tzid: str, first_year: int, last_year: int) -> bytes:
+    """The calendar's properties and VTIMEZONE: the same for every feed of a forum in a language."""
     calendar = Calendar()
     calendar.add("prodid", "-//Multaqa//Programme//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", forum.timezone)
+    calendar.add("x-wr-timezone", tzid)
     head, _end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    parts = [head, _vtimezone(forum.timezone, date(forum.starts_on.year, 1, 1), date(forum.ends_on.year + 1, 1, 1))]
-    parts.extend(_event(forum, session, locale, url_of(session)) for session in sessions)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    return head + _vtimezone(tzid, date(first_year, 1, 1), date(last_year + 1, 1, 1))
