@@ -314,20 +314,21 @@ def timetable():
     )
 
 
-def _session_form(session: Session | None = None) -> SessionForm:
+def _session_form(draft: services.DraftSession | None = None) -> SessionForm:
+    """The edit form, filled from the session as the organisers' draft has it."""
     forum = g.forum
     form = SessionForm(
-        obj=session,
+        obj=draft,
         rooms=services.rooms_of(forum),
         speakers=services.speakers_of(forum),
         rapporteurs=services.rapporteurs_of(forum),
     )
     if request.method == "GET":
-        if session is not None:
-            form.kind.data = session.kind.value
-            form.starts_at.data = utc_to_local(session.starts_at, forum.timezone)
-            form.ends_at.data = utc_to_local(session.ends_at, forum.timezone)
-            form.speaker_ids.data = [s.id for s in session.speakers]
+        if draft is not None:
+            form.kind.data = draft.kind.value
+            form.starts_at.data = utc_to_local(draft.starts_at, forum.timezone)
+            form.ends_at.data = utc_to_local(draft.ends_at, forum.timezone)
+            form.speaker_ids.data = list(draft.speaker_ids)
         else:
             form.room_id.data = request.args.get("room_id", type=int)
             form.starts_at.data = _local_arg("starts_at")
@@ -371,7 +372,8 @@ def _flash_warnings(warnings) -> None:
 @forum_role_required(Role.organiser)
 def session_edit(session_id: int | None = None):
     session = _own(Session, session_id) if session_id else None
-    form = _session_form(session)
+    draft = services.draft_of(session) if session is not None else None
+    form = _session_form(draft)
     conflicts = []
     if form.validate_on_submit():
         try:
@@ -386,13 +388,13 @@ def session_edit(session_id: int | None = None):
             db.session.commit()
             flash(_("The session has been saved (draft until you publish)."), "success")
             _flash_warnings(warnings)
-            day = saved.starts_at.astimezone(g.forum.zone).date()
+            day = services.draft_of(saved).starts_at.astimezone(g.forum.zone).date()
             return redirect(url_for("programme.timetable", day=day.isoformat()))
     return render_template(
         "programme/manage/session_form.html",
         forum=g.forum,
         form=form,
-        session=session,
+        session=draft,
         conflicts=conflicts,
         delete_form=ConfirmForm(),
     )
