@@ -160,3 +160,20 @@ def test_the_timetable_shows_unpublished_changes_where_the_draft_puts_them(as_ro
     assert "This session has unpublished changes" in edit and 'value="2026-02-13T15:00"' in edit
     public = client.get(f"/f/{forum.slug}/programme/").get_data(as_text=True)
     assert "Saturday, February 14, 2026" in public and "Friday" not in public
+
+
+def test_new_seats_open_only_once_published(client, db, forum, published, make_registration):
+    workshop, _room_a, _room_b = published
+    services.save_session(forum, workshop, {"capacity": 1}, actor=None)
+    db.session.commit()
+    first, second = make_registration(forum), make_registration(forum)
+    services.sign_up(first, workshop)
+    assert services.sign_up(second, workshop).status.value == "confirmed"  # the room's 50 seats, as published
+    services.save_session(forum, workshop, {"capacity": 3}, actor=None)
+    db.session.commit()
+    page = f"/f/{forum.slug}/programme/sessions/{workshop.id}"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "<dd>48</dd>" in client.get(page).get_data(as_text=True)
+    assert [c["kind"] for c in services.publish(forum, actor=None).changes] == ["updated"]
+    db.session.commit()
+    assert "<dd>1</dd>" in client.get(page).get_data(as_text=True) and workshop.sequence == 0
