@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, Timezone
 
 from forum.db import translated
 from forum.events.models import Forum
+from forum.programme.cache import RevisionCache
 from forum.programme.models import Session
 
 
@@ -20,7 +21,7 @@ def _vtimezone(tzid: str, first: date, last: date) -> bytes:
 
 
 #: serialised VEVENTs, per process; the key holds everything the event shows, so an entry never goes stale
-_events: dict[tuple, bytes] = {}
+_events: RevisionCache[bytes] = RevisionCache()
 
 
 def uid_of(session: Session, forum: Forum) -> str:
@@ -32,9 +33,10 @@ def _event(forum: Forum, session: Session, locale: str, url: str) -> bytes:
     room = translated(session.room.name, locale) if session.room is not None else ""
     speakers = ", ".join(s.display_name for s in session.speakers)
     key = (forum.slug, forum.timezone, session.id, session.updated_at, session.sequence, locale, url, room, speakers)
-    cached = _events.get(key)
-    if cached is not None:
-        return cached
+    return _events.get(key, lambda: _serialise(forum, session, locale, url, room, speakers))
+
+
+def _serialise(forum: Forum, session: Session, locale: str, url: str, room: str, speakers: str) -> bytes:
     zone = forum.zone
     event = Event()
     event.add("uid", uid_of(session, forum))
@@ -52,11 +54,7 @@ def _event(forum: Forum, session: Session, locale: str, url: str) -> bytes:
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("categories", [session.kind.value])
     event.add("url", url)
-    body = event.to_ical()
-    if len(_events) > 20_000:
-        _events.clear()
-    _events[key] = body
-    return body
+    return event.to_ical()
 
 
 def calendar_for(
@@ -68,15 +66,21 @@ def calendar_for(
     url_of: Callable[[Session], str],
 ) -> bytes:
     """A VCALENDAR with one VEVENT per session, times in the forum's timezone (VTIMEZONE included)."""
+    parts = [_head(name, forum.timezone, forum.starts_on.year, forum.ends_on.year)]
+    parts.extend(_event(forum, session, locale, url_of(session)) for session in sessions)
+    parts.append(b"END:VCALENDAR\r\n")
+    return b"".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _head(name: str, tzid: str, first_year: int, last_year: int) -> bytes:
+    """The calendar's properties and VTIMEZONE: the same for every feed of a forum in a language."""
     calendar = Calendar()
     calendar.add("prodid", "-//Multaqa//Programme//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", forum.timezone)
+    calendar.add("x-wr-timezone", tzid)
     head, _end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    parts = [head, _vtimezone(forum.timezone, date(forum.starts_on.year, 1, 1), date(forum.ends_on.year + 1, 1, 1))]
-    parts.extend(_event(forum, session, locale, url_of(session)) for session in sessions)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    return head + _vtimezone(tzid, date(first_year, 1, 1), date(last_year + 1, 1, 1))

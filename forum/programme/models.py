@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -137,6 +137,10 @@ class Session(db.Model):
     speakers: Mapped[list[Speaker]] = relationship(secondary=session_speaker, order_by=Speaker.id)
     moderator: Mapped[Speaker | None] = relationship(foreign_keys=[moderator_id])
     rapporteur: Mapped[User | None] = relationship()
+    #: organisers' edits not yet published (a published session only)
+    draft: Mapped[SessionDraft | None] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<Session {self.id} {self.kind} {translated(self.title)}>"
@@ -159,6 +163,23 @@ class Session(db.Model):
 
     def overlaps(self, other: Session) -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class SessionDraft(db.Model):
+    """Organisers' edits to a published session, kept out of the public programme, the feeds and the
+    sign-up rules until the next publication applies them to the session (the published state)."""
+
+    __tablename__ = "session_draft"
+
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True)
+    #: the edited fields and their new values, JSON-encoded: {"starts_at": "2026-02-14T10:00:00+00:00", ...}
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    session: Mapped[Session] = relationship(back_populates="draft")
+
+    def __repr__(self) -> str:
+        return f"<SessionDraft session={self.session_id} {sorted(self.changes)}>"
 
 
 class Signup(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from forum.programme.models import (
     ProgrammeVersion,
     Room,
     Session,
+    SessionDraft,
     SessionKind,
     Signup,
     SignupStatus,
@@ -122,12 +124,112 @@ def save_speaker(forum: Forum, speaker: Speaker | None, data: dict[str, Any], *,
     return speaker
 
 
-# --- sessions and their conflicts ---------------------------------------------------------------------
+# --- sessions, their drafts and their conflicts -------------------------------------------------------
 
 
-def conflicts_of(forum: Forum, session: Session, *, speaker_ids: set[int]) -> list[Conflict]:
-    """Everything wrong with the session's place: room taken, people in two places, outside the
-    forum's days (hard); a room smaller than the session's capacity (soft)."""
+#: what calendars show of a session: a publication that changes one of them raises its iCalendar SEQUENCE
+CALENDAR_FIELDS = ("title", "description", "room_id", "starts_at", "ends_at", "is_cancelled", "speaker_ids")
+
+#: what the public sees of a session: edits to a published one wait in its draft for the next publication
+PUBLIC_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "theme",
+    "room_id",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "is_signup_required",
+    "moderator_id",
+    "is_cancelled",
+    "speaker_ids",
+)
+
+#: what `save_session` accepts besides `speaker_ids`; the rapporteur is not public and changes at once
+SESSION_FIELDS = tuple(name for name in PUBLIC_FIELDS if name != "speaker_ids") + ("rapporteur_id",)
+
+#: the values of a session not saved yet
+_EMPTY = {
+    "kind": SessionKind.workshop,
+    "title": {},
+    "description": {},
+    "is_signup_required": False,
+    "is_cancelled": False,
+}
+
+
+@dataclass
+class DraftSession:
+    """A session as the organisers' draft has it: its published state with the unpublished edits over
+    it (a session never published is its own draft). The timetable, the edit form, the conflict checks
+    and the next publication read this; the public side reads the Session row."""
+
+    session: Session
+    kind: SessionKind
+    title: dict[str, str]
+    description: dict[str, str]
+    theme: str | None
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    is_signup_required: bool
+    moderator_id: int | None
+    is_cancelled: bool
+    speaker_ids: list[int]
+    rapporteur_id: int | None
+
+    @property
+    def id(self) -> int | None:
+        return self.session.id
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self.session.published_at
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.session.published_at is not None and self.session.draft is not None
+
+    @property
+    def name(self) -> str:
+        return translated(self.title)
+
+    def overlaps(self, other: DraftSession) -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+def _published_values(session: Session) -> dict[str, Any]:
+    values = {name: getattr(session, name) for name in SESSION_FIELDS}
+    values["speaker_ids"] = [speaker.id for speaker in session.speakers]
+    values.update({name: empty for name, empty in _EMPTY.items() if values[name] is None})
+    return values
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.value if isinstance(value, SessionKind) else value
+
+
+def _decode(name: str, value: Any) -> Any:
+    if name in ("starts_at", "ends_at"):
+        return datetime.fromisoformat(value)
+    return SessionKind(value) if name == "kind" else value
+
+
+def draft_of(session: Session, *, published: bool = False) -> DraftSession:
+    """The session as organisers edit it (or, with `published`, as the public sees it)."""
+    values = _published_values(session)
+    if not published and session.published_at is not None and session.draft is not None:
+        values.update({name: _decode(name, value) for name, value in session.draft.changes.items()})
+    return DraftSession(session, **values)
+
+
+def conflicts_of(forum: Forum, session: DraftSession) -> list[Conflict]:
+    """Everything wrong with the session's place in the draft programme: room taken, people in two
+    places, outside the forum's days (hard); a room smaller than the session's capacity (soft)."""
     found: list[Conflict] = []
     zone = forum.zone
     if session.ends_at <= session.starts_at:
@@ -137,21 +239,15 @@ def conflicts_of(forum: Forum, session: Session, *, speaker_ids: set[int]) -> li
         found.append(Conflict(str(_l("The session is outside the forum's days."))))
     if session.is_cancelled:
         return found
-    overlapping = (
-        sa.select(Session)
-        .where(
-            Session.forum_id == forum.id,
-            Session.is_cancelled.is_(False),
-            Session.starts_at < session.ends_at,
-            Session.ends_at > session.starts_at,
-        )
-        .options(selectinload(Session.speakers))
-    )
-    if session.id is not None:
-        overlapping = overlapping.where(Session.id != session.id)
-    people = set(speaker_ids) | ({session.moderator_id} if session.moderator_id else set())
+    # Against the other sessions as they will be published (drafts included): a forum has tens of them.
+    overlapping = [
+        other
+        for other in map(draft_of, sessions_of(forum, with_drafts=True))
+        if other.id != session.id and not other.is_cancelled and other.overlaps(session)
+    ]
+    people = set(session.speaker_ids) | ({session.moderator_id} if session.moderator_id else set())
     names = {s.id: s.display_name for s in db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(people)))}
-    for other in db.session.scalars(overlapping):
+    for other in overlapping:
         when = f"{_when(other.starts_at, forum)}–{_when(other.ends_at, forum)[-5:]}"
         if session.room_id is not None and other.room_id == session.room_id:
             found.append(
@@ -160,7 +256,7 @@ def conflicts_of(forum: Forum, session: Session, *, speaker_ids: set[int]) -> li
                     % {"title": other.name, "when": when}
                 )
             )
-        busy = people & ({s.id for s in other.speakers} | ({other.moderator_id} if other.moderator_id else set()))
+        busy = people & (set(other.speaker_ids) | ({other.moderator_id} if other.moderator_id else set()))
         for person in sorted(busy):
             found.append(
                 Conflict(
@@ -180,70 +276,78 @@ def conflicts_of(forum: Forum, session: Session, *, speaker_ids: set[int]) -> li
     return found
 
 
-#: what calendars show of a session: changing one of them raises its iCalendar SEQUENCE
-CALENDAR_FIELDS = ("title", "description", "room_id", "starts_at", "ends_at", "is_cancelled")
-
-SESSION_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "theme",
-    "room_id",
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "is_signup_required",
-    "moderator_id",
-    "rapporteur_id",
-    "is_cancelled",
-)
-
-
 def save_session(
-    forum: Forum, session: Session | None, data: dict[str, Any], *, actor: User | None, now: datetime | None = None
+    forum: Forum, session: Session | None, data: dict[str, Any], *, actor: User | None
 ) -> tuple[Session, list[Conflict]]:
     """Create (session None) or update a session; refuses hard conflicts, returns the soft ones.
 
+    A session never published changes at once. Edits to a published session wait in its draft, out of
+    the public programme, the feeds and the sign-up rules, until `publish` applies them (only its
+    rapporteur, who is not shown to the public, changes at once).
     `data` holds SESSION_FIELDS (any subset when updating) and optionally `speaker_ids`.
     """
     creating = session is None
-    speaker_ids = data.pop("speaker_ids", None)
     if session is None:
         session = Session(forum_id=forum.id, kind=SessionKind.workshop)
-    # Nothing reaches the database before the checks (an end before the start would break a constraint).
-    with db.session.no_autoflush:
-        for key, value in data.items():
-            if key not in SESSION_FIELDS:
-                raise ValueError(f"not a session field: {key}")
-            setattr(session, key, value)
-        state = sa.inspect(session)
-        calendar_changed = session.published_at is not None and any(
-            state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS
+    draft = draft_of(session)
+    for key, value in data.items():
+        if key not in SESSION_FIELDS and key != "speaker_ids":
+            raise ValueError(f"not a session field: {key}")
+        setattr(draft, key, value)
+    speakers = list(
+        db.session.scalars(
+            sa.select(Speaker)
+            .where(Speaker.id.in_(draft.speaker_ids), Speaker.forum_id == forum.id)
+            .order_by(Speaker.id)
         )
-        if speaker_ids is None:
-            speaker_ids = [s.id for s in session.speakers]
-        speakers = list(
-            db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(speaker_ids), Speaker.forum_id == forum.id))
-        )
-        for owned_id, model in ((session.room_id, Room), (session.moderator_id, Speaker)):
-            if owned_id is not None:
-                owned = db.session.get(model, owned_id)
-                if owned is None or owned.forum_id != forum.id:
-                    raise ProgrammeError()
-        found = conflicts_of(forum, session, speaker_ids={s.id for s in speakers})
+    )
+    draft.speaker_ids = [speaker.id for speaker in speakers]
+    for owned_id, model in ((draft.room_id, Room), (draft.moderator_id, Speaker)):
+        if owned_id is not None:
+            owned = db.session.get(model, owned_id)
+            if owned is None or owned.forum_id != forum.id:
+                raise ProgrammeError()
+    found = conflicts_of(forum, draft)
     hard = [c for c in found if c.is_hard]
     if hard:
         raise ScheduleConflict(hard)
-    if creating:
-        db.session.add(session)
-    session.speakers = speakers
-    if calendar_changed:
-        # Published sessions are live in the feeds at once: calendars must see a new SEQUENCE now.
-        session.sequence += 1
+    if session.published_at is None:
+        for name in SESSION_FIELDS:
+            setattr(session, name, getattr(draft, name))
+        session.speakers = speakers
+        if creating:
+            db.session.add(session)
+    else:
+        session.rapporteur_id = draft.rapporteur_id
+        _keep_draft(session, draft)
     db.session.flush()
-    _promote(session, now=now)
     audit.record("session.create" if creating else "session.update", actor=actor, forum=forum, target=session)
     return session, [c for c in found if not c.is_hard]
+
+
+def _keep_draft(session: Session, draft: DraftSession) -> None:
+    """Store what differs from the published state (no draft when the edits undo each other)."""
+    published = _published_values(session)
+    changes = {name: _encode(getattr(draft, name)) for name in PUBLIC_FIELDS if getattr(draft, name) != published[name]}
+    if not changes:
+        session.draft = None
+    elif session.draft is None:
+        session.draft = SessionDraft(changes=changes)
+    else:
+        session.draft.changes = changes
+
+
+def _apply_draft(session: Session) -> bool:
+    """Publish a session's draft onto it; True when calendars must see a new SEQUENCE."""
+    before, after = _published_values(session), draft_of(session)
+    for name in SESSION_FIELDS:
+        setattr(session, name, getattr(after, name))
+    if after.speaker_ids != before["speaker_ids"]:
+        session.speakers = list(
+            db.session.scalars(sa.select(Speaker).where(Speaker.id.in_(after.speaker_ids)).order_by(Speaker.id))
+        )
+    session.draft = None
+    return any(getattr(after, name) != before[name] for name in CALENDAR_FIELDS)
 
 
 def delete_session(session: Session, *, actor: User | None) -> None:
@@ -255,7 +359,9 @@ def delete_session(session: Session, *, actor: User | None) -> None:
     db.session.flush()
 
 
-def sessions_of(forum: Forum, *, published_only: bool = False) -> list[Session]:
+def sessions_of(forum: Forum, *, published_only: bool = False, with_drafts: bool = False) -> list[Session]:
+    """The forum's sessions as published (`published_only`: only those the public sees); `with_drafts`
+    loads their unpublished edits too, for draft_of."""
     query = (
         sa.select(Session)
         .where(Session.forum_id == forum.id)
@@ -264,6 +370,8 @@ def sessions_of(forum: Forum, *, published_only: bool = False) -> list[Session]:
     )
     if published_only:
         query = query.where(Session.published_at.is_not(None))
+    if with_drafts:
+        query = query.options(selectinload(Session.draft))
     return list(db.session.scalars(query).unique())
 
 
@@ -274,7 +382,7 @@ class GridCell:
     kind: str  # "session" | "free" | "covered"
     starts_at: datetime
     room: Room
-    session: Session | None = None
+    session: DraftSession | None = None
     rows: int = 1
 
 
@@ -284,25 +392,27 @@ class Grid:
     rooms: list[Room]
     times: list[datetime]
     rows: list[list[GridCell]]
-    unplaced: list[Session] = field(default_factory=list)
+    unplaced: list[DraftSession] = field(default_factory=list)
 
 
 SLOT = timedelta(minutes=15)
 
 
 def timetable(forum: Forum, day: date) -> Grid:
-    """The editor's grid of one day: rooms × 15-minute slots, sessions spanning their duration."""
+    """The editor's grid of one day, as the draft has it: rooms × 15-minute slots, sessions spanning
+    their duration."""
     rooms = rooms_of(forum)
     start_of_day, end_of_day = forum.local_day_bounds(day)
-    sessions = [s for s in sessions_of(forum) if start_of_day <= s.starts_at < end_of_day]
+    drafts = map(draft_of, sessions_of(forum, with_drafts=True))
+    sessions = [s for s in drafts if start_of_day <= s.starts_at < end_of_day]
     local = [s.starts_at.astimezone(forum.zone) for s in sessions]
     first_hour = min([8] + [t.hour for t in local])
     last_end = max([19 * 60] + [_minutes(s.ends_at, forum, day) for s in sessions])
     opens = datetime.combine(day, time(first_hour), tzinfo=forum.zone)
     count = -(-(last_end - first_hour * 60) // 15)
     times = [opens + SLOT * n for n in range(count)]
-    placed: dict[tuple[int, int], Session] = {}
-    unplaced: list[Session] = []
+    placed: dict[tuple[int, int], DraftSession] = {}
+    unplaced: list[DraftSession] = []
     column = {room.id: n for n, room in enumerate(rooms)}
     for s in sessions:
         if s.room_id not in column or s.is_cancelled:
@@ -340,7 +450,7 @@ def _minutes(value: datetime, forum: Forum, day: date) -> int:
 # --- publication -------------------------------------------------------------------------------------
 
 
-def _public_state(session: Session, rooms: dict[int, Room]) -> dict[str, Any]:
+def _public_state(session: DraftSession, rooms: dict[int, Room]) -> dict[str, Any]:
     room = rooms.get(session.room_id) if session.room_id else None
     return {
         "title": dict(session.title),
@@ -349,7 +459,7 @@ def _public_state(session: Session, rooms: dict[int, Room]) -> dict[str, Any]:
         "room_id": session.room_id,
         "room": dict(room.name) if room else {},
         "is_cancelled": session.is_cancelled,
-        "speaker_ids": sorted(s.id for s in session.speakers),
+        "speaker_ids": sorted(session.speaker_ids),
         "description": dict(session.description),
     }
 
@@ -373,30 +483,33 @@ def versions_of(forum: Forum) -> list[ProgrammeVersion]:
     )
 
 
-def pending_changes(forum: Forum) -> list[dict[str, Any]]:
-    """What publishing now would release, compared with the last published version."""
+def pending_changes(forum: Forum, sessions: list[Session] | None = None) -> list[dict[str, Any]]:
+    """What publishing now would release: new sessions, and the published ones with a draft."""
     previous = latest_version(forum)
     before = previous.snapshot if previous else {}
     changes: list[dict[str, Any]] = []
-    sessions = sessions_of(forum)
+    if sessions is None:
+        sessions = sessions_of(forum, with_drafts=True)
     rooms = {room.id: room for room in rooms_of(forum)}
     for session in sessions:
-        now_state = _public_state(session, rooms)
-        old = before.get(str(session.id))
-        entry = {"session_id": session.id, "title": now_state["title"], "before": old, "after": now_state}
-        if old is None:
-            if not session.is_cancelled:
-                changes.append({**entry, "kind": "added"})
-        elif old["is_cancelled"] != session.is_cancelled:
-            changes.append({**entry, "kind": "cancelled" if session.is_cancelled else "reinstated"})
-        elif (old["starts_at"], old["ends_at"], old["room_id"]) != (
-            now_state["starts_at"],
-            now_state["ends_at"],
-            now_state["room_id"],
-        ):
-            changes.append({**entry, "kind": "moved"})
-        elif old != now_state:
-            changes.append({**entry, "kind": "updated"})
+        draft = draft_of(session)
+        after = _public_state(draft, rooms)
+        entry = {"session_id": session.id, "title": after["title"], "after": after}
+        if session.published_at is None or str(session.id) not in before:
+            if not draft.is_cancelled:
+                changes.append({**entry, "before": None, "kind": "added"})
+            continue
+        if session.draft is None:
+            continue
+        published = draft_of(session, published=True)
+        old = _public_state(published, rooms)
+        if published.is_cancelled != draft.is_cancelled:
+            kind = "cancelled" if draft.is_cancelled else "reinstated"
+        elif any(old[key] != after[key] for key in ("starts_at", "ends_at", "room_id")):
+            kind = "moved"
+        else:
+            kind = "updated"
+        changes.append({**entry, "before": old, "kind": kind})
     current = {str(s.id) for s in sessions}
     for session_id, old in before.items():
         if session_id not in current:
@@ -407,28 +520,37 @@ def pending_changes(forum: Forum) -> list[dict[str, Any]]:
 
 
 def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) -> ProgrammeVersion:
-    """Release the draft as the next numbered version: new sessions become public, and the changelog of
-    what moved since the previous version is recorded for the organisers and the notifications."""
+    """Release the draft as the next numbered version: new sessions become public, the published ones
+    take their drafted edits (SEQUENCE raised once for what calendars show), the waiting lists fill any
+    new seats, and the changelog of what moved since the previous version is recorded for the organisers
+    and the notifications."""
     now = now or utcnow()
-    changes = pending_changes(forum)
+    sessions = sessions_of(forum, with_drafts=True)
+    changes = pending_changes(forum, sessions)
     previous = latest_version(forum)
     if previous is not None and not changes:
         raise ProgrammeError(_l("Nothing has changed since version %(number)s.", number=previous.number))
-    sessions = {s.id: s for s in sessions_of(forum)}
-    rooms = {room.id: room for room in rooms_of(forum)}
-    for change in changes:
-        session = sessions.get(change["session_id"])
-        if session is None:
-            continue
+    added = {change["session_id"] for change in changes if change["kind"] == "added"}
+    edited: list[Session] = []
+    for session in sessions:
         if session.published_at is None:
-            session.published_at = now
+            if session.id in added:
+                session.published_at = now
+        elif session.draft is not None:
+            if _apply_draft(session):
+                session.sequence += 1
+            edited.append(session)
+    db.session.flush()
+    for session in edited:
+        _promote(session, now=now)
+    rooms = {room.id: room for room in rooms_of(forum)}
     version = ProgrammeVersion(
         forum_id=forum.id,
         number=(previous.number + 1) if previous else 1,
         published_at=now,
         published_by_id=getattr(actor, "id", None),
         changes=changes,
-        snapshot={str(s.id): _public_state(s, rooms) for s in sessions.values() if s.published_at is not None},
+        snapshot={str(s.id): _public_state(draft_of(s), rooms) for s in sessions if s.published_at is not None},
     )
     db.session.add(version)
     try:
@@ -534,15 +656,25 @@ def by_day(forum: Forum, sessions: list[Session]) -> list[ProgrammeDay]:
     return [ProgrammeDay(day, [Slot(at, slot) for at, slot in sorted(days[day].items())]) for day in sorted(days)]
 
 
+def _programme_state() -> list[sa.ScalarSelect]:
+    """The published programme's state as scalar subqueries of the forum `:forum_id`: the last change to
+    a published session, their number and the seats taken. Any change the public sees changes one."""
+    published = (Session.forum_id == sa.bindparam("forum_id"), Session.published_at.is_not(None))
+    return [
+        sa.select(aggregate).where(*published).scalar_subquery()
+        for aggregate in (sa.func.max(Session.updated_at), sa.func.count(Session.id), sa.func.sum(Session.signed_up))
+    ]
+
+
+@cache
+def _fingerprint_query() -> sa.Select:
+    # Built once: pages read it on every request, and building a statement costs more than running it.
+    return sa.select(*_programme_state())
+
+
 def programme_fingerprint(forum: Forum) -> tuple:
     """Changes whenever a published session (its times, texts, seats taken...) changes: one query."""
-    return tuple(
-        db.session.execute(
-            sa.select(sa.func.max(Session.updated_at), sa.func.count(Session.id), sa.func.sum(Session.signed_up)).where(
-                Session.forum_id == forum.id, Session.published_at.is_not(None)
-            )
-        ).one()
-    )
+    return tuple(db.session.execute(_fingerprint_query(), {"forum_id": forum.id}).one())
 
 
 def themes_of(forum: Forum) -> list[str]:
@@ -570,23 +702,44 @@ class AgendaEntry:
     signup: Signup | None
 
 
-def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: bool = False) -> list[AgendaEntry]:
-    """What the person attends: the published sessions open to all and the ones they signed up to
-    (or wait for), with their sign-up, in one query (two with the speakers, for calendars)."""
+@dataclass
+class Agenda:
+    entries: list[AgendaEntry]
+    #: programme_fingerprint(forum), read in the same query
+    fingerprint: tuple
+
+
+@cache
+def _agenda_query(with_speakers: bool) -> sa.Select:
+    # Built once (with bound parameters) for the same reason as _fingerprint_query.
     query = (
-        sa.select(Session, Signup)
-        .outerjoin(Signup, sa.and_(Signup.session_id == Session.id, Signup.registration_id == registration.id))
+        sa.select(Session, Signup, *_programme_state())
+        .outerjoin(
+            Signup, sa.and_(Signup.session_id == Session.id, Signup.registration_id == sa.bindparam("registration_id"))
+        )
         .where(
-            Session.forum_id == forum.id,
+            Session.forum_id == sa.bindparam("forum_id"),
             Session.published_at.is_not(None),
             sa.or_(Signup.id.is_not(None), Session.is_signup_required.is_(False)),
         )
         .options(joinedload(Session.room))
         .order_by(Session.starts_at, Session.id)
     )
-    if with_speakers:
-        query = query.options(selectinload(Session.speakers))
-    return [AgendaEntry(session, signup) for session, signup in db.session.execute(query).all()]
+    # Joined, not "select in": one round trip matters more here than a few repeated columns.
+    return query.options(joinedload(Session.speakers)) if with_speakers else query
+
+
+def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: bool = False) -> Agenda:
+    """What the person attends: the published sessions open to all and the ones they signed up to
+    (or wait for), with their sign-up and the programme's fingerprint, in one query (with the
+    speakers, for calendars)."""
+    rows = (
+        db.session.execute(_agenda_query(with_speakers), {"forum_id": forum.id, "registration_id": registration.id})
+        .unique()
+        .all()
+    )
+    fingerprint = tuple(rows[0][2:]) if rows else programme_fingerprint(forum)
+    return Agenda([AgendaEntry(row[0], row[1]) for row in rows], fingerprint)
 
 
 # --- workshop sign-up ---------------------------------------------------------------------------------

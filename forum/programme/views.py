@@ -19,11 +19,14 @@ from markupsafe import Markup
 from forum import storage
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
+from forum.db import translated
 from forum.errors import ForumError
 from forum.events.services import local_to_utc, utc_to_local
 from forum.extensions import db
 from forum.forms import ConfirmForm, clean_translations
+from forum.i18n import local_date, local_time
 from forum.programme import bp, ical, services
+from forum.programme.cache import RevisionCache
 from forum.programme.forms import MoveForm, RoomForm, SessionForm, SpeakerForm
 from forum.programme.models import ProgrammeVersion, Room, Session, SessionKind, Speaker
 from forum.registration.access import participant_required
@@ -56,11 +59,13 @@ _rendered: dict[tuple, tuple[float, Any]] = {}
 PROGRAMME_CACHE_SECONDS = 30
 
 
-def _cached(what: str, build: Callable[[], Any], *extra: Any) -> Any:
+def _cached(what: str, build: Callable[[], Any], *extra: Any, fingerprint: tuple | None = None) -> Any:
     """A rendered part of the forum's published programme, built again only when a published session
-    (its times, texts or seats taken) changed, or after PROGRAMME_CACHE_SECONDS."""
+    (its times, texts or seats taken) changed, or after PROGRAMME_CACHE_SECONDS. `fingerprint` is
+    services.programme_fingerprint(forum) when the caller has already read it."""
     forum = g.forum
-    key = (what, forum.id, forum.updated_at, str(get_locale()), *extra, services.programme_fingerprint(forum))
+    fingerprint = fingerprint or services.programme_fingerprint(forum)
+    key = (what, forum.id, forum.updated_at, str(get_locale()), *extra, fingerprint)
     cached = _rendered.get(key)
     if cached is not None and monotonic() - cached[0] < PROGRAMME_CACHE_SECONDS:
         return cached[1]
@@ -94,22 +99,59 @@ def _programme_body(theme: str | None, kind: str | None) -> Markup:
 
 
 @dataclass
-class Choices:
-    """The workshops open to sign-up, by slot, each with its card already rendered."""
+class ChoiceSlot:
+    """Workshops starting at the same time: the slot's heading and each workshop's rendered card."""
 
-    days: list[services.ProgrammeDay]
-    cards: dict[int, Markup]
+    heading: str
+    cards: list[tuple[int, Markup]]
 
 
-def _choices() -> Choices:
-    def build() -> Choices:
+def _choices(fingerprint: tuple) -> list[ChoiceSlot]:
+    """The workshops open to sign-up, by slot, rendered once per programme state and language."""
+
+    def build() -> list[ChoiceSlot]:
         sessions = [
             s for s in services.sessions_of(g.forum, published_only=True) if s.is_signup_required and not s.is_cancelled
         ]
-        cards = {s.id: _html("programme/_session_card.html", session=s) for s in sessions}
-        return Choices(services.by_day(g.forum, sessions), cards)
+        return [
+            ChoiceSlot(
+                f"{local_date(slot.starts_at, 'EEE d MMM')} · {local_time(slot.starts_at)}",
+                [(s.id, _html("programme/_session_card.html", session=s)) for s in slot.sessions],
+            )
+            for day in services.by_day(g.forum, sessions)
+            for slot in day.slots
+        ]
 
-    return _cached("choices", build)
+    return _cached("choices", build, fingerprint=fingerprint)
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """What a personal agenda shows of a session, in one language, formatted once per revision."""
+
+    when: str
+    title: str
+    room: str
+    url: str
+
+
+_agenda_lines: RevisionCache[AgendaLine] = RevisionCache()
+
+
+def _agenda_line(session: Session) -> AgendaLine:
+    forum, locale = g.forum, str(get_locale())
+    room = translated(session.room.name, locale) if session.room is not None else ""
+    key = (forum.slug, forum.timezone, session.id, session.updated_at, locale, room)
+    return _agenda_lines.get(
+        key,
+        lambda: AgendaLine(
+            f"{local_date(session.starts_at, 'EEE d MMM')} · "
+            f"{local_time(session.starts_at)}–{local_time(session.ends_at)}",
+            translated(session.title, locale),
+            room,
+            url_for("programme.session_page", session_id=session.id),
+        ),
+    )
 
 
 @bp.route("/f/<forum_slug>/programme/")
@@ -185,22 +227,22 @@ def speaker_photo(speaker_id: int):
 @participant_required()
 def agenda():
     registration, forum = g.registration, g.forum
-    entries = services.personal_agenda(registration, forum)
+    agenda = services.personal_agenda(registration, forum)
     return render_template(
         "programme/agenda.html",
         forum=forum,
         registration=registration,
-        entries=entries,
-        choices=_choices(),
-        signups={entry.session.id for entry in entries if entry.signup is not None},
+        entries=[(entry, _agenda_line(entry.session)) for entry in agenda.entries],
+        choices=_choices(agenda.fingerprint),
+        signups={entry.session.id for entry in agenda.entries if entry.signup is not None},
     )
 
 
 @bp.route("/f/<forum_slug>/me/<access_key>/calendar.ics")
 @participant_required()
 def personal_feed():
-    entries = services.personal_agenda(g.registration, g.forum, with_speakers=True)
-    response = _feed([entry.session for entry in entries], g.forum.name)
+    agenda = services.personal_agenda(g.registration, g.forum, with_speakers=True)
+    response = _feed([entry.session for entry in agenda.entries], g.forum.name)
     response.headers["Content-Disposition"] = f'inline; filename="{g.forum.slug}-agenda.ics"'
     return response
 
@@ -272,20 +314,21 @@ def timetable():
     )
 
 
-def _session_form(session: Session | None = None) -> SessionForm:
+def _session_form(draft: services.DraftSession | None = None) -> SessionForm:
+    """The edit form, filled from the session as the organisers' draft has it."""
     forum = g.forum
     form = SessionForm(
-        obj=session,
+        obj=draft,
         rooms=services.rooms_of(forum),
         speakers=services.speakers_of(forum),
         rapporteurs=services.rapporteurs_of(forum),
     )
     if request.method == "GET":
-        if session is not None:
-            form.kind.data = session.kind.value
-            form.starts_at.data = utc_to_local(session.starts_at, forum.timezone)
-            form.ends_at.data = utc_to_local(session.ends_at, forum.timezone)
-            form.speaker_ids.data = [s.id for s in session.speakers]
+        if draft is not None:
+            form.kind.data = draft.kind.value
+            form.starts_at.data = utc_to_local(draft.starts_at, forum.timezone)
+            form.ends_at.data = utc_to_local(draft.ends_at, forum.timezone)
+            form.speaker_ids.data = list(draft.speaker_ids)
         else:
             form.room_id.data = request.args.get("room_id", type=int)
             form.starts_at.data = _local_arg("starts_at")
@@ -329,7 +372,8 @@ def _flash_warnings(warnings) -> None:
 @forum_role_required(Role.organiser)
 def session_edit(session_id: int | None = None):
     session = _own(Session, session_id) if session_id else None
-    form = _session_form(session)
+    draft = services.draft_of(session) if session is not None else None
+    form = _session_form(draft)
     conflicts = []
     if form.validate_on_submit():
         try:
@@ -344,13 +388,13 @@ def session_edit(session_id: int | None = None):
             db.session.commit()
             flash(_("The session has been saved (draft until you publish)."), "success")
             _flash_warnings(warnings)
-            day = saved.starts_at.astimezone(g.forum.zone).date()
+            day = services.draft_of(saved).starts_at.astimezone(g.forum.zone).date()
             return redirect(url_for("programme.timetable", day=day.isoformat()))
     return render_template(
         "programme/manage/session_form.html",
         forum=g.forum,
         form=form,
-        session=session,
+        session=draft,
         conflicts=conflicts,
         delete_form=ConfirmForm(),
     )

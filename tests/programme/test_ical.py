@@ -83,6 +83,10 @@ def test_the_personal_feed_follows_changes(client, db, forum, make_room, make_se
         actor=None,
     )
     db.session.commit()
+    unpublished = _events(client.get(url).data)[uid]
+    assert unpublished["SEQUENCE"] == 0 and unpublished.decoded("DTSTART").hour == 9
+    services.publish(forum, actor=None)
+    db.session.commit()
     moved = _events(client.get(url).data)[uid]
     assert moved["SEQUENCE"] == 1 and moved.decoded("DTSTART").hour == 10
 

@@ -213,7 +213,10 @@ def test_raising_capacity_promotes_the_waiting_list(db, forum, make_room, make_s
     services.sign_up(second, session)
     services.save_session(forum, session, {"capacity": 2}, actor=None)
     status = db.session.scalar(sa.select(Signup.status).where(Signup.registration_id == second.id))
-    assert status == SignupStatus.confirmed
+    assert status == SignupStatus.waitlisted  # the new seat is in the draft, not published yet
+    services.publish(forum, actor=None)
+    status = db.session.scalar(sa.select(Signup.status).where(Signup.registration_id == second.id))
+    assert status == SignupStatus.confirmed and session.signed_up == 2
 
 
 # --- what other modules see ----------------------------------------------------------------------------
