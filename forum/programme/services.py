@@ -287,8 +287,11 @@ def save_session(
     `data` holds SESSION_FIELDS (any subset when updating) and optionally `speaker_ids`.
     """
     creating = session is None
+    _lock_programme(forum)
     if session is None:
         session = Session(forum_id=forum.id, kind=SessionKind.workshop)
+    else:
+        db.session.refresh(session)  # as the lock holder before us left it (published, drafted)
     draft = draft_of(session)
     for key, value in data.items():
         if key not in SESSION_FIELDS and key != "speaker_ids":
@@ -323,6 +326,13 @@ def save_session(
     db.session.flush()
     audit.record("session.create" if creating else "session.update", actor=actor, forum=forum, target=session)
     return session, [c for c in found if not c.is_hard]
+
+
+def _lock_programme(forum: Forum) -> None:
+    """Serialise the forum's timetable writes (edits, publication): a room checked free stays free until
+    the commit, and two organisers saving one session's draft, or saving while a colleague publishes,
+    queue instead of failing (SQLite's writers already queue)."""
+    db.session.execute(sa.select(Forum.id).where(Forum.id == forum.id).with_for_update())
 
 
 def _keep_draft(session: Session, draft: DraftSession) -> None:
@@ -525,6 +535,7 @@ def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) ->
     new seats, and the changelog of what moved since the previous version is recorded for the organisers
     and the notifications."""
     now = now or utcnow()
+    _lock_programme(forum)
     sessions = sessions_of(forum, with_drafts=True)
     changes = pending_changes(forum, sessions)
     previous = latest_version(forum)
