@@ -44,6 +44,13 @@ def text_direction(locale: str | None = None) -> str:
     return Locale.parse(locale or str(get_locale())).text_direction
 
 
+def person_name(name_ar: str | None, name_latin: str | None, locale: str | None = None) -> str:
+    """A name given in both scripts, as the reader's language writes it: the Arabic-script form on
+    Arabic pages and mail, the Latin-script form in French and English; the one given when only one is."""
+    arabic = (locale or str(get_locale() or "ar")) == "ar"
+    return (name_ar or name_latin or "") if arabic else (name_latin or name_ar or "")
+
+
 def to_zone(value: datetime, zone: str | tzinfo) -> datetime:
     return value.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
@@ -93,7 +100,9 @@ def register_i18n(app: Flask) -> None:
             "languages": [(code, Locale.parse(code).get_display_name(code)) for code in app.config["LANGUAGES"]],
         }
 
-    app.jinja_env.globals.update(region_name=region_name, province_name=province_name, now=utcnow)
+    app.jinja_env.globals.update(
+        region_name=region_name, province_name=province_name, person_name=person_name, now=utcnow
+    )
     app.add_template_filter(translated, "tr")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_time, "time")

@@ -94,7 +94,9 @@ class Speaker(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_latin or self.name_ar or ""
+        from forum.i18n import person_name
+
+        return person_name(self.name_ar, self.name_latin)
 
 
 class Session(db.Model):

@@ -237,7 +237,9 @@ class Registration(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_latin or self.name_ar or self.email
+        from forum.i18n import person_name
+
+        return person_name(self.name_ar, self.name_latin) or self.email
 
     @property
     def is_confirmed(self) -> bool:

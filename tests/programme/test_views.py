@@ -103,6 +103,20 @@ def test_session_page_shows_speakers_room_and_seats_left(
     assert client.get(f"/f/{forum.slug}/programme/sessions/{draft.id}").status_code == 404
 
 
+def test_people_are_named_in_the_script_of_the_page(client, db, forum, make_room, make_speaker, make_session):
+    speaker = make_speaker(forum, "Said Benali", name_ar="سعيد بنعلي")
+    make_session(forum, make_room(forum), DAY2, (9, 30), (12, 30), speaker_ids=[speaker.id])
+    url = f"/f/{forum.slug}/programme/"  # the cards name each speaker once (the session page gives both)
+    arabic = client.get(url, headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "سعيد بنعلي" in arabic and "Said Benali" not in arabic
+    french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Said Benali" in french and "سعيد بنعلي" not in french
+    printed = client.get(f"/f/{forum.slug}/programme/print?lang=ar").get_data(as_text=True)
+    assert "سعيد بنعلي" in printed
+    latin_only = make_speaker(forum, "Karim Tazi", name_ar="")
+    assert latin_only.display_name == "Karim Tazi"  # the one script given, whatever the page
+
+
 def test_printable_programme_in_each_language(client, forum, make_room, make_session):
     make_session(forum, make_room(forum), DAY2, (9, 30), (12, 30))
     arabic = client.get(f"/f/{forum.slug}/programme/print?lang=ar").get_data(as_text=True)
