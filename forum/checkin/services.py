@@ -22,7 +22,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import local_time
 from forum.programme.models import Session, Signup, SignupStatus
-from forum.registration.models import Organisation, Registration, RegistrationStatus
+from forum.registration.models import Category, Organisation, Registration, RegistrationStatus, badge_role_of
 
 #: what a desk shows for each refusal reason (the API gives the reason itself)
 REASONS = {
@@ -202,6 +202,12 @@ def update_list(checkin_list: CheckInList, *, allows_reentry: bool, records_exit
     db.session.flush()
 
 
+def _run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
+    """A Core statement on the session's connection (its transaction), without the ORM's execution
+    layer (nothing it returns is an ORM object; pending changes are flushed by the caller)."""
+    return db.session.connection().execute(statement, params)
+
+
 #: who is inside a list now: its live admissions, less those who went out
 _INSIDE = sa.select(sa.func.count(Admission.id)).where(
     Admission.list_id == sa.bindparam("list_id"), Admission.undone_at.is_(None), Admission.is_inside.is_(True)
@@ -209,7 +215,7 @@ _INSIDE = sa.select(sa.func.count(Admission.id)).where(
 
 
 def inside_count(checkin_list: CheckInList) -> int:
-    return db.session.execute(_INSIDE, {"list_id": checkin_list.id}).scalar()
+    return _run(_INSIDE, {"list_id": checkin_list.id}).scalar()
 
 
 # --- scanning ----------------------------------------------------------------------------------
@@ -223,22 +229,47 @@ class NoSuchList(CheckInError):
     """The list asked for is not one of this forum's."""
 
 
-def _person(registration: Registration, organisation: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Person:
+    """The registration a scan is about, as the scan's reading statement gives it (no ORM object)."""
+
+    id: int
+    forum_id: int
+    badge_secret: str
+    badge_version: int
+    status: RegistrationStatus
+    name_ar: str
+    name_latin: str
+    category: Category
+    organisation: str | None
+
+    @classmethod
+    def of(cls, registration: Registration) -> _Person:
+        organisation = registration.organisation.name if registration.organisation else None
+        fields = {name: getattr(registration, name) for name in cls.__dataclass_fields__ if name != "organisation"}
+        return cls(**fields, organisation=organisation)
+
+
+def _person(person: _Person) -> dict[str, Any]:
+    role = badge_role_of(person.category)
     return {
-        "id": registration.id,
-        "name_ar": registration.name_ar,
-        "name_latin": registration.name_latin,
-        "organisation": organisation,
-        "role": registration.badge_role.value,
-        "role_label": registration.badge_role.title,
-        "category": registration.category.title,
+        "id": person.id,
+        "name_ar": person.name_ar,
+        "name_latin": person.name_latin,
+        "organisation": person.organisation,
+        "role": role.value,
+        "role_label": role.title,
+        "category": person.category.title,
     }
 
 
-def _agenda(registration: Registration, day: date) -> list[dict[str, str]]:
+def _agenda(registration: _Person, day: date) -> list[dict[str, str]]:
     items = [item for answer in hooks.registration_agenda.collect(registration, day) for item in answer]
     items.sort(key=lambda item: item.starts_at)
     return [{"time": local_time(item.starts_at), "title": str(item.title), "room": str(item.room)} for item in items]
+
+
+_PERSON_COLUMNS = tuple(name for name in _Person.__dataclass_fields__ if name != "organisation")
 
 
 def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
@@ -281,8 +312,8 @@ def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
             signed_up.label("signed_up"),
             Desk.id.label("desk_id"),
             Desk.revoked_at.label("desk_revoked_at"),
-            Registration,
-            Organisation.name.label("organisation"),
+            *(getattr(Registration, name).label(f"person_{name}") for name in _PERSON_COLUMNS),
+            Organisation.name.label("person_organisation"),
             replay.label("replay"),
         )
         .select_from(CheckInList)
@@ -413,12 +444,12 @@ def _read_facts(forum: Forum, where: dict[str, Any], registration_id: int | None
     by_token, default = "token_hash" in where, "day" in where
     params = {"token_hash": None, "desk_id": None, "list_id": None, "day": None, **where}
     params.update(forum_id=forum.id, registration_id=registration_id, nonce=nonce)
-    facts = db.session.execute(_FACTS[by_token, default], params).first()
+    facts = _run(_FACTS[by_token, default], params).first()
     if facts is None and by_token and not _desk_is_open(forum, where["token_hash"]):
         raise DeskRefused()
     if facts is None and default:
         ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
-        facts = db.session.execute(_FACTS[by_token, default], params).first()
+        facts = _run(_FACTS[by_token, default], params).first()
     if facts is None:
         raise NoSuchList()
     if by_token and (facts.desk_id is None or facts.desk_revoked_at is not None):
@@ -451,6 +482,7 @@ def _scan(
 ) -> ScanResult:
     now = now or utcnow()
     nonce = (nonce or "").strip()[:64] or None
+    db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
     parsed, refusal = None, None
     if registration is None:
         try:
@@ -464,26 +496,29 @@ def _scan(
         return ScanResult.from_stored(facts.replay)
     ctx = _Scan(forum, facts, facts.desk_id if desk_id is None else desk_id, agent_id, nonce, code, now)
     if refusal is not None:
-        return _record(ctx, None, None, None, Outcome.refused, refusal)
+        return _record(ctx, None, None, Outcome.refused, refusal)
+    person = None
+    if facts.person_id is not None:
+        person = _Person(**{name: facts._mapping[f"person_{name}"] for name in _Person.__dataclass_fields__})
     if registration is None:
         try:
-            registration = check_badge_code(parsed, facts.Registration, forum_id=forum.id)
+            person = check_badge_code(parsed, person, forum_id=forum.id)
         except BadgeCodeError as error:
-            return _record(ctx, None, None, None, Outcome.refused, error.reason)
+            return _record(ctx, None, None, Outcome.refused, error.reason)
     elif registration.forum_id != forum.id:
-        return _record(ctx, None, None, None, Outcome.refused, "wrong_forum")
-    organisation = facts.organisation
-    reason = _refusal(registration, facts, now.astimezone(forum.zone).date())
+        return _record(ctx, None, None, Outcome.refused, "wrong_forum")
+    person = person or _Person.of(registration)
+    reason = _refusal(person, facts, now.astimezone(forum.zone).date())
     if reason is not None:
-        return _record(ctx, registration, organisation, None, Outcome.refused, reason)
+        return _record(ctx, person, None, Outcome.refused, reason)
     if exit:
-        outcome, reason, admission = _exit(facts, registration, now)
+        outcome, reason, admission = _exit(facts, person, now)
     else:
-        outcome, reason, admission = _enter(facts, registration, ctx.desk_id, now)
-    return _record(ctx, registration, organisation, admission, outcome, reason)
+        outcome, reason, admission = _enter(facts, person, ctx.desk_id, now)
+    return _record(ctx, person, admission, outcome, reason)
 
 
-def _refusal(registration: Registration, facts: sa.Row, today: date) -> str | None:
+def _refusal(registration: _Person, facts: sa.Row, today: date) -> str | None:
     """Why this person may not come in on this list, or None."""
     if registration.status == RegistrationStatus.cancelled:
         return "cancelled"
@@ -525,8 +560,8 @@ def _live_admission(list_id: int, registration_id: int) -> tuple[Admission, str 
     return (row[0], row[1]) if row is not None else None
 
 
-def _enter(facts: sa.Row, registration: Registration, desk_id: int | None, now: datetime):
-    admitted_id = db.session.execute(
+def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datetime):
+    admitted_id = _run(
         _ADMIT,
         {
             "list_id": facts.id,
@@ -545,7 +580,7 @@ def _enter(facts: sa.Row, registration: Registration, desk_id: int | None, now: 
     return Outcome.duplicate, "already_checked_in", _Admitted(admission.id, admission.admitted_at, desk_name)
 
 
-def _exit(facts: sa.Row, registration: Registration, now: datetime):
+def _exit(facts: sa.Row, registration: _Person, now: datetime):
     found = _live_admission(facts.id, registration.id)
     if found is None:
         return Outcome.refused, "not_inside", None
@@ -571,8 +606,7 @@ class _Scan:
 
 def _record(
     ctx: _Scan,
-    registration: Registration | None,
-    organisation: str | None,
+    registration: _Person | None,
     admission: _Admitted | None,
     outcome: Outcome,
     reason: str,
@@ -580,7 +614,7 @@ def _record(
     forum, now = ctx.forum, ctx.now
     result = ScanResult(outcome=outcome.value, reason=reason)
     if registration is not None:
-        result.registration = _person(registration, organisation)
+        result.registration = _person(registration)
         if outcome == Outcome.ok:
             result.agenda = _agenda(registration, now.astimezone(forum.zone).date())
     if outcome == Outcome.duplicate and admission is not None:
@@ -593,7 +627,7 @@ def _record(
         result.inside = ctx.checkin_list.inside + 1
     else:  # a duplicate, exit, re-entry or undo: count again, after the change and any concurrent one
         db.session.flush()
-        result.inside = db.session.execute(_INSIDE, {"list_id": ctx.checkin_list.id}).scalar()
+        result.inside = _run(_INSIDE, {"list_id": ctx.checkin_list.id}).scalar()
     values = dict(
         forum_id=forum.id,
         list_id=ctx.checkin_list.id,
@@ -608,7 +642,7 @@ def _record(
         response=result.as_dict(),
         at=now,
     )
-    if db.session.execute(_TRAIL, values).scalar() is None:
+    if _run(_TRAIL, values).scalar() is None:
         # The same request is being answered at this instant (a client retry): give its answer, and
         # keep nothing of this one.
         db.session.rollback()
@@ -637,10 +671,8 @@ def undo_last(forum: Forum, desk: Desk, *, agent: Any, now: datetime | None = No
     checkin_list = db.session.get(CheckInList, admission.list_id)
     registration = db.session.get(Registration, admission.registration_id)
     ctx = _Scan(forum, checkin_list, desk.id, getattr(agent, "id", None), None, None, now)
-    organisation = registration.organisation.name if registration.organisation else None
-    return _record(
-        ctx, registration, organisation, _Admitted(admission.id, admission.admitted_at), Outcome.undone, "undone"
-    )
+    admitted = _Admitted(admission.id, admission.admitted_at)
+    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone")
 
 
 def search(forum: Forum, text: str, *, limit: int = 12) -> list[Registration]:

@@ -721,6 +721,8 @@ _AGENDA = (
 
 def agenda_of_day(registration: Registration, day: date) -> list[sa.Row]:
     """The sessions a person holds a confirmed seat in on a local day of their forum: rows of
-    (starts_at, ends_at, title, room), room being the room's names or None."""
-    start, end = registration.forum.local_day_bounds(day)
-    return list(db.session.execute(_AGENDA, {"registration_id": registration.id, "start": start, "end": end}))
+    (starts_at, ends_at, title, room), room being the room's names or None. `registration` may be
+    a record of one with its id and forum_id (the check-in desk reads no Registration object)."""
+    start, end = db.session.get(Forum, registration.forum_id).local_day_bounds(day)
+    params = {"registration_id": registration.id, "start": start, "end": end}
+    return list(db.session.connection().execute(_AGENDA, params))
