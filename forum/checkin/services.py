@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,8 +66,8 @@ class ScanResult:
     inside: int | None = None
     replayed: bool = False
 
-    @property
-    def message(self) -> str:
+    @cached_property
+    def message(self) -> str:  # translated once, though the answer is both stored and sent
         return str(REASONS.get(self.reason, self.reason))
 
     def as_dict(self) -> dict[str, Any]:
