@@ -21,11 +21,12 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("locale")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if request.cookies:  # without a cookie there is no session to read nor account to load (scanning devices)
+        chosen = session.get("locale")
+        if chosen in languages:
+            return chosen
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
     best = request.accept_languages.best_match(languages)
     if best:
         return best

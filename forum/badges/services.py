@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -83,8 +84,18 @@ def badge_code(registration: Registration) -> str:
     return f"{PREFIX}.{payload}.{_signature(registration.forum_id, payload, registration.badge_secret)}"
 
 
-def parse_badge_code(code: str) -> tuple[int, int, int, str, str]:
-    """(forum id, registration id, version, payload, signature), or MalformedCode."""
+class BadgeCode(NamedTuple):
+    """A code cut into its parts (its signature not checked yet)."""
+
+    forum_id: int
+    registration_id: int
+    version: int
+    payload: str
+    signature: str
+
+
+def parse_badge_code(code: str) -> BadgeCode:
+    """The parts of a code, or MalformedCode."""
     parts = (code or "").strip().split(".")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise MalformedCode()
@@ -92,7 +103,21 @@ def parse_badge_code(code: str) -> tuple[int, int, int, str, str]:
         forum_id, registration_id, version = (int(n, 36) for n in parts[1].split("-"))
     except ValueError as error:
         raise MalformedCode() from error
-    return forum_id, registration_id, version, parts[1], parts[2]
+    return BadgeCode(forum_id, registration_id, version, parts[1], parts[2])
+
+
+def check_badge_code(code: BadgeCode, registration: Registration | None, *, forum_id: int) -> Registration:
+    """The registration a parsed code names (loaded by the caller, None if there is none) if the code
+    is its valid, current badge at this forum; otherwise the BadgeCodeError saying why not."""
+    if registration is None or registration.id != code.registration_id or registration.forum_id != code.forum_id:
+        raise UnknownBadge()
+    if not hmac.compare_digest(code.signature, _signature(code.forum_id, code.payload, registration.badge_secret)):
+        raise TamperedCode()
+    if code.forum_id != forum_id:
+        raise WrongForum()
+    if code.version != registration.badge_version:
+        raise SupersededBadge()
+    return registration
 
 
 def read_badge_code(code: str, *, forum_id: int) -> Registration:
@@ -100,17 +125,9 @@ def read_badge_code(code: str, *, forum_id: int) -> Registration:
 
     Status (cancelled, not approved) is not judged here: the caller (check-in, leads) decides.
     """
-    code_forum_id, registration_id, version, payload, signature = parse_badge_code(code)
-    registration = db.session.scalar(sa.select(Registration).where(Registration.id == registration_id))
-    if registration is None or registration.forum_id != code_forum_id:
-        raise UnknownBadge()
-    if not hmac.compare_digest(signature, _signature(code_forum_id, payload, registration.badge_secret)):
-        raise TamperedCode()
-    if code_forum_id != forum_id:
-        raise WrongForum()
-    if version != registration.badge_version:
-        raise SupersededBadge()
-    return registration
+    parsed = parse_badge_code(code)
+    registration = db.session.scalar(sa.select(Registration).where(Registration.id == parsed.registration_id))
+    return check_badge_code(parsed, registration, forum_id=forum_id)
 
 
 def reissue_badge(registration: Registration) -> str:

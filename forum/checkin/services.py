@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum import audit, hooks
-from forum.badges.services import BadgeCodeError, read_badge_code
+from forum.badges.services import BadgeCodeError, check_badge_code, parse_badge_code
 from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind, Outcome
 from forum.db import utcnow
 from forum.errors import ForumError
@@ -22,7 +23,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import local_time
 from forum.programme.models import Session, Signup, SignupStatus
-from forum.registration.models import Registration, RegistrationStatus
+from forum.registration.models import Category, Organisation, Registration, RegistrationStatus, badge_role_of
 
 #: what a desk shows for each refusal reason (the API gives the reason itself)
 REASONS = {
@@ -65,8 +66,8 @@ class ScanResult:
     inside: int | None = None
     replayed: bool = False
 
-    @property
-    def message(self) -> str:
+    @cached_property
+    def message(self) -> str:  # translated once, though the answer is both stored and sent
         return str(REASONS.get(self.reason, self.reason))
 
     def as_dict(self) -> dict[str, Any]:
@@ -202,54 +203,180 @@ def update_list(checkin_list: CheckInList, *, allows_reentry: bool, records_exit
     db.session.flush()
 
 
+def _run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
+    """A Core statement on the session's connection (its transaction), without the ORM's execution
+    layer (nothing it returns is an ORM object; pending changes are flushed by the caller)."""
+    return db.session.connection().execute(statement, params)
+
+
+#: who is inside a list now: its live admissions, less those who went out
+_INSIDE = sa.select(sa.func.count(Admission.id)).where(
+    Admission.list_id == sa.bindparam("list_id"), Admission.undone_at.is_(None), Admission.is_inside.is_(True)
+)
+
+
 def inside_count(checkin_list: CheckInList) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Admission.id)).where(
-            Admission.list_id == checkin_list.id, Admission.undone_at.is_(None), Admission.is_inside.is_(True)
-        )
-    )
+    return _run(_INSIDE, {"list_id": checkin_list.id}).scalar()
 
 
 # --- scanning ----------------------------------------------------------------------------------
 
 
-def _person(registration: Registration) -> dict[str, Any]:
+class DeskRefused(CheckInError):
+    """The device's token is not that of an open desk of this forum."""
+
+
+class NoSuchList(CheckInError):
+    """The list asked for is not one of this forum's."""
+
+
+@dataclass(frozen=True)
+class _Person:
+    """The registration a scan is about, as the scan's reading statement gives it (no ORM object)."""
+
+    id: int
+    forum_id: int
+    badge_secret: str
+    badge_version: int
+    status: RegistrationStatus
+    name_ar: str
+    name_latin: str
+    category: Category
+    organisation: str | None
+
+    @classmethod
+    def of(cls, registration: Registration) -> _Person:
+        organisation = registration.organisation.name if registration.organisation else None
+        fields = {name: getattr(registration, name) for name in cls.__dataclass_fields__ if name != "organisation"}
+        return cls(**fields, organisation=organisation)
+
+
+def _person(person: _Person) -> dict[str, Any]:
+    role = badge_role_of(person.category)
     return {
-        "id": registration.id,
-        "name_ar": registration.name_ar,
-        "name_latin": registration.name_latin,
-        "organisation": registration.organisation.name if registration.organisation else None,
-        "role": registration.badge_role.value,
-        "role_label": registration.badge_role.title,
-        "category": registration.category.title,
+        "id": person.id,
+        "name_ar": person.name_ar,
+        "name_latin": person.name_latin,
+        "organisation": person.organisation,
+        "role": role.value,
+        "role_label": role.title,
+        "category": person.category.title,
     }
 
 
-def _agenda(registration: Registration, day: date) -> list[dict[str, str]]:
+def _agenda(registration: _Person, day: date) -> list[dict[str, str]]:
     items = [item for answer in hooks.registration_agenda.collect(registration, day) for item in answer]
     items.sort(key=lambda item: item.starts_at)
     return [{"time": local_time(item.starts_at), "title": str(item.title), "room": str(item.room)} for item in items]
 
 
-def _refusal(registration: Registration, checkin_list: CheckInList, today: date) -> str | None:
-    """Why this person may not come in on this list, or None."""
-    if registration.status == RegistrationStatus.cancelled:
-        return "cancelled"
-    if registration.status != RegistrationStatus.confirmed:
-        return "not_approved"
-    if checkin_list.day != today:
-        return "wrong_day"
-    if checkin_list.kind == ListKind.session and checkin_list.session.is_signup_required:
-        signed_up = db.session.scalar(
-            sa.select(Signup.id).where(
-                Signup.session_id == checkin_list.session_id,
-                Signup.registration_id == registration.id,
-                Signup.status == SignupStatus.confirmed,
-            )
+_PERSON_COLUMNS = tuple(name for name in _Person.__dataclass_fields__ if name != "organisation")
+
+
+def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
+    """Everything a scan must know, read in one statement: the list and its settings (the session's
+    sign-up rule, whether this person holds a seat), the desk and whether it is still open, the
+    registration the code names and its organisation, and the answer already given to this nonce.
+
+    Read afresh on every scan, so a closed desk, a changed list setting or a cancelled registration
+    applies to the very next scan, in every worker process; nothing of it is cached."""
+    desk = Desk.token_hash == sa.bindparam("token_hash") if desk_by_token else Desk.id == sa.bindparam("desk_id")
+    checkin_list = (
+        sa.and_(CheckInList.kind == ListKind.entrance, CheckInList.day == sa.bindparam("day", type_=sa.Date))
+        if default_list
+        else CheckInList.id == sa.bindparam("list_id")
+    )
+    replay = (
+        sa.select(CheckIn.response)
+        .where(CheckIn.forum_id == sa.bindparam("forum_id"), CheckIn.nonce == sa.bindparam("nonce"))
+        .scalar_subquery()
+    )
+    inside = (
+        sa.select(sa.func.count(Admission.id))
+        .where(Admission.list_id == CheckInList.id, Admission.undone_at.is_(None), Admission.is_inside.is_(True))
+        .scalar_subquery()
+    )
+    signed_up = sa.exists().where(
+        Signup.session_id == CheckInList.session_id,
+        Signup.registration_id == Registration.id,
+        Signup.status == SignupStatus.confirmed,
+    )
+    return (
+        sa.select(
+            CheckInList.id,
+            CheckInList.kind,
+            CheckInList.day,
+            CheckInList.allows_reentry,
+            CheckInList.records_exits,
+            inside.label("inside"),
+            Session.is_signup_required,
+            signed_up.label("signed_up"),
+            Desk.id.label("desk_id"),
+            Desk.revoked_at.label("desk_revoked_at"),
+            *(getattr(Registration, name).label(f"person_{name}") for name in _PERSON_COLUMNS),
+            Organisation.name.label("person_organisation"),
+            replay.label("replay"),
         )
-        if signed_up is None:
-            return "not_signed_up"
-    return None
+        .select_from(CheckInList)
+        .outerjoin(Session, Session.id == CheckInList.session_id)
+        .outerjoin(Desk, sa.and_(Desk.forum_id == CheckInList.forum_id, desk))
+        .outerjoin(Registration, Registration.id == sa.bindparam("registration_id"))
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .where(CheckInList.forum_id == sa.bindparam("forum_id"), checkin_list)
+    )
+
+
+#: built once: SQLAlchemy caches their compiled form, the scan only binds values
+_FACTS = {
+    (by_token, default): _facts_statement(desk_by_token=by_token, default_list=default)
+    for by_token in (False, True)
+    for default in (False, True)
+}
+
+
+def _insert_or_nothing(table: sa.Table, columns: tuple[str, ...], conflict: str) -> sa.TextClause:
+    """INSERT … ON CONFLICT … DO NOTHING RETURNING id, the same text on PostgreSQL and SQLite (3.35+).
+
+    Written as text because SQLAlchemy never caches a statement built with the dialects'
+    on_conflict_do_nothing(): it would be compiled again on every scan (milliseconds of CPU)."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    values = ", ".join(f":{name}" for name in columns)
+    return (
+        sa.text(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({values}) ON CONFLICT {conflict} DO NOTHING RETURNING id'
+        )
+        .bindparams(*(sa.bindparam(name, type_=table.c[name].type) for name in columns))
+        .columns(table.c.id)
+    )
+
+
+#: the one statement that admits: the partial unique index (one live admission per list and person)
+#: lets one INSERT through when two desks scan at once; the other does nothing (PostgreSQL waits
+#: for the first to commit, SQLite's write lock queues them)
+_ADMIT = _insert_or_nothing(
+    Admission.__table__,
+    ("list_id", "registration_id", "desk_id", "admitted_at", "is_inside"),
+    '("list_id", "registration_id") WHERE undone_at IS NULL',
+)
+#: one row of the trail; a nonce already answered (a retry arriving at the same instant) adds nothing
+_TRAIL = _insert_or_nothing(
+    CheckIn.__table__,
+    (
+        "forum_id",
+        "list_id",
+        "desk_id",
+        "agent_id",
+        "registration_id",
+        "admission_id",
+        "outcome",
+        "reason",
+        "scanned",
+        "nonce",
+        "response",
+        "at",
+    ),
+    '("forum_id", "nonce")',
+)
 
 
 def scan(
@@ -270,40 +397,139 @@ def scan(
     admission is guarded by a partial unique index. A repeated `nonce` returns the first answer and
     records nothing. Every scan leaves a CheckIn row.
     """
-    now = now or utcnow()
-    nonce = (nonce or "").strip()[:64] or None
-    if nonce is not None:
-        replay = _replay(forum, nonce)
-        if replay is not None:
-            return replay
     if checkin_list.forum_id != forum.id:
         raise CheckInError()
-    ctx = _Scan(forum, checkin_list, desk, agent, nonce, code, now)
+    where = {"list_id": checkin_list.id, "desk_id": getattr(desk, "id", None)}
+    return _scan(
+        forum,
+        where,
+        code=code,
+        registration=registration,
+        desk_id=where["desk_id"],
+        agent_id=getattr(agent, "id", None),
+        nonce=nonce,
+        exit=exit,
+        now=now,
+    )
+
+
+def scan_with_token(
+    forum: Forum,
+    token: str,
+    *,
+    list_id: int | None = None,
+    code: str,
+    nonce: str | None = None,
+    exit: bool = False,
+    now: datetime | None = None,
+) -> ScanResult:
+    """A scanning device's scan: its desk found by the device token, on a list (today's entrance
+    unless one is given). The desk and the list are read in the scan's one reading statement, so a
+    closed desk is refused from its very next scan on. DeskRefused, then NoSuchList, otherwise as scan()."""
+    where: dict[str, Any] = {"token_hash": hash_token(token)}
+    if list_id is None:
+        where["day"] = _default_day(forum, now or utcnow())
+    else:
+        where["list_id"] = list_id
+    return _scan(
+        forum, where, code=code, registration=None, desk_id=None, agent_id=None, nonce=nonce, exit=exit, now=now
+    )
+
+
+def _default_day(forum: Forum, now: datetime) -> date:
+    """The day of the default list: today, or the forum's first (last) day before (after) it."""
+    return min(max(now.astimezone(forum.zone).date(), forum.starts_on), forum.ends_on)
+
+
+def _read_facts(forum: Forum, where: dict[str, Any], registration_id: int | None, nonce: str | None) -> sa.Row:
+    by_token, default = "token_hash" in where, "day" in where
+    params = {"token_hash": None, "desk_id": None, "list_id": None, "day": None, **where}
+    params.update(forum_id=forum.id, registration_id=registration_id, nonce=nonce)
+    facts = _run(_FACTS[by_token, default], params).first()
+    if facts is None and by_token and not _desk_is_open(forum, where["token_hash"]):
+        raise DeskRefused()
+    if facts is None and default:
+        ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
+        facts = _run(_FACTS[by_token, default], params).first()
+    if facts is None:
+        raise NoSuchList()
+    if by_token and (facts.desk_id is None or facts.desk_revoked_at is not None):
+        raise DeskRefused()
+    return facts
+
+
+def _desk_is_open(forum: Forum, token_hash: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Desk.id).where(
+                Desk.token_hash == token_hash, Desk.forum_id == forum.id, Desk.revoked_at.is_(None)
+            )
+        )
+        is not None
+    )
+
+
+def _scan(
+    forum: Forum,
+    where: dict[str, Any],
+    *,
+    code: str | None,
+    registration: Registration | None,
+    desk_id: int | None,
+    agent_id: int | None,
+    nonce: str | None,
+    exit: bool,
+    now: datetime | None,
+) -> ScanResult:
+    now = now or utcnow()
+    nonce = (nonce or "").strip()[:64] or None
+    db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
+    parsed, refusal = None, None
     if registration is None:
         try:
-            registration = read_badge_code(code or "", forum_id=forum.id)
+            parsed = parse_badge_code(code or "")
+        except BadgeCodeError as error:
+            refusal = error.reason
+    facts = _read_facts(
+        forum, where, registration.id if registration else getattr(parsed, "registration_id", None), nonce
+    )
+    if facts.replay is not None:
+        return ScanResult.from_stored(facts.replay)
+    ctx = _Scan(forum, facts, facts.desk_id if desk_id is None else desk_id, agent_id, nonce, code, now)
+    if refusal is not None:
+        return _record(ctx, None, None, Outcome.refused, refusal)
+    person = None
+    if facts.person_id is not None:
+        person = _Person(**{name: facts._mapping[f"person_{name}"] for name in _Person.__dataclass_fields__})
+    if registration is None:
+        try:
+            person = check_badge_code(parsed, person, forum_id=forum.id)
         except BadgeCodeError as error:
             return _record(ctx, None, None, Outcome.refused, error.reason)
     elif registration.forum_id != forum.id:
         return _record(ctx, None, None, Outcome.refused, "wrong_forum")
-    today = now.astimezone(forum.zone).date()
-    reason = _refusal(registration, checkin_list, today)
+    person = person or _Person.of(registration)
+    reason = _refusal(person, facts, now.astimezone(forum.zone).date())
     if reason is not None:
-        return _record(ctx, registration, None, Outcome.refused, reason)
+        return _record(ctx, person, None, Outcome.refused, reason)
     if exit:
-        outcome, reason, admission = _exit(checkin_list, registration, now)
+        outcome, reason, admission = _exit(facts, person, now)
     else:
-        outcome, reason, admission = _enter(checkin_list, registration, desk, now)
-    return _record(ctx, registration, admission, outcome, reason)
+        outcome, reason, admission = _enter(facts, person, ctx.desk_id, now)
+    return _record(ctx, person, admission, outcome, reason)
 
 
-def _insert(model: type) -> Any:
-    """INSERT for the session's database, with its ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+def _refusal(registration: _Person, facts: sa.Row, today: date) -> str | None:
+    """Why this person may not come in on this list, or None."""
+    if registration.status == RegistrationStatus.cancelled:
+        return "cancelled"
+    if registration.status != RegistrationStatus.confirmed:
+        return "not_approved"
+    if facts.day != today:
+        return "wrong_day"
+    if facts.kind == ListKind.session and facts.is_signup_required and not facts.signed_up:
+        return "not_signed_up"
+    return None
 
 
 def _replay(forum: Forum, nonce: str) -> ScanResult | None:
@@ -311,58 +537,59 @@ def _replay(forum: Forum, nonce: str) -> ScanResult | None:
     return ScanResult.from_stored(stored) if stored is not None else None
 
 
-def _live_admission(checkin_list: CheckInList, registration: Registration, *, lock: bool = False) -> Admission | None:
-    query = sa.select(Admission).where(
-        Admission.list_id == checkin_list.id,
-        Admission.registration_id == registration.id,
-        Admission.undone_at.is_(None),
-    )
-    if lock:
-        query = query.with_for_update()
-    return db.session.scalar(query)
-
-
 @dataclass
 class _Admitted:
-    """A welcome just given (its id, when, where), without loading the row back."""
+    """The live admission of a person on a list: just given (its desk is this one), or found."""
 
     id: int
     admitted_at: datetime
-    desk: Desk | None
+    desk_name: str | None = None
 
 
-def _enter(checkin_list: CheckInList, registration: Registration, desk: Desk | None, now: datetime):
-    # One statement decides between two desks scanning at the same instant: the partial unique index
-    # lets one INSERT through; the other does nothing (PostgreSQL waits for the first to commit).
-    admitted_id = db.session.scalar(
-        _insert(Admission)
-        .values(
-            list_id=checkin_list.id,
-            registration_id=registration.id,
-            desk_id=getattr(desk, "id", None),
-            admitted_at=now,
-            is_inside=True,
+def _live_admission(list_id: int, registration_id: int) -> tuple[Admission, str | None] | None:
+    """The live admission (row locked until commit) and the name of the desk that gave it."""
+    row = db.session.execute(
+        sa.select(Admission, Desk.name)
+        .outerjoin(Desk, Desk.id == Admission.desk_id)
+        .where(
+            Admission.list_id == list_id,
+            Admission.registration_id == registration_id,
+            Admission.undone_at.is_(None),
         )
-        .on_conflict_do_nothing(
-            index_elements=["list_id", "registration_id"], index_where=Admission.undone_at.is_(None)
-        )
-        .returning(Admission.id)
-    )
+        .with_for_update(of=Admission)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datetime):
+    admitted_id = _run(
+        _ADMIT,
+        {
+            "list_id": facts.id,
+            "registration_id": registration.id,
+            "desk_id": desk_id,
+            "admitted_at": now,
+            "is_inside": True,
+        },
+    ).scalar()
     if admitted_id is not None:
-        return Outcome.ok, "ok", _Admitted(admitted_id, now, desk)
-    admission = _live_admission(checkin_list, registration, lock=True)
-    if checkin_list.allows_reentry and not admission.is_inside:
+        return Outcome.ok, "ok", _Admitted(admitted_id, now)
+    admission, desk_name = _live_admission(facts.id, registration.id)
+    if facts.allows_reentry and not admission.is_inside:
         admission.is_inside, admission.moved_at = True, now
-        return Outcome.ok, "reentry", admission
-    return Outcome.duplicate, "already_checked_in", admission
+        return Outcome.ok, "reentry", _Admitted(admission.id, admission.admitted_at, desk_name)
+    return Outcome.duplicate, "already_checked_in", _Admitted(admission.id, admission.admitted_at, desk_name)
 
 
-def _exit(checkin_list: CheckInList, registration: Registration, now: datetime):
-    admission = _live_admission(checkin_list, registration, lock=True)
-    if not checkin_list.records_exits or admission is None or not admission.is_inside:
-        return Outcome.refused, "not_inside", admission
+def _exit(facts: sa.Row, registration: _Person, now: datetime):
+    found = _live_admission(facts.id, registration.id)
+    if found is None:
+        return Outcome.refused, "not_inside", None
+    admission, desk_name = found
+    if not facts.records_exits or not admission.is_inside:
+        return Outcome.refused, "not_inside", _Admitted(admission.id, admission.admitted_at, desk_name)
     admission.is_inside, admission.moved_at = False, now
-    return Outcome.exit, "exit", admission
+    return Outcome.exit, "exit", _Admitted(admission.id, admission.admitted_at, desk_name)
 
 
 @dataclass
@@ -370,26 +597,22 @@ class _Scan:
     """Where and by whom a scan happens, and what was scanned."""
 
     forum: Forum
-    checkin_list: CheckInList
-    desk: Desk | None
-    agent: Any
+    checkin_list: Any  # the list's row as _read_facts gives it (id, kind, day, ...)
+    desk_id: int | None
+    agent_id: int | None
     nonce: str | None
     code: str | None
     now: datetime
 
 
 def _record(
-    ctx: _Scan, registration: Registration | None, admission: Admission | None, outcome: Outcome, reason: str
+    ctx: _Scan,
+    registration: _Person | None,
+    admission: _Admitted | None,
+    outcome: Outcome,
+    reason: str,
 ) -> ScanResult:
-    forum, checkin_list, desk, agent, nonce, code, now = (
-        ctx.forum,
-        ctx.checkin_list,
-        ctx.desk,
-        ctx.agent,
-        ctx.nonce,
-        ctx.code,
-        ctx.now,
-    )
+    forum, now = ctx.forum, ctx.now
     result = ScanResult(outcome=outcome.value, reason=reason)
     if registration is not None:
         result.registration = _person(registration)
@@ -398,31 +621,33 @@ def _record(
     if outcome == Outcome.duplicate and admission is not None:
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
-        result.desk = admission.desk.name if admission.desk else None
-    db.session.flush()  # an exit or re-entry changed the admission: count it
-    result.inside = inside_count(checkin_list)
+        result.desk = admission.desk_name
+    if outcome == Outcome.refused:  # nothing changed: the count read with the scan's facts
+        result.inside = ctx.checkin_list.inside
+    elif outcome == Outcome.ok and reason == "ok":  # one more than read, the one just let in
+        result.inside = ctx.checkin_list.inside + 1
+    else:  # a duplicate, exit, re-entry or undo: count again, after the change and any concurrent one
+        db.session.flush()
+        result.inside = _run(_INSIDE, {"list_id": ctx.checkin_list.id}).scalar()
     values = dict(
         forum_id=forum.id,
-        list_id=checkin_list.id,
-        desk_id=getattr(desk, "id", None),
-        agent_id=getattr(agent, "id", None),
+        list_id=ctx.checkin_list.id,
+        desk_id=ctx.desk_id,
+        agent_id=ctx.agent_id,
         registration_id=registration.id if registration else None,
         admission_id=admission.id if admission else None,
         outcome=outcome,
         reason=reason,
-        scanned=(code or "")[:80] or None,
-        nonce=nonce,
+        scanned=(ctx.code or "")[:80] or None,
+        nonce=ctx.nonce,
         response=result.as_dict(),
         at=now,
     )
-    statement = _insert(CheckIn).values(**values)
-    if nonce is not None:
-        statement = statement.on_conflict_do_nothing(index_elements=["forum_id", "nonce"])
-    if db.session.scalar(statement.returning(CheckIn.id)) is None:
+    if _run(_TRAIL, values).scalar() is None:
         # The same request is being answered at this instant (a client retry): give its answer, and
         # keep nothing of this one.
         db.session.rollback()
-        return _replay(forum, nonce) or result
+        return _replay(forum, ctx.nonce) or result
     return result
 
 
@@ -446,8 +671,9 @@ def undo_last(forum: Forum, desk: Desk, *, agent: Any, now: datetime | None = No
     admission.undone_at, admission.undone_by_id = now, getattr(agent, "id", None)
     checkin_list = db.session.get(CheckInList, admission.list_id)
     registration = db.session.get(Registration, admission.registration_id)
-    ctx = _Scan(forum, checkin_list, desk, agent, None, None, now)
-    return _record(ctx, registration, admission, Outcome.undone, "undone")
+    ctx = _Scan(forum, checkin_list, desk.id, getattr(agent, "id", None), None, None, now)
+    admitted = _Admitted(admission.id, admission.admitted_at)
+    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone")
 
 
 def search(forum: Forum, text: str, *, limit: int = 12) -> list[Registration]:
@@ -456,8 +682,6 @@ def search(forum: Forum, text: str, *, limit: int = 12) -> list[Registration]:
     if len(text) < 2:
         return []
     pattern = f"%{text.lower()}%"
-    from forum.registration.models import Organisation
-
     return list(
         db.session.scalars(
             sa.select(Registration)

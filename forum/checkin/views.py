@@ -158,24 +158,25 @@ def api_scan():
     """Scan with a desk token (`Authorization: Bearer <token>`): {code, list?, nonce?, direction?}."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    desk = services.desk_for_token(g.forum, token) if token else None
-    if desk is None:
-        return jsonify(error=401, message=_("A valid desk token is needed.")), 401
     data = request.get_json(silent=True) or {}
     list_id = str(data.get("list") or "")
-    if list_id and not list_id.isdigit():
-        return jsonify(error=400, message=_("No such check-in list.")), 400
-    checkin_list = db.session.get(CheckInList, int(list_id)) if list_id else services.default_list(g.forum)
-    if checkin_list is None or checkin_list.forum_id != g.forum.id:
+    try:
+        if not token or (list_id and not list_id.isdigit() and services.desk_for_token(g.forum, token) is None):
+            raise services.DeskRefused()
+        if list_id and not list_id.isdigit():
+            return jsonify(error=400, message=_("No such check-in list.")), 400
+        result = services.scan_with_token(
+            g.forum,
+            token,
+            list_id=int(list_id) if list_id else None,
+            code=str(data.get("code") or ""),
+            nonce=data.get("nonce"),
+            exit=data.get("direction") == "out",
+        )
+    except services.DeskRefused:
+        return jsonify(error=401, message=_("A valid desk token is needed.")), 401
+    except services.NoSuchList:
         return jsonify(error=404, message=_("No such check-in list.")), 404
-    result = services.scan(
-        g.forum,
-        checkin_list,
-        code=str(data.get("code") or ""),
-        desk=desk,
-        nonce=data.get("nonce"),
-        exit=data.get("direction") == "out",
-    )
     db.session.commit()
     return jsonify(result.as_dict())
 

@@ -99,13 +99,8 @@ def programme_panel(forum: Forum, user) -> hooks.DashboardPanel | None:
 @hooks.registration_agenda.register(order=20)
 def workshops_of_day(registration: Registration, day: date) -> list[hooks.AgendaItem]:
     return [
-        hooks.AgendaItem(
-            session.starts_at,
-            session.ends_at,
-            translated(session.title),
-            translated(session.room.name) if session.room else "",
-        )
-        for session, _signup in services.agenda_of_day(registration, day)
+        hooks.AgendaItem(row.starts_at, row.ends_at, translated(row.title), translated(row.room) if row.room else "")
+        for row in services.agenda_of_day(registration, day)
     ]
 
 

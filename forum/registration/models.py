@@ -260,13 +260,18 @@ class Registration(db.Model):
 
     @property
     def badge_role(self) -> BadgeRole:
-        return {
-            Category.speaker: BadgeRole.speaker,
-            Category.exhibitor: BadgeRole.exhibitor,
-            Category.organiser: BadgeRole.organiser,
-            Category.media: BadgeRole.press,
-            Category.guest: BadgeRole.guest,
-        }.get(self.category, BadgeRole.participant)
+        return badge_role_of(self.category)
+
+
+def badge_role_of(category: Category) -> BadgeRole:
+    """The role a badge shows (its colour band and label) for a category."""
+    return {
+        Category.speaker: BadgeRole.speaker,
+        Category.exhibitor: BadgeRole.exhibitor,
+        Category.organiser: BadgeRole.organiser,
+        Category.media: BadgeRole.press,
+        Category.guest: BadgeRole.guest,
+    }.get(category, BadgeRole.participant)
 
 
 class ApprovalMode(TitledEnum):

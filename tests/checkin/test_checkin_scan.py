@@ -225,3 +225,42 @@ def test_two_desks_scanning_the_same_badge_at_once_give_exactly_one_welcome(app,
     assert outcomes.count("ok") == len(people)
     assert outcomes.count("duplicate") == len(people) * (len(desk_ids) - 1)
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == len(people)
+
+
+def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(app, db, today_forum, make_registration):
+    # The devices' path (desk found by its token in the scan's reading statement), real threads.
+    tokens = [services.create_desk(today_forum, f"Device {n}", actor=None)[1] for n in range(4)]
+    people = [make_registration(today_forum) for _ in range(3)]
+    entrance(today_forum)
+    db.session.commit()
+    forum_id = today_forum.id
+    answers: list[tuple[str, int]] = []
+
+    def scan_with(token: str, code: str, barrier: threading.Barrier) -> None:
+        with app.app_context():
+            from forum.db import sqlite_write_intent
+            from forum.events.models import Forum
+            from forum.extensions import db as thread_db
+
+            sqlite_write_intent.set(False)
+            forum = thread_db.session.get(Forum, forum_id)
+            thread_db.session.commit()
+            sqlite_write_intent.set(True)
+            barrier.wait()
+            result = services.scan_with_token(forum, token, code=code, nonce=token[-12:] + code[-8:])
+            thread_db.session.commit()
+            answers.append((result.outcome, result.inside))
+
+    for person in people:
+        barrier = threading.Barrier(len(tokens), timeout=20)
+        threads = [threading.Thread(target=scan_with, args=(t, badge_code(person), barrier)) for t in tokens]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    db.session.rollback()
+    outcomes = [outcome for outcome, _inside in answers]
+    assert outcomes.count("ok") == len(people) and outcomes.count("duplicate") == len(people) * (len(tokens) - 1)
+    assert sorted(inside for outcome, inside in answers if outcome == "ok") == [1, 2, 3]
+    assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == len(people)
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == len(people) * len(tokens)

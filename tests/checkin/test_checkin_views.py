@@ -152,3 +152,56 @@ def test_the_api_refuses_a_list_that_is_not_this_forums(db, client, forum, make_
     db.session.commit()
     assert api(client, forum, token, code="x", list=elsewhere.id).status_code == 404
     assert api(client, forum, token, code="x", list="drop table").status_code == 400
+
+
+def test_a_desk_closed_by_the_organiser_is_refused_from_its_next_scan(
+    db, client, as_role, forum, desk_and_token, make_registration
+):
+    # Workers keep nothing of a desk: each scan reads the desk with the badge, so closing it has no delay.
+    desk, token = desk_and_token
+    first, second = make_registration(forum), make_registration(forum)
+    assert api(client, forum, token, code=badge_code(first), nonce="before").json["outcome"] == "ok"
+    organiser, _forum, _user = as_role("organiser", forum=forum)
+    assert organiser.post(f"/f/{forum.slug}/manage/checkin/desks/{desk.id}/revoke").status_code == 302
+    assert api(client, forum, token, code=badge_code(second)).status_code == 401
+    assert api(client, forum, token, code=badge_code(first), nonce="before").status_code == 401
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+
+
+def test_list_settings_changed_by_the_organiser_apply_to_the_next_scan(
+    db, client, as_role, forum, desk_and_token, make_registration
+):
+    _desk, token = desk_and_token
+    code = badge_code(make_registration(forum))
+    checkin_list = services.default_list(forum)
+    db.session.commit()
+    assert api(client, forum, token, code=code).json["inside"] == 1
+    assert api(client, forum, token, code=code, direction="out").json["reason"] == "not_inside"
+    organiser, _forum, _user = as_role("organiser", forum=forum)
+    settings = f"/f/{forum.slug}/manage/checkin/lists/{checkin_list.id}"
+    organiser.post(settings, data={"allows_reentry": "y", "records_exits": "y"})
+    out = api(client, forum, token, code=code, direction="out").json
+    assert (out["outcome"], out["reason"], out["inside"]) == ("exit", "exit", 0)
+    back = api(client, forum, token, code=code).json
+    assert (back["outcome"], back["reason"], back["inside"]) == ("ok", "reentry", 1)
+    organiser.post(settings, data={})
+    assert api(client, forum, token, code=code, direction="out").json["reason"] == "not_inside"
+    again = api(client, forum, token, code=code).json
+    assert (again["reason"], again["desk"], again["inside"]) == ("already_checked_in", "Desk 1", 1)
+
+
+def test_a_registration_cancelled_after_its_welcome_is_refused_at_the_next_list(
+    db, client, forum, desk_and_token, make_registration
+):
+    from forum.registration.models import RegistrationStatus
+
+    _desk, token = desk_and_token
+    person = make_registration(forum)
+    tomorrow = services.ensure_lists(forum)[1]
+    db.session.commit()
+    assert api(client, forum, token, code=badge_code(person)).json["outcome"] == "ok"
+    person.status = RegistrationStatus.cancelled
+    db.session.commit()
+    refused = api(client, forum, token, code=badge_code(person), list=tomorrow.id).json
+    assert (refused["outcome"], refused["reason"], refused["registration"]["id"]) == ("refused", "cancelled", person.id)
