@@ -408,8 +408,7 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     # decision; it is sent only if the transaction commits.
     _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
     _lock(forum)
-    if registration.id is None and find(forum, email) is not None:
-        raise AlreadyRegistered()
+    is_new_row = registration.id is None
     registration.consent_at = now
     registration.created_at = now
     registration.status = Status.pending
@@ -428,7 +427,14 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     elif not _has_room(forum):
         _to_waitlist(registration, now)
     db.session.add(registration)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        # The same e-mail was registered by a request that held the lock just before this one: the
+        # unique (forum, e-mail) constraint says so, without a second look-up under the lock.
+        if is_new_row:
+            raise AlreadyRegistered() from error
+        raise
     return SignUp(registration, is_new=True)
 
 

@@ -23,6 +23,7 @@ from forum.registration.forms import (
     RegistrationForm,
     RejectForm,
     accessibility_choices,
+    blank_registration_fields,
     settings_form_class,
 )
 from forum.registration.models import Category, Registration, RegistrationStatus
@@ -43,9 +44,9 @@ def register():
     forum = g.forum
     if not forum.registration_is_open():
         return render_template("registration/closed.html", forum=forum), 200
-    form = RegistrationForm(forum=forum)
     if request.method == "GET":
-        form.locale.data = str(get_locale())
+        return render_template("registration/register.html", forum=forum, blank_fields=blank_registration_fields(forum))
+    form = RegistrationForm(forum=forum)
     if form.validate_on_submit():
         data = {**form.details(), "email": form.email.data}
         user = current_user if current_user.is_authenticated else None

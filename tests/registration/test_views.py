@@ -10,7 +10,7 @@ from helpers import body_of
 from openpyxl import load_workbook
 
 from forum.registration import services
-from forum.registration.models import Category, Gender, RegistrationStatus
+from forum.registration.models import Category, Gender, Organisation, OrganisationKind, RegistrationStatus
 
 Status = RegistrationStatus
 
@@ -49,6 +49,50 @@ def test_the_form_registers_and_normalises_the_phone(client, make_forum, mailbox
     assert registration.organisation.name == "جمعية واحة زيز" and registration.job_title == "Présidente"
     assert registration.accessibility_needs == ["sign_language"] and not registration.shares_contact
     assert mailbox.wait_for(1)[0]["To"] == "khadija@example.ma"
+
+
+def test_the_empty_form_follows_the_language_and_the_list_of_organisations(client, db, make_forum):
+    forum = make_forum()
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Votre province" in page and '<option value="fr" selected>' in page
+    assert "Cooperative Tafilalet" not in page
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<option value="ar" selected>' in page and "Votre province" not in page
+    # Added elsewhere (another worker process, an organiser): the next visitor already sees it.
+    db.session.add(Organisation(name="Cooperative Tafilalet", kind=OrganisationKind.cooperative, province="errachidia"))
+    db.session.commit()
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Cooperative Tafilalet" in page
+    # Each visitor gets their own CSRF token with the shared form.
+    other = client.application.test_client()
+    tokens = {
+        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', c.get(f"/f/{forum.slug}/register").text)[1]
+        for c in (client, other)
+    }
+    assert len(tokens) == 2
+
+
+def test_an_organisation_is_picked_from_the_regions_list_only(client, db, make_forum):
+    forum = make_forum()
+    here = Organisation(name="Cooperative Tafilalet", kind=OrganisationKind.cooperative, province="errachidia")
+    elsewhere = Organisation(name="Association Tanger", kind=OrganisationKind.association, province="tanger-assilah")
+    db.session.add_all([here, elsewhere])
+    db.session.commit()
+    assert "Association Tanger" not in client.get(f"/f/{forum.slug}/register").get_data(as_text=True)
+    for wrong in (str(elsewhere.id), "999999", "abc"):
+        response = client.post(
+            f"/f/{forum.slug}/register",
+            data=form_data(organisation_id=wrong, organisation_name="", email="k@example.ma"),
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Choose an organisation from the list." in page
+        assert 'value="k@example.ma"' in page and "Cooperative Tafilalet" in page
+    assert services.find(forum, "k@example.ma") is None
+    response = client.post(
+        f"/f/{forum.slug}/register", data=form_data(organisation_id=str(here.id), organisation_name="")
+    )
+    assert response.status_code == 302
+    assert services.find(forum, "khadija@example.ma").organisation_id == here.id
 
 
 def test_international_phone_forms_are_accepted(client, make_forum):
