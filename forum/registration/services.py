@@ -89,18 +89,20 @@ class OfferExpired(RegistrationError):
 def settings_for(forum: Forum) -> RegistrationSettings:
     """The forum's registration settings (defaults, not yet saved, when the organisers never set them)."""
     settings = db.session.get(RegistrationSettings, forum.id)
-    if settings is None:
-        settings = RegistrationSettings(
-            forum_id=forum.id,
-            approval=ApprovalMode.automatic,
-            waitlist=WaitlistMode.offer,
-            offer_hold_hours=48,
-            confirmation_hours=48,
-            reapprove_on_edit=True,
-            category_quotas={},
-            province_quotas={},
-        )
-    return settings
+    return settings if settings is not None else _default_settings(forum)
+
+
+def _default_settings(forum: Forum) -> RegistrationSettings:
+    return RegistrationSettings(
+        forum_id=forum.id,
+        approval=ApprovalMode.automatic,
+        waitlist=WaitlistMode.offer,
+        offer_hold_hours=48,
+        confirmation_hours=48,
+        reapprove_on_edit=True,
+        category_quotas={},
+        province_quotas={},
+    )
 
 
 def save_settings(
@@ -389,12 +391,12 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     now = now or utcnow()
     if not forum.registration_is_open(now):
         raise RegistrationClosed()
-    settings = settings_for(forum)
-    if _anything_overdue(forum, settings, now):
+    email = normalise_email(data["email"])
+    settings, overdue, registered_id = _sign_up_state(forum, email, now)
+    if overdue:
         _lock(forum)
         _expire_forum(forum, settings, now)
-    email = normalise_email(data["email"])
-    registration = find(forum, email)
+    registration = db.session.get(Registration, registered_id) if registered_id is not None else None
     if registration is not None and not _was_never_confirmed(registration):
         _send_link(registration)
         return SignUp(registration, is_new=False)
@@ -436,6 +438,35 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
             raise AlreadyRegistered() from error
         raise
     return SignUp(registration, is_new=True)
+
+
+def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
+    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
+    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
+    this e-mail here, if any."""
+    waiting = (Status.pending, Status.waitlisted)
+    oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
+        Registration.forum_id == forum.id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
+    )
+    first_offer_end = sa.select(sa.func.min(Registration.offer_expires_at)).where(
+        Registration.forum_id == forum.id, Registration.status == Status.waitlisted
+    )
+    registered = sa.select(Registration.id).where(Registration.forum_id == forum.id, Registration.email == email)
+    settings, oldest, offer_end, registered_id = db.session.execute(
+        sa.select(
+            RegistrationSettings,
+            oldest_unconfirmed.scalar_subquery(),
+            first_offer_end.scalar_subquery(),
+            registered.scalar_subquery(),
+        )
+        .select_from(Forum)
+        .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
+        .where(Forum.id == forum.id)
+    ).one()
+    settings = settings if settings is not None else _default_settings(forum)
+    cutoff = now - timedelta(hours=settings.confirmation_hours)
+    overdue = (oldest is not None and oldest < cutoff) or (offer_end is not None and offer_end < now)
+    return settings, overdue, registered_id
 
 
 def _was_never_confirmed(registration: Registration) -> bool:

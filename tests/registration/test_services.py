@@ -196,6 +196,20 @@ def test_an_expired_signup_can_be_made_again(db, make_forum):
     assert again.registration.status == Status.pending and again.registration.holds_place
 
 
+def test_a_signup_expires_the_overdue_ones_first_and_takes_the_place_they_freed(db, make_forum):
+    forum = make_forum(capacity=1)
+    stale = sign_up(db, forum, 1)
+    assert stale.holds_place
+    stale.created_at = datetime.now(UTC) - timedelta(hours=47)
+    db.session.commit()
+    assert sign_up(db, forum, 2).status == Status.waitlisted  # within its 48 hours, the place is kept
+    stale.created_at = datetime.now(UTC) - timedelta(hours=49)
+    db.session.commit()
+    newcomer = sign_up(db, forum, 3)
+    assert stale.status == Status.cancelled and stale.cancel_reason == "expired"
+    assert newcomer.status == Status.pending and newcomer.holds_place
+
+
 def test_confirmation_link_of_another_registration_or_tampered_is_refused(db, make_forum):
     forum = make_forum()
     mine, theirs = sign_up(db, forum, 1), sign_up(db, forum, 2)
