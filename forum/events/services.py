@@ -23,8 +23,12 @@ class ForumRuleError(ForumError):
     message = _l("The forum could not be saved.")
 
 
+#: built once: every forum page loads its forum, and building the select cost more than running it
+_BY_SLUG = sa.select(Forum).where(Forum.slug == sa.bindparam("slug"))
+
+
 def get_by_slug(slug: str) -> Forum | None:
-    return db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    return db.session.scalar(_BY_SLUG, {"slug": slug})
 
 
 def public_forums(*, today: date | None = None) -> tuple[list[Forum], list[Forum]]:

@@ -260,29 +260,38 @@ class ParticipantDetailsForm(FlaskForm):
         }
 
 
-def _in_region(query: sa.Select, region_provinces: list[str]) -> sa.Select:
-    if not region_provinces:
-        return query
-    return query.where(sa.or_(Organisation.province.in_(region_provinces), Organisation.province.is_(None)))
+def _in_region(query: sa.Select) -> sa.Select:
+    provinces = sa.bindparam("provinces", expanding=True)
+    return query.where(sa.or_(Organisation.province.in_(provinces), Organisation.province.is_(None)))
 
 
 def _organisations(region_provinces: list[str]) -> list[tuple[int, str]]:
     """(id, name) of the organisations of the forum's region (and of those without a province)."""
-    query = _in_region(sa.select(Organisation.id, Organisation.name).order_by(Organisation.name), region_provinces)
-    return [tuple(row) for row in db.session.execute(query.limit(2000))]
+    query = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if region_provinces:
+        query = _in_region(query)
+    return [tuple(row) for row in db.session.execute(query.limit(2000), {"provinces": region_provinces})]
+
+
+# Built once, with bound parameters (each GET and each POST that picks an organisation runs one).
+_LISTED = sa.select(Organisation.id).where(Organisation.id == sa.bindparam("organisation_id"))
+_LISTED_IN_REGION = _in_region(_LISTED)
+_STAMP = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0))
+_STAMP_IN_REGION = _in_region(_STAMP)
 
 
 def _is_listed(organisation_id: int, region_provinces: list[str]) -> bool:
     """Whether the form's list of organisations holds this one."""
-    query = _in_region(sa.select(Organisation.id).where(Organisation.id == organisation_id), region_provinces)
-    return db.session.scalar(query) is not None
+    query = _LISTED_IN_REGION if region_provinces else _LISTED
+    params = {"organisation_id": organisation_id, "provinces": region_provinces}
+    return db.session.scalar(query, params) is not None
 
 
 def _organisations_stamp(region_provinces: list[str]) -> tuple[int, int]:
     """(count, highest id) of the organisations the form lists: it changes whenever the list does, since
     organisations are added and removed but never renamed."""
-    query = _in_region(sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0)), region_provinces)
-    count, highest = db.session.execute(query).one()
+    query = _STAMP_IN_REGION if region_provinces else _STAMP
+    count, highest = db.session.execute(query, {"provinces": region_provinces}).one()
     return count, highest
 
 

@@ -160,8 +160,14 @@ def _takes_place():
     return sa.or_(Registration.status == Status.confirmed, Registration.holds_place.is_(True))
 
 
+# Statements run by every sign-up are built once, with bound parameters: building a select and its
+# cache key cost SQLAlchemy more than the round trip to the database.
+_PLACES_TAKEN = sa.select(sa.func.count()).where(Registration.forum_id == sa.bindparam("forum_id"), _takes_place())
+_LOCK = sa.select(Forum.id).where(Forum.id == sa.bindparam("forum_id")).with_for_update()
+
+
 def places_taken(forum: Forum) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(Registration.forum_id == forum.id, _takes_place()))
+    return db.session.scalar(_PLACES_TAKEN, {"forum_id": forum.id})
 
 
 def places_left(forum: Forum) -> int | None:
@@ -440,19 +446,18 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     return SignUp(registration, is_new=True)
 
 
-def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
-    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
-    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
-    this e-mail here, if any."""
-    waiting = (Status.pending, Status.waitlisted)
+def _sign_up_state_statement() -> sa.Select:
+    forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
     oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
-        Registration.forum_id == forum.id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
+        Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
     )
     first_offer_end = sa.select(sa.func.min(Registration.offer_expires_at)).where(
-        Registration.forum_id == forum.id, Registration.status == Status.waitlisted
+        Registration.forum_id == forum_id, Registration.status == Status.waitlisted
     )
-    registered = sa.select(Registration.id).where(Registration.forum_id == forum.id, Registration.email == email)
-    settings, oldest, offer_end, registered_id = db.session.execute(
+    registered = sa.select(Registration.id).where(
+        Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
+    )
+    return (
         sa.select(
             RegistrationSettings,
             oldest_unconfirmed.scalar_subquery(),
@@ -461,7 +466,19 @@ def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[Registratio
         )
         .select_from(Forum)
         .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
-        .where(Forum.id == forum.id)
+        .where(Forum.id == forum_id)
+    )
+
+
+_SIGN_UP_STATE = _sign_up_state_statement()
+
+
+def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
+    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
+    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
+    this e-mail here, if any."""
+    settings, oldest, offer_end, registered_id = db.session.execute(
+        _SIGN_UP_STATE, {"forum_id": forum.id, "email": email}
     ).one()
     settings = settings if settings is not None else _default_settings(forum)
     cutoff = now - timedelta(hours=settings.confirmation_hours)
@@ -816,7 +833,7 @@ def _joined_waitlist():
 
 def _lock(forum: Forum) -> None:
     """Serialise every change of the forum's places behind its row lock."""
-    db.session.execute(sa.select(Forum.id).where(Forum.id == forum.id).with_for_update())
+    db.session.execute(_LOCK, {"forum_id": forum.id})
 
 
 def _has_room(forum: Forum) -> bool:
