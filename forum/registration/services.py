@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -616,7 +617,7 @@ def move_to_waitlist(registration: Registration, *, actor: Any, now: datetime | 
     audit.record("registration.waitlist", actor=actor, forum=forum, target=registration)
     db.session.flush()
     if freed:
-        fill_places(forum, now=now, skip=registration.id)
+        fill_places(forum, now=now, skip=(registration.id,))
     return Decision(registration, registration.status)
 
 
@@ -700,10 +701,11 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None = None) -> list[Registration]:
+def fill_places(forum: Forum, *, now: datetime | None = None, skip: Collection[int] = ()) -> list[Registration]:
     """Give free places to the waiting list in order: to the first person whose admission keeps the
     quotas and whose e-mail is confirmed; promoted directly or offered for a while (forum setting).
-    The caller holds the forum lock."""
+    Registrations in `skip` are passed over (a person who just declined or let an offer lapse is not
+    offered the place again at once). The caller holds the forum lock."""
     now = now or utcnow()
     settings = settings_for(forum)
     served: list[Registration] = []
@@ -719,7 +721,7 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None =
                 Registration.status == Status.waitlisted,
                 Registration.offer_expires_at.is_(None),
                 Registration.email_confirmed_at.is_not(None),
-                Registration.id != (skip or 0),
+                Registration.id.not_in(skip),
             )
             .order_by(_joined_waitlist(), Registration.id)
         )
@@ -750,8 +752,9 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None =
 
 
 def expire_unconfirmed(*, now: datetime | None = None, forum: Forum | None = None) -> int:
-    """Cancel registrations whose e-mail was not confirmed in time and lapse offers not taken up;
-    the places they held go to the waiting list. Returns how many registrations were affected."""
+    """Cancel registrations whose e-mail was not confirmed in time and lapse offers not taken up (their
+    holders go back to the end of the waiting list); the places they held go to the waiting list.
+    Returns how many registrations were affected."""
     now = now or utcnow()
     forum_ids = (
         [forum.id]
@@ -807,8 +810,19 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
         _cancel(registration, "expired", now)
         audit.record("registration.expire", forum=forum, target=registration)
     for registration in lapsed:
-        _cancel(registration, "offer_lapsed", now)
+        # Missing an e-mail does not cost the registration: the person goes back to the end of the
+        # waiting list, behind everyone waiting now, and the place goes to the next one.
+        _to_waitlist(registration, now)
         audit.record("registration.offer_lapsed", forum=forum, target=registration)
+    if overdue or lapsed:
+        db.session.flush()
+        fill_places(forum, now=now, skip=[registration.id for registration in lapsed])
+        if lapsed:
+            # Places nobody else could take are offered again rather than left to the next sign-up.
+            fill_places(forum, now=now)
+    for registration in lapsed:
+        if registration.has_offer:
+            continue  # offered again: that e-mail says so
         mail.send(
             registration.email,
             _l("The place offered to you at %(forum)s has been passed on"),
@@ -816,10 +830,9 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
             locale=registration.locale,
             forum=_forum_name(forum, registration.locale),
             registration=registration,
+            position=waitlist_position(registration),
+            link=_self_service_url(registration, forum),
         )
-    if overdue or lapsed:
-        db.session.flush()
-        fill_places(forum, now=now)
     return len(overdue) + len(lapsed)
 
 
