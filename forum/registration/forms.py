@@ -87,14 +87,17 @@ class OrganisationField(QuickSelectField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, validate_choice=False, **kwargs)
         self.region: list[str] = []
+        #: the registration's own organisation, kept selectable even when it is not in the list
+        self.kept: Organisation | None = None
         self._choices: list[tuple[str, Any]] | None = None
 
     @property
     def choices(self) -> list[tuple[str, Any]]:
         if self._choices is None:
-            self._choices = [("", _l("None, or not in the list"))] + [
-                (str(org_id), name) for org_id, name in _organisations(self.region)
-            ]
+            listed = _organisations(self.region)
+            if self.kept is not None and all(org_id != self.kept.id for org_id, _name in listed):
+                listed.append((self.kept.id, self.kept.name))
+            self._choices = [("", _l("None, or not in the list"))] + [(str(org_id), name) for org_id, name in listed]
         return self._choices
 
     @choices.setter
@@ -207,6 +210,7 @@ class ParticipantDetailsForm(FlaskForm):
         for name, options in choices.items():
             getattr(self, name).choices = list(options)  # a copy: a view may add one (edit's category)
         self.organisation_id.region = [p.code for p in region_provinces(forum)]
+        self.organisation_id.kept = getattr(kwargs.get("obj"), "organisation", None)
 
     def validate_name_ar(self, field: StringField) -> None:
         if not (field.data or "").strip() and not (self.name_latin.data or "").strip():
@@ -225,7 +229,12 @@ class ParticipantDetailsForm(FlaskForm):
             raise ValidationError(_l("This is not a valid phone number.")) from None
 
     def validate_organisation_id(self, field: OrganisationField) -> None:
-        if field.data and not (field.data.isdigit() and _is_listed(int(field.data), field.region)):
+        if not field.data:
+            return
+        picked = int(field.data) if field.data.isdigit() else None
+        if picked is None or not (
+            (field.kept is not None and picked == field.kept.id) or _is_listed(picked, field.region)
+        ):
             raise ValidationError(_l("Choose an organisation from the list."))
 
     def validate_organisation_kind(self, field: SelectField) -> None:
@@ -256,8 +265,7 @@ class ParticipantDetailsForm(FlaskForm):
             "has_disability": self.has_disability.data,
             "accessibility_needs": self.accessibility_needs.data or [],
             "accessibility_note": self.accessibility_note.data,
-            "shares_contact": self.shares_contact.data,
-        }
+        } | ({"shares_contact": self.shares_contact.data} if self.shares_contact is not None else {})
 
 
 def _in_region(query: sa.Select) -> sa.Select:
@@ -332,6 +340,17 @@ class RegistrationForm(ParticipantDetailsForm):
         _l("I have read the notice on personal data and agree to the processing of my data for this forum."),
         validators=[DataRequired(message=_l("Registration needs your agreement to the processing of your data."))],
     )
+
+
+class OrganiserDetailsForm(ParticipantDetailsForm):
+    """An organiser's correction of a registration: the same rules, and every category. The consent to
+    share contact details with exhibitors stays the person's own."""
+
+    shares_contact = None
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, forum=forum, **kwargs)
+        self.category.choices = [("", str(_l("Choose…")))] + Category.choices()
 
 
 class RejectForm(FlaskForm):

@@ -679,6 +679,34 @@ def update(registration: Registration, data: dict[str, Any], *, now: datetime | 
     return True
 
 
+class QuotaWouldBreak(RegistrationError):
+    message = _l("This change would break the forum's quotas: %(problems)s")
+
+
+def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor: Any) -> list[str]:
+    """An organiser corrects a registration (names, organisation, category...): it keeps its status and
+    its place, since the organisers are the ones who approve. A change that would break a quota for a
+    registration holding a place is refused. Returns the key fields that changed."""
+    forum = registration.forum
+    _lock(forum)
+    db.session.refresh(registration)
+    before = {key: getattr(registration, key) for key in KEY_FIELDS}
+    # Consent to share contact details is the person's alone (law 09-08).
+    _fill(registration, {**data, "shares_contact": registration.shares_contact})
+    registration.organisation = organisation_for(data)
+    db.session.flush()
+    changed = [key for key in KEY_FIELDS if getattr(registration, key) != before[key]]
+    if changed and registration.takes_place:
+        counts = place_counts(forum, exclude_id=registration.id)
+        problems = quota_problems(settings_for(forum), forum.capacity, counts, registration)
+        if problems:
+            raise QuotaWouldBreak(problems=" ".join(problems))
+    audit.record(
+        "registration.organiser_update", actor=actor, forum=forum, target=registration, changed=",".join(changed)
+    )
+    return changed
+
+
 # --- the waiting list ---------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from helpers import body_of
 from openpyxl import load_workbook
 
+from forum.audit import entries_for
 from forum.registration import services
 from forum.registration.models import Category, Gender, Organisation, OrganisationKind, RegistrationStatus
 
@@ -299,3 +300,77 @@ def test_a_speaker_can_edit_without_losing_the_category_given_by_organisers(clie
     data = form_data(category="speaker", province=speaker.province)
     response = client.post(f"/f/{forum.slug}/me/{speaker.access_key}/edit", data=data)
     assert response.status_code == 302 and speaker.category == Category.speaker
+
+
+def test_an_organiser_corrects_a_registration_which_keeps_its_place_and_is_audited(
+    as_role, make_registration, db, make_user, login
+):
+    client, forum, organiser = as_role("organiser")
+    elsewhere = Organisation(name="Association Tanger", kind=OrganisationKind.association, province="tanger-assilah")
+    db.session.add(elsewhere)
+    db.session.commit()
+    person = make_registration(forum, organisation_id=elsewhere.id, shares_contact=True)
+    page = client.get(f"/f/{forum.slug}/manage/registration/{person.id}/edit").get_data(as_text=True)
+    assert person.name_latin in page and f'<option value="{elsewhere.id}" selected>' in page
+    assert 'value="speaker"' in page and "shares_contact" not in page
+    data = form_data(
+        name_latin="Fatima Zahra Alaoui",
+        email="ignored@example.ma",
+        organisation_id=str(elsewhere.id),
+        organisation_name="",
+        category="speaker",
+    )
+    response = client.post(f"/f/{forum.slug}/manage/registration/{person.id}/edit", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/registration/{person.id}")
+    db.session.expire_all()
+    person = db.session.get(type(person), person.id)
+    assert person.name_latin == "Fatima Zahra Alaoui" and person.category == Category.speaker
+    assert person.email.startswith("participant") and person.shares_contact
+    assert person.status == Status.confirmed and person.organisation_id == elsewhere.id
+    entry = entries_for(forum, target=f"registration:{person.id}")[0]
+    assert entry.action == "registration.organiser_update" and entry.actor_id == organiser.id
+    assert entry.data["changed"] == "category"
+    # Bad input: the message next to the field, the answers kept, nothing saved.
+    response = client.post(
+        f"/f/{forum.slug}/manage/registration/{person.id}/edit", data={**data, "phone": "12", "name_latin": "Fatima Z"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This is not a valid phone number." in page and 'value="Fatima Z"' in page
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).name_latin == "Fatima Zahra Alaoui"
+
+
+def test_only_the_forums_organisers_correct_its_registrations(as_role, make_forum, make_registration, db):
+    forum = make_forum()
+    person = make_registration(forum)
+    path = f"/f/{forum.slug}/manage/registration/{person.id}/edit"
+    for role, forum_of_role in (("checkin_agent", forum), ("organiser", make_forum()), (None, forum)):
+        client, _, _ = as_role(role, forum=forum_of_role)
+        assert client.get(path).status_code == 403
+        assert client.post(path, data=form_data(name_latin="Someone Else")).status_code == 403
+        client.post("/logout")
+    assert client.get(path).status_code == 302  # signed out: to the login page
+    other_client, other_forum, _ = as_role("organiser")
+    # Another forum's organiser cannot reach it through their own forum's address either.
+    assert other_client.get(f"/f/{other_forum.slug}/manage/registration/{person.id}/edit").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).name_latin != "Someone Else"
+
+
+def test_a_correction_that_would_break_a_quota_is_refused(as_role, make_registration, db):
+    client, forum, _ = as_role("organiser")
+    services.save_settings(forum, {"category_quotas": {"expert": 1}}, actor=None)
+    db.session.commit()
+    make_registration(forum, category=Category.expert)
+    person = make_registration(forum)
+    waiting = make_registration(forum, status=Status.waitlisted)
+    data = form_data(organisation_name="", category="expert")
+    response = client.post(f"/f/{forum.slug}/manage/registration/{person.id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The quota for this category (1) is reached." in page
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).category == Category.association
+    # Someone without a place may be put in that category: it takes no place.
+    response = client.post(f"/f/{forum.slug}/manage/registration/{waiting.id}/edit", data=data)
+    assert response.status_code == 302
+    assert services.places_left(forum) == forum.capacity - 2
