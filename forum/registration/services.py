@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import audit, hooks, mail
 from forum.db import utcnow
@@ -164,7 +165,10 @@ def _takes_place():
 # Statements run by every sign-up are built once, with bound parameters: building a select and its
 # cache key cost SQLAlchemy more than the round trip to the database.
 _PLACES_TAKEN = sa.select(sa.func.count()).where(Registration.forum_id == sa.bindparam("forum_id"), _takes_place())
-_LOCK = sa.select(Forum.id).where(Forum.id == sa.bindparam("forum_id")).with_for_update()
+# FOR NO KEY UPDATE: it serialises the changes of places as FOR UPDATE would, but does not wait for
+# (nor block) the key-share locks that inserting a row referencing the forum takes, such as a sign-up's
+# own row written before the lock.
+_LOCK = sa.select(Forum.id).where(Forum.id == sa.bindparam("forum_id")).with_for_update(key_share=True)
 
 
 def places_taken(forum: Forum) -> int:
@@ -400,24 +404,59 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
         raise RegistrationClosed()
     email = normalise_email(data["email"])
     settings, overdue, registered_id = _sign_up_state(forum, email, now)
-    if overdue:
-        _lock(forum)
-        _expire_forum(forum, settings, now)
-    registration = db.session.get(Registration, registered_id) if registered_id is not None else None
-    if registration is not None and not _was_never_confirmed(registration):
-        _send_link(registration)
-        return SignUp(registration, is_new=False)
-    organisation = organisation_for(data)
-    if registration is None:
+    if registered_id is None:
+        # A new row is written (pending, without a place) before the forum's lock is taken, so the
+        # lock is held only for the decision; a simultaneous sign-up of the same e-mail waits on the
+        # unique (forum, e-mail) constraint, never while holding the lock.
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError as error:
+            raise AlreadyRegistered() from error
+        _lock(forum)
+        if overdue:
+            _expire_forum(forum, settings, now)
+    else:
+        # The e-mail is known here (rarely on the hot path): everything happens under the lock.
+        _lock(forum)
+        if overdue:
+            _expire_forum(forum, settings, now)
+        registration = db.session.get(Registration, registered_id)
+        if not _was_never_confirmed(registration):
+            _send_link(registration)
+            return SignUp(registration, is_new=False)
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.flush()
+    if settings.approval == ApprovalMode.automatic and forum.capacity is not None and not _has_quotas(settings):
+        _take_place_or_wait(registration, forum.capacity, now)
+        return SignUp(registration, is_new=True)
+    if settings.approval == ApprovalMode.automatic:
+        room, problems = _room_for(forum, settings, registration)
+        if not room:
+            _to_waitlist(registration, now)
+        elif not problems:
+            registration.holds_place = True
+    elif not _has_room(forum):
+        _to_waitlist(registration, now)
+    db.session.flush()
+    return SignUp(registration, is_new=True)
+
+
+def _prepare(
+    registration: Registration,
+    forum: Forum,
+    settings: RegistrationSettings,
+    data: dict[str, Any],
+    user: Any,
+    now: datetime,
+) -> None:
+    """Fill a sign-up from the form, pending and without a place, and render its confirmation e-mail
+    (sent only if the transaction commits)."""
     _fill(registration, data)
-    registration.organisation = organisation
+    registration.organisation = organisation_for(data)
     registration.user_id = getattr(user, "id", None)
-    # The e-mail is rendered before the forum's lock is taken, so the lock is held only for the
-    # decision; it is sent only if the transaction commits.
-    _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
-    _lock(forum)
-    is_new_row = registration.id is None
     registration.consent_at = now
     registration.created_at = now
     registration.status = Status.pending
@@ -427,24 +466,45 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     registration.waitlisted_at = None
     registration.decided_at = None
     registration.decided_by_id = None
-    if settings.approval == ApprovalMode.automatic:
-        room, problems = _room_for(forum, settings, registration)
-        if not room:
-            _to_waitlist(registration, now)
-        elif not problems:
-            registration.holds_place = True
-    elif not _has_room(forum):
-        _to_waitlist(registration, now)
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError as error:
-        # The same e-mail was registered by a request that held the lock just before this one: the
-        # unique (forum, e-mail) constraint says so, without a second look-up under the lock.
-        if is_new_row:
-            raise AlreadyRegistered() from error
-        raise
-    return SignUp(registration, is_new=True)
+    _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
+
+
+def _take_place_statement() -> sa.Update:
+    """Under the forum's lock, one statement counts the places taken and gives the registration a
+    place or puts it on the waiting list (each statement sees what earlier lock holders committed)."""
+    table, other = Registration.__table__, sa.orm.aliased(Registration)
+    taken = sa.select(sa.func.count()).where(
+        other.forum_id == sa.bindparam("of_forum"),
+        sa.or_(other.status == Status.confirmed, other.holds_place.is_(True)),
+    )
+    full = taken.scalar_subquery() >= sa.bindparam("capacity")
+    waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("registration_id"))
+        .values(
+            holds_place=sa.not_(full),
+            status=sa.case((full, waitlisted), else_=table.c.status),
+            waitlisted_at=sa.case((full, sa.bindparam("now", type_=table.c.waitlisted_at.type)), else_=None),
+        )
+        .returning(table.c.holds_place)
+    )
+
+
+_TAKE_PLACE = _take_place_statement()
+
+
+def _take_place_or_wait(registration: Registration, capacity: int, now: datetime) -> None:
+    """Automatic approval without quotas: a place while one is free, else the waiting list."""
+    held = db.session.execute(
+        _TAKE_PLACE,
+        {"of_forum": registration.forum_id, "capacity": capacity, "registration_id": registration.id, "now": now},
+    ).scalar_one()
+    if held:
+        set_committed_value(registration, "holds_place", True)
+    else:
+        for key, value in (("holds_place", False), ("status", Status.waitlisted), ("waitlisted_at", now)):
+            set_committed_value(registration, key, value)
 
 
 def _sign_up_state_statement() -> sa.Select:
@@ -882,13 +942,16 @@ def _has_room(forum: Forum) -> bool:
     return left is None or left > 0
 
 
+def _has_quotas(settings: RegistrationSettings) -> bool:
+    return bool(
+        settings.category_quotas or settings.province_quotas or settings.min_women_percent or settings.min_rural_percent
+    )
+
+
 def _room_for(forum: Forum, settings: RegistrationSettings, registration: Registration) -> tuple[bool, list[str]]:
     if not _has_room(forum):
         return False, []
-    has_quotas = (
-        settings.category_quotas or settings.province_quotas or settings.min_women_percent or settings.min_rural_percent
-    )
-    if not has_quotas:
+    if not _has_quotas(settings):
         return True, []
     return True, quota_problems(settings, forum.capacity, place_counts(forum), registration)
 
