@@ -8,6 +8,7 @@ open_loop:   requests sent at a fixed rate, each latency measured from its *sche
 
 from __future__ import annotations
 
+import json as _json
 import math
 import os
 import secrets
@@ -20,10 +21,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
+import urllib3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,17 +40,86 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Client(requests.Session):
-    """A requests session bound to the deployment's base URL: client.get("/f/x/")."""
+class Response:
+    """What the bench scripts read from an answer: status, headers, body."""
+
+    def __init__(self, raw: urllib3.BaseHTTPResponse) -> None:
+        self.status_code = raw.status
+        self.headers = raw.headers
+        self.content = raw.data
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return _json.loads(self.content)
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise HTTPError(f"{self.status_code} answered")
+
+
+class HTTPError(RuntimeError):
+    pass
+
+
+class Client:
+    """A browser-like client bound to the deployment's base URL: client.get("/f/x/").
+
+    Keeps one keep-alive connection, the cookies the server sets (one host, so name -> value is
+    enough) and default `headers`. A plain urllib3 pool rather than python-requests: the load
+    generator runs on the same two cores as the server, and requests' session machinery (hooks,
+    adapters, cookie policy, redirect resolution) costs it about twice urllib3's CPU per request.
+    """
 
     def __init__(self, base_url: str) -> None:
-        super().__init__()
         self.base_url = base_url
+        self.headers: dict[str, str] = {}
+        self.cookies: dict[str, str] = {}
+        self._pool = urllib3.connection_from_url(base_url, maxsize=1, block=False, retries=False, timeout=30)
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", 30)
-        kwargs.setdefault("allow_redirects", False)
-        return super().request(method, self.base_url + url if url.startswith("/") else url, *args, **kwargs)
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        data: dict[str, Any] | None = None,
+        json: Any = None,
+        timeout: float = 30,
+    ) -> Response:
+        all_headers = {**self.headers, **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json is not None:
+            body = _json.dumps(json)
+            all_headers["Content-Type"] = "application/json"
+        path = url[len(self.base_url) :] if url.startswith(self.base_url) else url
+        raw = self._pool.urlopen(method, path, body=body, headers=all_headers, redirect=False, timeout=timeout)
+        for header in raw.headers.getlist("Set-Cookie"):
+            self._keep_cookie(header)
+        return Response(raw)
+
+    def _keep_cookie(self, header: str) -> None:
+        for name, morsel in SimpleCookie(header).items():
+            if morsel["max-age"] == "0" or "1970" in morsel["expires"]:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Response:
+        return self.request("POST", url, **kwargs)
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 class Deployment:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +39,7 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def title(self) -> str:
-        return str(type(self).__titles__()[self])
+        return str(_titles(type(self))[self])
 
     @classmethod
     def __titles__(cls) -> dict:
@@ -47,6 +48,12 @@ class TitledEnum(enum.StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, member.title) for member in cls]
+
+
+@functools.cache
+def _titles(enum_class: type[TitledEnum]) -> dict:
+    """An enum's lazy display names, made once (each turns into the current language when shown)."""
+    return enum_class.__titles__()
 
 
 def utcnow() -> datetime:

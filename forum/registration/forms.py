@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import phonenumbers
 import sqlalchemy as sa
-from flask_babel import get_locale
+from flask import render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -67,6 +69,42 @@ class QuickSelect:
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704  (escaped above)
 
 
+class QuickSelectField(SelectField):
+    """A SelectField drawn by QuickSelect whose answer is checked against the set of its values,
+    instead of WTForms' walk that builds an object per option (76 of them for a province)."""
+
+    widget = QuickSelect()
+
+    def pre_validate(self, form: Form) -> None:
+        if self.validate_choice and self.data not in {self.coerce(value) for value, _label in self.choices}:
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+
+class OrganisationField(QuickSelectField):
+    """The organisation picked from the region's list. The list is read only when the field is shown:
+    a submitted choice is checked on its own (ParticipantDetailsForm.validate_organisation_id)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, validate_choice=False, **kwargs)
+        self.region: list[str] = []
+        #: the registration's own organisation, kept selectable even when it is not in the list
+        self.kept: Organisation | None = None
+        self._choices: list[tuple[str, Any]] | None = None
+
+    @property
+    def choices(self) -> list[tuple[str, Any]]:
+        if self._choices is None:
+            listed = _organisations(self.region)
+            if self.kept is not None and all(org_id != self.kept.id for org_id, _name in listed):
+                listed.append((self.kept.id, self.kept.name))
+            self._choices = [("", _l("None, or not in the list"))] + [(str(org_id), name) for org_id, name in listed]
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: list[tuple[str, Any]] | None) -> None:
+        self._choices = value or None
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several boxes to tick (rendered as a fieldset by the forms macro)."""
 
@@ -75,8 +113,35 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def region_provinces(forum: Forum) -> tuple[geo.Place, ...]:
+    return _provinces_of(forum.region)
+
+
+@functools.cache
+def _choices(locale: str, region: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The options of the details form's lists in one language, the forum's region first among the
+    provinces; they depend on nothing else, so each process builds them once per language and region."""
+    with force_locale(locale):
+        codes = {p.code for p in _provinces_of(region)}
+        provinces = geo.province_choices(locale=locale)
+        ordered = [c for c in provinces if c[0] in codes] + [c for c in provinces if c[0] not in codes]
+        choose = str(_l("Choose…"))
+        options = {
+            "province": [("", choose)] + ordered,
+            "organisation_province": [("", "—")] + ordered,
+            "organisation_kind": [("", "—")] + OrganisationKind.choices(),
+            "organisation_area": [("", "—")] + Area.choices(),
+            "category": [("", choose)] + Category.public_choices(),
+            "gender": Gender.choices(),
+            "area": Area.choices(),
+            "locale": [(code, str(label)) for code, label in LANGUAGE_LABELS.items()],
+            "accessibility_needs": accessibility_choices(),
+        }
+        return {name: tuple((value, str(label)) for value, label in pairs) for name, pairs in options.items()}
+
+
+def _provinces_of(region: str) -> tuple[geo.Place, ...]:
     try:
-        return geo.region(forum.region).provinces
+        return geo.region(region).provinces
     except KeyError:
         return ()
 
@@ -114,27 +179,21 @@ class ParticipantDetailsForm(FlaskForm):
         render_kw={"dir": "ltr", "autocomplete": "tel", "inputmode": "tel"},
         description=_l("For example 0612345678 or +212 612 345 678."),
     )
-    organisation_id = SelectField(_l("Organisation"), validators=[Optional()], choices=[], widget=QuickSelect())
+    organisation_id = OrganisationField(_l("Organisation"), validators=[Optional()])
     organisation_name = StringField(
         _l("New organisation: name"),
         validators=[Optional(), Length(max=200)],
         description=_l("Only if your organisation is not in the list above."),
     )
-    organisation_kind = SelectField(
-        _l("New organisation: kind"), validators=[Optional()], choices=[], widget=QuickSelect()
-    )
-    organisation_province = SelectField(
-        _l("New organisation: province"), validators=[Optional()], choices=[], widget=QuickSelect()
-    )
-    organisation_area = SelectField(
-        _l("New organisation: urban or rural"), validators=[Optional()], choices=[], widget=QuickSelect()
-    )
+    organisation_kind = QuickSelectField(_l("New organisation: kind"), validators=[Optional()], choices=[])
+    organisation_province = QuickSelectField(_l("New organisation: province"), validators=[Optional()], choices=[])
+    organisation_area = QuickSelectField(_l("New organisation: urban or rural"), validators=[Optional()], choices=[])
     job_title = StringField(_l("Role or title"), validators=[Optional(), Length(max=200)])
-    category = SelectField(_l("You take part as"), validators=[DataRequired()], choices=[], widget=QuickSelect())
+    category = QuickSelectField(_l("You take part as"), validators=[DataRequired()], choices=[])
     gender = RadioField(_l("Gender"), validators=[InputRequired(message=_l("Choose one answer."))], choices=[])
-    province = SelectField(_l("Your province"), validators=[DataRequired()], choices=[], widget=QuickSelect())
+    province = QuickSelectField(_l("Your province"), validators=[DataRequired()], choices=[])
     area = RadioField(_l("You live in"), validators=[InputRequired(message=_l("Choose one answer."))], choices=[])
-    locale = SelectField(_l("Preferred language"), validators=[DataRequired()], choices=[], widget=QuickSelect())
+    locale = QuickSelectField(_l("Preferred language"), validators=[DataRequired()], choices=[])
     has_disability = BooleanField(_l("I am a person with a disability"))
     accessibility_needs = MultiCheckboxField(_l("Accessibility needs"), choices=[])
     accessibility_note = TextAreaField(
@@ -147,21 +206,11 @@ class ParticipantDetailsForm(FlaskForm):
     def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.forum = forum
-        region = [p.code for p in region_provinces(forum)]
-        provinces = geo.province_choices(locale=str(get_locale()))
-        ordered = [c for c in provinces if c[0] in region] + [c for c in provinces if c[0] not in region]
-        self.province.choices = [("", _l("Choose…"))] + ordered
-        self.organisation_province.choices = [("", "—")] + ordered
-        self.organisation_id.choices = [("", _l("None, or not in the list"))] + [
-            (str(org_id), name) for org_id, name in _organisations(region)
-        ]
-        self.organisation_kind.choices = [("", "—")] + OrganisationKind.choices()
-        self.organisation_area.choices = [("", "—")] + Area.choices()
-        self.category.choices = [("", _l("Choose…"))] + Category.public_choices()
-        self.gender.choices = Gender.choices()
-        self.area.choices = Area.choices()
-        self.locale.choices = [(code, str(label)) for code, label in LANGUAGE_LABELS.items()]
-        self.accessibility_needs.choices = accessibility_choices()
+        choices = _choices(str(get_locale()), forum.region)
+        for name, options in choices.items():
+            getattr(self, name).choices = list(options)  # a copy: a view may add one (edit's category)
+        self.organisation_id.region = [p.code for p in region_provinces(forum)]
+        self.organisation_id.kept = getattr(kwargs.get("obj"), "organisation", None)
 
     def validate_name_ar(self, field: StringField) -> None:
         if not (field.data or "").strip() and not (self.name_latin.data or "").strip():
@@ -179,8 +228,13 @@ class ParticipantDetailsForm(FlaskForm):
         except ValueError:
             raise ValidationError(_l("This is not a valid phone number.")) from None
 
-    def validate_organisation_id(self, field: SelectField) -> None:
-        if field.data and not field.data.isdigit():
+    def validate_organisation_id(self, field: OrganisationField) -> None:
+        if not field.data:
+            return
+        picked = int(field.data) if field.data.isdigit() else None
+        if picked is None or not (
+            (field.kept is not None and picked == field.kept.id) or _is_listed(picked, field.region)
+        ):
             raise ValidationError(_l("Choose an organisation from the list."))
 
     def validate_organisation_kind(self, field: SelectField) -> None:
@@ -211,16 +265,68 @@ class ParticipantDetailsForm(FlaskForm):
             "has_disability": self.has_disability.data,
             "accessibility_needs": self.accessibility_needs.data or [],
             "accessibility_note": self.accessibility_note.data,
-            "shares_contact": self.shares_contact.data,
-        }
+        } | ({"shares_contact": self.shares_contact.data} if self.shares_contact is not None else {})
+
+
+def _in_region(query: sa.Select) -> sa.Select:
+    provinces = sa.bindparam("provinces", expanding=True)
+    return query.where(sa.or_(Organisation.province.in_(provinces), Organisation.province.is_(None)))
 
 
 def _organisations(region_provinces: list[str]) -> list[tuple[int, str]]:
     """(id, name) of the organisations of the forum's region (and of those without a province)."""
     query = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
     if region_provinces:
-        query = query.where(sa.or_(Organisation.province.in_(region_provinces), Organisation.province.is_(None)))
-    return [tuple(row) for row in db.session.execute(query.limit(2000))]
+        query = _in_region(query)
+    return [tuple(row) for row in db.session.execute(query.limit(2000), {"provinces": region_provinces})]
+
+
+# Built once, with bound parameters (each GET and each POST that picks an organisation runs one).
+_LISTED = sa.select(Organisation.id).where(Organisation.id == sa.bindparam("organisation_id"))
+_LISTED_IN_REGION = _in_region(_LISTED)
+_STAMP = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0))
+_STAMP_IN_REGION = _in_region(_STAMP)
+
+
+def _is_listed(organisation_id: int, region_provinces: list[str]) -> bool:
+    """Whether the form's list of organisations holds this one."""
+    query = _LISTED_IN_REGION if region_provinces else _LISTED
+    params = {"organisation_id": organisation_id, "provinces": region_provinces}
+    return db.session.scalar(query, params) is not None
+
+
+def _organisations_stamp(region_provinces: list[str]) -> tuple[int, int]:
+    """(count, highest id) of the organisations the form lists: it changes whenever the list does, since
+    organisations are added and removed but never renamed."""
+    query = _STAMP_IN_REGION if region_provinces else _STAMP
+    count, highest = db.session.execute(query, {"provinces": region_provinces}).one()
+    return count, highest
+
+
+#: (region, language, organisations stamp) -> the empty sign-up form's fields, in this process
+_blank_fields: dict[tuple[str, str, tuple[int, int]], Markup] = {}
+_BLANK_FIELDS_KEPT = 64
+
+
+def blank_registration_fields(forum: Forum) -> Markup:
+    """The sign-up form's fields, empty, as HTML (without the CSRF token, which is per visitor).
+
+    Every visitor of a forum in one language gets the same empty form, and building it (two lists of
+    the 75 provinces, the organisations, a dozen translated fields) was most of the page's cost: it is
+    rendered once per process and reused while the list of organisations it shows is unchanged (one
+    aggregate query checks that, so another process's new organisation shows at once).
+    """
+    locale = str(get_locale())
+    key = (forum.region, locale, _organisations_stamp([p.code for p in region_provinces(forum)]))
+    html = _blank_fields.get(key)
+    if html is None:
+        form = RegistrationForm(forum=forum, formdata=None, meta={"csrf": False})
+        form.locale.data = locale
+        html = Markup(render_template("registration/_register_fields.html", form=form))  # noqa: S704 (a template)
+        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
+            _blank_fields.clear()
+        _blank_fields[key] = html
+    return html
 
 
 class RegistrationForm(ParticipantDetailsForm):
@@ -234,6 +340,17 @@ class RegistrationForm(ParticipantDetailsForm):
         _l("I have read the notice on personal data and agree to the processing of my data for this forum."),
         validators=[DataRequired(message=_l("Registration needs your agreement to the processing of your data."))],
     )
+
+
+class OrganiserDetailsForm(ParticipantDetailsForm):
+    """An organiser's correction of a registration: the same rules, and every category. The consent to
+    share contact details with exhibitors stays the person's own."""
+
+    shares_contact = None
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, forum=forum, **kwargs)
+        self.category.choices = [("", str(_l("Choose…")))] + Category.choices()
 
 
 class RejectForm(FlaskForm):

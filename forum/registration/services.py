@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import audit, hooks, mail
 from forum.db import utcnow
@@ -89,18 +91,20 @@ class OfferExpired(RegistrationError):
 def settings_for(forum: Forum) -> RegistrationSettings:
     """The forum's registration settings (defaults, not yet saved, when the organisers never set them)."""
     settings = db.session.get(RegistrationSettings, forum.id)
-    if settings is None:
-        settings = RegistrationSettings(
-            forum_id=forum.id,
-            approval=ApprovalMode.automatic,
-            waitlist=WaitlistMode.offer,
-            offer_hold_hours=48,
-            confirmation_hours=48,
-            reapprove_on_edit=True,
-            category_quotas={},
-            province_quotas={},
-        )
-    return settings
+    return settings if settings is not None else _default_settings(forum)
+
+
+def _default_settings(forum: Forum) -> RegistrationSettings:
+    return RegistrationSettings(
+        forum_id=forum.id,
+        approval=ApprovalMode.automatic,
+        waitlist=WaitlistMode.offer,
+        offer_hold_hours=48,
+        confirmation_hours=48,
+        reapprove_on_edit=True,
+        category_quotas={},
+        province_quotas={},
+    )
 
 
 def save_settings(
@@ -158,8 +162,17 @@ def _takes_place():
     return sa.or_(Registration.status == Status.confirmed, Registration.holds_place.is_(True))
 
 
+# Statements run by every sign-up are built once, with bound parameters: building a select and its
+# cache key cost SQLAlchemy more than the round trip to the database.
+_PLACES_TAKEN = sa.select(sa.func.count()).where(Registration.forum_id == sa.bindparam("forum_id"), _takes_place())
+# FOR NO KEY UPDATE: it serialises the changes of places as FOR UPDATE would, but does not wait for
+# (nor block) the key-share locks that inserting a row referencing the forum takes, such as a sign-up's
+# own row written before the lock.
+_LOCK = sa.select(Forum.id).where(Forum.id == sa.bindparam("forum_id")).with_for_update(key_share=True)
+
+
 def places_taken(forum: Forum) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(Registration.forum_id == forum.id, _takes_place()))
+    return db.session.scalar(_PLACES_TAKEN, {"forum_id": forum.id})
 
 
 def places_left(forum: Forum) -> int | None:
@@ -389,27 +402,61 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     now = now or utcnow()
     if not forum.registration_is_open(now):
         raise RegistrationClosed()
-    settings = settings_for(forum)
-    if _anything_overdue(forum, settings, now):
-        _lock(forum)
-        _expire_forum(forum, settings, now)
     email = normalise_email(data["email"])
-    registration = find(forum, email)
-    if registration is not None and not _was_never_confirmed(registration):
-        _send_link(registration)
-        return SignUp(registration, is_new=False)
-    organisation = organisation_for(data)
-    if registration is None:
+    settings, overdue, registered_id = _sign_up_state(forum, email, now)
+    if registered_id is None:
+        # A new row is written (pending, without a place) before the forum's lock is taken, so the
+        # lock is held only for the decision; a simultaneous sign-up of the same e-mail waits on the
+        # unique (forum, e-mail) constraint, never while holding the lock.
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError as error:
+            raise AlreadyRegistered() from error
+        _lock(forum)
+        if overdue:
+            _expire_forum(forum, settings, now)
+    else:
+        # The e-mail is known here (rarely on the hot path): everything happens under the lock.
+        _lock(forum)
+        if overdue:
+            _expire_forum(forum, settings, now)
+        registration = db.session.get(Registration, registered_id)
+        if not _was_never_confirmed(registration):
+            _send_link(registration)
+            return SignUp(registration, is_new=False)
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.flush()
+    if settings.approval == ApprovalMode.automatic and forum.capacity is not None and not _has_quotas(settings):
+        _take_place_or_wait(registration, forum.capacity, now)
+        return SignUp(registration, is_new=True)
+    if settings.approval == ApprovalMode.automatic:
+        room, problems = _room_for(forum, settings, registration)
+        if not room:
+            _to_waitlist(registration, now)
+        elif not problems:
+            registration.holds_place = True
+    elif not _has_room(forum):
+        _to_waitlist(registration, now)
+    db.session.flush()
+    return SignUp(registration, is_new=True)
+
+
+def _prepare(
+    registration: Registration,
+    forum: Forum,
+    settings: RegistrationSettings,
+    data: dict[str, Any],
+    user: Any,
+    now: datetime,
+) -> None:
+    """Fill a sign-up from the form, pending and without a place, and render its confirmation e-mail
+    (sent only if the transaction commits)."""
     _fill(registration, data)
-    registration.organisation = organisation
+    registration.organisation = organisation_for(data)
     registration.user_id = getattr(user, "id", None)
-    # The e-mail is rendered before the forum's lock is taken, so the lock is held only for the
-    # decision; it is sent only if the transaction commits.
-    _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
-    _lock(forum)
-    if registration.id is None and find(forum, email) is not None:
-        raise AlreadyRegistered()
     registration.consent_at = now
     registration.created_at = now
     registration.status = Status.pending
@@ -419,17 +466,85 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     registration.waitlisted_at = None
     registration.decided_at = None
     registration.decided_by_id = None
-    if settings.approval == ApprovalMode.automatic:
-        room, problems = _room_for(forum, settings, registration)
-        if not room:
-            _to_waitlist(registration, now)
-        elif not problems:
-            registration.holds_place = True
-    elif not _has_room(forum):
-        _to_waitlist(registration, now)
-    db.session.add(registration)
-    db.session.flush()
-    return SignUp(registration, is_new=True)
+    _send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
+
+
+def _take_place_statement() -> sa.Update:
+    """Under the forum's lock, one statement counts the places taken and gives the registration a
+    place or puts it on the waiting list (each statement sees what earlier lock holders committed)."""
+    table, other = Registration.__table__, sa.orm.aliased(Registration)
+    taken = sa.select(sa.func.count()).where(
+        other.forum_id == sa.bindparam("of_forum"),
+        sa.or_(other.status == Status.confirmed, other.holds_place.is_(True)),
+    )
+    full = taken.scalar_subquery() >= sa.bindparam("capacity")
+    waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("registration_id"))
+        .values(
+            holds_place=sa.not_(full),
+            status=sa.case((full, waitlisted), else_=table.c.status),
+            waitlisted_at=sa.case((full, sa.bindparam("now", type_=table.c.waitlisted_at.type)), else_=None),
+        )
+        .returning(table.c.holds_place)
+    )
+
+
+_TAKE_PLACE = _take_place_statement()
+
+
+def _take_place_or_wait(registration: Registration, capacity: int, now: datetime) -> None:
+    """Automatic approval without quotas: a place while one is free, else the waiting list."""
+    held = db.session.execute(
+        _TAKE_PLACE,
+        {"of_forum": registration.forum_id, "capacity": capacity, "registration_id": registration.id, "now": now},
+    ).scalar_one()
+    if held:
+        set_committed_value(registration, "holds_place", True)
+    else:
+        for key, value in (("holds_place", False), ("status", Status.waitlisted), ("waitlisted_at", now)):
+            set_committed_value(registration, key, value)
+
+
+def _sign_up_state_statement() -> sa.Select:
+    forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
+    oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
+        Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
+    )
+    first_offer_end = sa.select(sa.func.min(Registration.offer_expires_at)).where(
+        Registration.forum_id == forum_id, Registration.status == Status.waitlisted
+    )
+    registered = sa.select(Registration.id).where(
+        Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
+    )
+    return (
+        sa.select(
+            RegistrationSettings,
+            oldest_unconfirmed.scalar_subquery(),
+            first_offer_end.scalar_subquery(),
+            registered.scalar_subquery(),
+        )
+        .select_from(Forum)
+        .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
+        .where(Forum.id == forum_id)
+    )
+
+
+_SIGN_UP_STATE = _sign_up_state_statement()
+
+
+def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
+    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
+    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
+    this e-mail here, if any."""
+    settings, oldest, offer_end, registered_id = db.session.execute(
+        _SIGN_UP_STATE, {"forum_id": forum.id, "email": email}
+    ).one()
+    settings = settings if settings is not None else _default_settings(forum)
+    cutoff = now - timedelta(hours=settings.confirmation_hours)
+    overdue = (oldest is not None and oldest < cutoff) or (offer_end is not None and offer_end < now)
+    return settings, overdue, registered_id
 
 
 def _was_never_confirmed(registration: Registration) -> bool:
@@ -562,7 +677,7 @@ def move_to_waitlist(registration: Registration, *, actor: Any, now: datetime | 
     audit.record("registration.waitlist", actor=actor, forum=forum, target=registration)
     db.session.flush()
     if freed:
-        fill_places(forum, now=now, skip=registration.id)
+        fill_places(forum, now=now, skip=(registration.id,))
     return Decision(registration, registration.status)
 
 
@@ -624,6 +739,34 @@ def update(registration: Registration, data: dict[str, Any], *, now: datetime | 
     return True
 
 
+class QuotaWouldBreak(RegistrationError):
+    message = _l("This change would break the forum's quotas: %(problems)s")
+
+
+def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor: Any) -> list[str]:
+    """An organiser corrects a registration (names, organisation, category...): it keeps its status and
+    its place, since the organisers are the ones who approve. A change that would break a quota for a
+    registration holding a place is refused. Returns the key fields that changed."""
+    forum = registration.forum
+    _lock(forum)
+    db.session.refresh(registration)
+    before = {key: getattr(registration, key) for key in KEY_FIELDS}
+    # Consent to share contact details is the person's alone (law 09-08).
+    _fill(registration, {**data, "shares_contact": registration.shares_contact})
+    registration.organisation = organisation_for(data)
+    db.session.flush()
+    changed = [key for key in KEY_FIELDS if getattr(registration, key) != before[key]]
+    if changed and registration.takes_place:
+        counts = place_counts(forum, exclude_id=registration.id)
+        problems = quota_problems(settings_for(forum), forum.capacity, counts, registration)
+        if problems:
+            raise QuotaWouldBreak(problems=" ".join(problems))
+    audit.record(
+        "registration.organiser_update", actor=actor, forum=forum, target=registration, changed=",".join(changed)
+    )
+    return changed
+
+
 # --- the waiting list ---------------------------------------------------------------------------
 
 
@@ -646,10 +789,11 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None = None) -> list[Registration]:
+def fill_places(forum: Forum, *, now: datetime | None = None, skip: Collection[int] = ()) -> list[Registration]:
     """Give free places to the waiting list in order: to the first person whose admission keeps the
     quotas and whose e-mail is confirmed; promoted directly or offered for a while (forum setting).
-    The caller holds the forum lock."""
+    Registrations in `skip` are passed over (a person who just declined or let an offer lapse is not
+    offered the place again at once). The caller holds the forum lock."""
     now = now or utcnow()
     settings = settings_for(forum)
     served: list[Registration] = []
@@ -665,7 +809,7 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None =
                 Registration.status == Status.waitlisted,
                 Registration.offer_expires_at.is_(None),
                 Registration.email_confirmed_at.is_not(None),
-                Registration.id != (skip or 0),
+                Registration.id.not_in(skip),
             )
             .order_by(_joined_waitlist(), Registration.id)
         )
@@ -696,8 +840,9 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: int | None =
 
 
 def expire_unconfirmed(*, now: datetime | None = None, forum: Forum | None = None) -> int:
-    """Cancel registrations whose e-mail was not confirmed in time and lapse offers not taken up;
-    the places they held go to the waiting list. Returns how many registrations were affected."""
+    """Cancel registrations whose e-mail was not confirmed in time and lapse offers not taken up (their
+    holders go back to the end of the waiting list); the places they held go to the waiting list.
+    Returns how many registrations were affected."""
     now = now or utcnow()
     forum_ids = (
         [forum.id]
@@ -753,8 +898,19 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
         _cancel(registration, "expired", now)
         audit.record("registration.expire", forum=forum, target=registration)
     for registration in lapsed:
-        _cancel(registration, "offer_lapsed", now)
+        # Missing an e-mail does not cost the registration: the person goes back to the end of the
+        # waiting list, behind everyone waiting now, and the place goes to the next one.
+        _to_waitlist(registration, now)
         audit.record("registration.offer_lapsed", forum=forum, target=registration)
+    if overdue or lapsed:
+        db.session.flush()
+        fill_places(forum, now=now, skip=[registration.id for registration in lapsed])
+        if lapsed:
+            # Places nobody else could take are offered again rather than left to the next sign-up.
+            fill_places(forum, now=now)
+    for registration in lapsed:
+        if registration.has_offer:
+            continue  # offered again: that e-mail says so
         mail.send(
             registration.email,
             _l("The place offered to you at %(forum)s has been passed on"),
@@ -762,10 +918,9 @@ def _expire_forum(forum: Forum, settings: RegistrationSettings, now: datetime) -
             locale=registration.locale,
             forum=_forum_name(forum, registration.locale),
             registration=registration,
+            position=waitlist_position(registration),
+            link=_self_service_url(registration, forum),
         )
-    if overdue or lapsed:
-        db.session.flush()
-        fill_places(forum, now=now)
     return len(overdue) + len(lapsed)
 
 
@@ -779,7 +934,7 @@ def _joined_waitlist():
 
 def _lock(forum: Forum) -> None:
     """Serialise every change of the forum's places behind its row lock."""
-    db.session.execute(sa.select(Forum.id).where(Forum.id == forum.id).with_for_update())
+    db.session.execute(_LOCK, {"forum_id": forum.id})
 
 
 def _has_room(forum: Forum) -> bool:
@@ -787,13 +942,16 @@ def _has_room(forum: Forum) -> bool:
     return left is None or left > 0
 
 
+def _has_quotas(settings: RegistrationSettings) -> bool:
+    return bool(
+        settings.category_quotas or settings.province_quotas or settings.min_women_percent or settings.min_rural_percent
+    )
+
+
 def _room_for(forum: Forum, settings: RegistrationSettings, registration: Registration) -> tuple[bool, list[str]]:
     if not _has_room(forum):
         return False, []
-    has_quotas = (
-        settings.category_quotas or settings.province_quotas or settings.min_women_percent or settings.min_rural_percent
-    )
-    if not has_quotas:
+    if not _has_quotas(settings):
         return True, []
     return True, quota_problems(settings, forum.capacity, place_counts(forum), registration)
 

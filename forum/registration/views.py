@@ -18,11 +18,13 @@ from forum.registration import bp, export, services
 from forum.registration.access import participant_required
 from forum.registration.forms import (
     BulkForm,
+    OrganiserDetailsForm,
     ParticipantDetailsForm,
     QueueFilterForm,
     RegistrationForm,
     RejectForm,
     accessibility_choices,
+    blank_registration_fields,
     settings_form_class,
 )
 from forum.registration.models import Category, Registration, RegistrationStatus
@@ -43,9 +45,9 @@ def register():
     forum = g.forum
     if not forum.registration_is_open():
         return render_template("registration/closed.html", forum=forum), 200
-    form = RegistrationForm(forum=forum)
     if request.method == "GET":
-        form.locale.data = str(get_locale())
+        return render_template("registration/register.html", forum=forum, blank_fields=blank_registration_fields(forum))
+    form = RegistrationForm(forum=forum)
     if form.validate_on_submit():
         data = {**form.details(), "email": form.email.data}
         user = current_user if current_user.is_authenticated else None
@@ -117,10 +119,7 @@ def edit():
         # A category given by the organisers (speaker, exhibitor...) stays selectable for its holder.
         form.category.choices.append((registration.category.value, registration.category.title))
     if request.method == "GET":
-        form.organisation_id.data = str(registration.organisation_id or "")
-        form.category.data = registration.category.value
-        form.gender.data = registration.gender.value
-        form.area.data = registration.area.value if registration.area else None
+        _fill_choices_from(form, registration)
     if form.validate_on_submit():
         try:
             sent_back = services.update(registration, form.details())
@@ -221,6 +220,35 @@ def detail(registration_id: int):
         reject_form=RejectForm(),
         form=ConfirmForm(),
     )
+
+
+@bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>/edit", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def organiser_edit(registration_id: int):
+    """An organiser corrects a registration (name, organisation, category...) with the sign-up's rules."""
+    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    form = OrganiserDetailsForm(obj=registration, forum=g.forum)
+    if request.method == "GET":
+        _fill_choices_from(form, registration)
+    if form.validate_on_submit():
+        try:
+            services.edit_by_organiser(registration, form.details(), actor=current_user)
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The registration of %(name)s is corrected.", name=registration.display_name), "success")
+            return redirect(url_for(".detail", registration_id=registration.id))
+    return render_template("registration/organiser_edit.html", forum=g.forum, registration=registration, form=form)
+
+
+def _fill_choices_from(form: ParticipantDetailsForm, registration: Registration) -> None:
+    """The registration's current answers in the lists and buttons of a details form (on GET)."""
+    form.organisation_id.data = str(registration.organisation_id or "")
+    form.category.data = registration.category.value
+    form.gender.data = registration.gender.value
+    form.area.data = registration.area.value if registration.area else None
 
 
 def _decide(registration: Registration, action: str, reason: str = "") -> services.Decision:

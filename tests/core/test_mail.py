@@ -62,3 +62,30 @@ def test_development_outbox_keeps_messages_as_files(app, db, make_user, make_for
         app.config["MAIL_BACKEND"] = "smtp"
     files = list(Path(tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 1 and b"x@example.ma" in files[0].read_bytes()
+
+
+def test_headers_are_encoded_and_cannot_be_injected(app, db, mailbox, make_user, make_forum):
+    user, forum = make_user(name="Fatima"), make_forum()
+    app.config["MAIL_DEFAULT_SENDER"] = "ملتقى <no-reply@multaqa.local>"
+    try:
+        with app.test_request_context():
+            mail.send(
+                "fatima@example.ma",
+                "تأكيد التسجيل في %(name)s",
+                "invitation",
+                locale="ar",
+                name="منتدى درعة\nBcc: intruder@example.com",
+                user=user,
+                forum=forum,
+                role=Role.rapporteur,
+                link="https://multaqa.example/x",
+            )
+            db.session.commit()
+    finally:
+        app.config["MAIL_DEFAULT_SENDER"] = "Multaqa <no-reply@multaqa.local>"
+    message = mailbox.wait_for(1)[0]
+    assert message["Subject"] == "تأكيد التسجيل في منتدى درعة Bcc: intruder@example.com"
+    assert message["Bcc"] is None
+    sender = message["From"].addresses[0]
+    assert sender.display_name == "ملتقى" and sender.addr_spec == "no-reply@multaqa.local"
+    assert forum.title["ar"] in body_of(message) and forum.title["ar"] in body_of(message, "html")

@@ -121,3 +121,35 @@ def test_hundred_simultaneous_approvals_confirm_exactly_ten(app, db, make_forum,
     errors = run_together(approve, THREADS)
     assert errors == []
     assert final_counts(forum) == {"confirmed": 20, "waitlisted": 90}
+
+
+def test_twenty_simultaneous_signups_with_one_email_make_one_registration(app, make_forum, mailbox):
+    forum = make_forum(capacity=50)
+    slug = forum.slug
+    answers: list[tuple[int, str]] = []
+
+    def sign_up(i: int) -> None:
+        client = app.test_client()
+        client.environ_base.update(REMOTE_ADDR=f"10.1.0.{i + 1}", HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            f"/f/{slug}/register",
+            data={
+                "name_latin": "Khadija Ouahmane",
+                "email": "khadija@example.ma",
+                "phone": "0612345678",
+                "category": "association",
+                "gender": "female",
+                "province": "errachidia",
+                "area": "rural",
+                "locale": "en",
+                "consent": "y",
+            },
+        )
+        answers.append((response.status_code, response.get_data(as_text=True)))
+
+    assert run_together(sign_up, 20) == []
+    assert final_counts(forum) == {"pending": 1}
+    assert sorted(code for code, _ in answers) == [200] * 19 + [302]
+    assert all("already registered for this forum" in text for code, text in answers if code == 200)
+    # One confirmation request, and the management link sent again to each of the others.
+    assert len(mailbox.wait_for(20)) == 20

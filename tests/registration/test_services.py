@@ -141,11 +141,12 @@ def test_a_cancellation_offers_the_place_to_the_next_one_who_can_accept_it(db, m
     assert waiting.status == Status.confirmed
 
 
-def test_an_offer_not_taken_in_time_passes_on(db, make_forum, mailbox):
+def test_an_offer_not_taken_in_time_passes_on_and_its_holder_waits_again_behind_the_others(db, make_forum, mailbox):
     forum = make_forum(capacity=1)
     holder = confirm(db, sign_up(db, forum, 1))
-    second = confirm(db, sign_up(db, forum, 2))
+    second = confirm(db, sign_up(db, forum, 2, locale="en"))
     third = confirm(db, sign_up(db, forum, 3))
+    fourth = confirm(db, sign_up(db, forum, 4))
     services.cancel(holder)
     db.session.commit()
     assert second.has_offer and services.waitlist_position(third) == 1
@@ -153,10 +154,42 @@ def test_an_offer_not_taken_in_time_passes_on(db, make_forum, mailbox):
     with pytest.raises(services.OfferExpired):
         services.accept_offer(second, now=later)
     db.session.rollback()
+    mailbox.clear()
     assert services.expire_unconfirmed(now=later) == 1
     db.session.commit()
-    assert second.status == Status.cancelled and second.cancel_reason == "offer_lapsed"
+    # The registration is kept, at the end of the list; the place goes to the next one.
+    assert second.status == Status.waitlisted and not second.has_offer and not second.holds_place
     assert third.has_offer
+    assert services.waitlist_position(fourth) == 1 and services.waitlist_position(second) == 2
+    lapsed = mailbox.wait_for(2) and mailbox.to(second.email)[0]
+    assert lapsed["Subject"] == f"The place offered to you at {forum.title['en']} has been passed on"
+    text = body_of(lapsed)
+    assert "you are back on the waiting list, in position 2" in text and f"/me/{second.access_key}/" in text
+    # When the place frees again, the others come first: third declines, fourth is offered it.
+    services.cancel(third, reason="declined", now=later)
+    db.session.commit()
+    assert fourth.has_offer and services.waitlist_position(second) == 1
+    assert [e.action for e in entries_for(forum, target=f"registration:{second.id}")][0] == "registration.offer_lapsed"
+
+
+def test_a_lapsed_offer_nobody_else_can_take_is_made_again_rather_than_left_to_a_newcomer(db, make_forum, mailbox):
+    forum = make_forum(capacity=1)
+    holder = confirm(db, sign_up(db, forum, 1))
+    alone = confirm(db, sign_up(db, forum, 2))
+    mailbox.clear()
+    services.cancel(holder)
+    db.session.commit()
+    first_offer = alone.offer_expires_at
+    offer_subject = mailbox.wait_for(1) and mailbox.to(alone.email)[0]["Subject"]
+    later = datetime.now(UTC) + timedelta(hours=49)
+    mailbox.clear()
+    services.expire_unconfirmed(now=later)
+    db.session.commit()
+    assert alone.has_offer and alone.offer_expires_at > first_offer
+    # One e-mail: the new offer (not the "passed on" one as well).
+    assert [m["Subject"] for m in mailbox.wait_for(1)] == [offer_subject]
+    newcomer = sign_up(db, forum, 3, locale="en")
+    assert newcomer.status == Status.waitlisted
 
 
 def test_promotion_mode_confirms_the_next_one_directly(db, make_forum, confirmed_seen):
@@ -194,6 +227,20 @@ def test_an_expired_signup_can_be_made_again(db, make_forum):
     db.session.commit()
     assert again.is_new and again.registration.id == stale.id
     assert again.registration.status == Status.pending and again.registration.holds_place
+
+
+def test_a_signup_expires_the_overdue_ones_first_and_takes_the_place_they_freed(db, make_forum):
+    forum = make_forum(capacity=1)
+    stale = sign_up(db, forum, 1)
+    assert stale.holds_place
+    stale.created_at = datetime.now(UTC) - timedelta(hours=47)
+    db.session.commit()
+    assert sign_up(db, forum, 2).status == Status.waitlisted  # within its 48 hours, the place is kept
+    stale.created_at = datetime.now(UTC) - timedelta(hours=49)
+    db.session.commit()
+    newcomer = sign_up(db, forum, 3)
+    assert stale.status == Status.cancelled and stale.cancel_reason == "expired"
+    assert newcomer.status == Status.pending and newcomer.holds_place
 
 
 def test_confirmation_link_of_another_registration_or_tampered_is_refused(db, make_forum):

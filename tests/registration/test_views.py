@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from helpers import body_of
 from openpyxl import load_workbook
 
+from forum.audit import entries_for
 from forum.registration import services
-from forum.registration.models import Category, Gender, RegistrationStatus
+from forum.registration.models import Category, Gender, Organisation, OrganisationKind, RegistrationStatus
 
 Status = RegistrationStatus
 
@@ -49,6 +50,50 @@ def test_the_form_registers_and_normalises_the_phone(client, make_forum, mailbox
     assert registration.organisation.name == "جمعية واحة زيز" and registration.job_title == "Présidente"
     assert registration.accessibility_needs == ["sign_language"] and not registration.shares_contact
     assert mailbox.wait_for(1)[0]["To"] == "khadija@example.ma"
+
+
+def test_the_empty_form_follows_the_language_and_the_list_of_organisations(client, db, make_forum):
+    forum = make_forum()
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Votre province" in page and '<option value="fr" selected>' in page
+    assert "Cooperative Tafilalet" not in page
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<option value="ar" selected>' in page and "Votre province" not in page
+    # Added elsewhere (another worker process, an organiser): the next visitor already sees it.
+    db.session.add(Organisation(name="Cooperative Tafilalet", kind=OrganisationKind.cooperative, province="errachidia"))
+    db.session.commit()
+    page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Cooperative Tafilalet" in page
+    # Each visitor gets their own CSRF token with the shared form.
+    other = client.application.test_client()
+    tokens = {
+        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', c.get(f"/f/{forum.slug}/register").text)[1]
+        for c in (client, other)
+    }
+    assert len(tokens) == 2
+
+
+def test_an_organisation_is_picked_from_the_regions_list_only(client, db, make_forum):
+    forum = make_forum()
+    here = Organisation(name="Cooperative Tafilalet", kind=OrganisationKind.cooperative, province="errachidia")
+    elsewhere = Organisation(name="Association Tanger", kind=OrganisationKind.association, province="tanger-assilah")
+    db.session.add_all([here, elsewhere])
+    db.session.commit()
+    assert "Association Tanger" not in client.get(f"/f/{forum.slug}/register").get_data(as_text=True)
+    for wrong in (str(elsewhere.id), "999999", "abc"):
+        response = client.post(
+            f"/f/{forum.slug}/register",
+            data=form_data(organisation_id=wrong, organisation_name="", email="k@example.ma"),
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Choose an organisation from the list." in page
+        assert 'value="k@example.ma"' in page and "Cooperative Tafilalet" in page
+    assert services.find(forum, "k@example.ma") is None
+    response = client.post(
+        f"/f/{forum.slug}/register", data=form_data(organisation_id=str(here.id), organisation_name="")
+    )
+    assert response.status_code == 302
+    assert services.find(forum, "khadija@example.ma").organisation_id == here.id
 
 
 def test_international_phone_forms_are_accepted(client, make_forum):
@@ -255,3 +300,77 @@ def test_a_speaker_can_edit_without_losing_the_category_given_by_organisers(clie
     data = form_data(category="speaker", province=speaker.province)
     response = client.post(f"/f/{forum.slug}/me/{speaker.access_key}/edit", data=data)
     assert response.status_code == 302 and speaker.category == Category.speaker
+
+
+def test_an_organiser_corrects_a_registration_which_keeps_its_place_and_is_audited(
+    as_role, make_registration, db, make_user, login
+):
+    client, forum, organiser = as_role("organiser")
+    elsewhere = Organisation(name="Association Tanger", kind=OrganisationKind.association, province="tanger-assilah")
+    db.session.add(elsewhere)
+    db.session.commit()
+    person = make_registration(forum, organisation_id=elsewhere.id, shares_contact=True)
+    page = client.get(f"/f/{forum.slug}/manage/registration/{person.id}/edit").get_data(as_text=True)
+    assert person.name_latin in page and f'<option value="{elsewhere.id}" selected>' in page
+    assert 'value="speaker"' in page and "shares_contact" not in page
+    data = form_data(
+        name_latin="Fatima Zahra Alaoui",
+        email="ignored@example.ma",
+        organisation_id=str(elsewhere.id),
+        organisation_name="",
+        category="speaker",
+    )
+    response = client.post(f"/f/{forum.slug}/manage/registration/{person.id}/edit", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/registration/{person.id}")
+    db.session.expire_all()
+    person = db.session.get(type(person), person.id)
+    assert person.name_latin == "Fatima Zahra Alaoui" and person.category == Category.speaker
+    assert person.email.startswith("participant") and person.shares_contact
+    assert person.status == Status.confirmed and person.organisation_id == elsewhere.id
+    entry = entries_for(forum, target=f"registration:{person.id}")[0]
+    assert entry.action == "registration.organiser_update" and entry.actor_id == organiser.id
+    assert entry.data["changed"] == "category"
+    # Bad input: the message next to the field, the answers kept, nothing saved.
+    response = client.post(
+        f"/f/{forum.slug}/manage/registration/{person.id}/edit", data={**data, "phone": "12", "name_latin": "Fatima Z"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This is not a valid phone number." in page and 'value="Fatima Z"' in page
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).name_latin == "Fatima Zahra Alaoui"
+
+
+def test_only_the_forums_organisers_correct_its_registrations(as_role, make_forum, make_registration, db):
+    forum = make_forum()
+    person = make_registration(forum)
+    path = f"/f/{forum.slug}/manage/registration/{person.id}/edit"
+    for role, forum_of_role in (("checkin_agent", forum), ("organiser", make_forum()), (None, forum)):
+        client, _, _ = as_role(role, forum=forum_of_role)
+        assert client.get(path).status_code == 403
+        assert client.post(path, data=form_data(name_latin="Someone Else")).status_code == 403
+        client.post("/logout")
+    assert client.get(path).status_code == 302  # signed out: to the login page
+    other_client, other_forum, _ = as_role("organiser")
+    # Another forum's organiser cannot reach it through their own forum's address either.
+    assert other_client.get(f"/f/{other_forum.slug}/manage/registration/{person.id}/edit").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).name_latin != "Someone Else"
+
+
+def test_a_correction_that_would_break_a_quota_is_refused(as_role, make_registration, db):
+    client, forum, _ = as_role("organiser")
+    services.save_settings(forum, {"category_quotas": {"expert": 1}}, actor=None)
+    db.session.commit()
+    make_registration(forum, category=Category.expert)
+    person = make_registration(forum)
+    waiting = make_registration(forum, status=Status.waitlisted)
+    data = form_data(organisation_name="", category="expert")
+    response = client.post(f"/f/{forum.slug}/manage/registration/{person.id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The quota for this category (1) is reached." in page
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).category == Category.association
+    # Someone without a place may be put in that category: it takes no place.
+    response = client.post(f"/f/{forum.slug}/manage/registration/{waiting.id}/edit", data=data)
+    assert response.status_code == 302
+    assert services.places_left(forum) == forum.capacity - 2
