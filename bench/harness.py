@@ -204,6 +204,11 @@ class Deployment:
                 str(self.threads),
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                # Keep-alive longer than the clients' idle gaps, as behind a reverse proxy that reuses
+                # its upstream connections; gunicorn's 2 s default closes them under the open loop's
+                # pooled threads and turns a reused socket into a reset the server never saw.
+                "--keep-alive",
+                "30",
                 "--log-level",
                 "warning",
                 "app:app",
