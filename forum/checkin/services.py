@@ -209,10 +209,20 @@ def _run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
     return db.session.connection().execute(statement, params)
 
 
-#: who is inside a list now: its live admissions, less those who went out
-_INSIDE = sa.select(sa.func.count(Admission.id)).where(
-    Admission.list_id == sa.bindparam("list_id"), Admission.undone_at.is_(None), Admission.is_inside.is_(True)
+#: who is inside a list now (its live admissions, less those who went out), as the list keeps it
+_INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
+#: one more (or one fewer) inside: run in the transaction that lets the person in (or out); the row
+#: lock it takes orders concurrent desks, so each is told the count after its own change
+_MOVE = (
+    sa.update(CheckInList)
+    .where(CheckInList.id == sa.bindparam("list_id"))
+    .values(inside=CheckInList.inside + sa.bindparam("delta", type_=sa.Integer))
+    .returning(CheckInList.inside)
 )
+
+
+def _move(list_id: int, delta: int) -> int:
+    return _run(_MOVE, {"list_id": list_id, "delta": delta}).scalar_one()
 
 
 def inside_count(checkin_list: CheckInList) -> int:
@@ -291,11 +301,6 @@ def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
         .where(CheckIn.forum_id == sa.bindparam("forum_id"), CheckIn.nonce == sa.bindparam("nonce"))
         .scalar_subquery()
     )
-    inside = (
-        sa.select(sa.func.count(Admission.id))
-        .where(Admission.list_id == CheckInList.id, Admission.undone_at.is_(None), Admission.is_inside.is_(True))
-        .scalar_subquery()
-    )
     signed_up = sa.exists().where(
         Signup.session_id == CheckInList.session_id,
         Signup.registration_id == Registration.id,
@@ -308,7 +313,7 @@ def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
             CheckInList.day,
             CheckInList.allows_reentry,
             CheckInList.records_exits,
-            inside.label("inside"),
+            CheckInList.inside,
             Session.is_signup_required,
             signed_up.label("signed_up"),
             Desk.id.label("desk_id"),
@@ -513,10 +518,10 @@ def _scan(
     if reason is not None:
         return _record(ctx, person, None, Outcome.refused, reason)
     if exit:
-        outcome, reason, admission = _exit(facts, person, now)
+        outcome, reason, admission, inside = _exit(facts, person, now)
     else:
-        outcome, reason, admission = _enter(facts, person, ctx.desk_id, now)
-    return _record(ctx, person, admission, outcome, reason)
+        outcome, reason, admission, inside = _enter(facts, person, ctx.desk_id, now)
+    return _record(ctx, person, admission, outcome, reason, inside=inside)
 
 
 def _refusal(registration: _Person, facts: sa.Row, today: date) -> str | None:
@@ -562,6 +567,7 @@ def _live_admission(list_id: int, registration_id: int) -> tuple[Admission, str 
 
 
 def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datetime):
+    """Welcome (or welcome back) a person: (outcome, reason, admission, how many are inside now)."""
     admitted_id = _run(
         _ADMIT,
         {
@@ -573,23 +579,27 @@ def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datet
         },
     ).scalar()
     if admitted_id is not None:
-        return Outcome.ok, "ok", _Admitted(admitted_id, now)
+        return Outcome.ok, "ok", _Admitted(admitted_id, now), _move(facts.id, +1)
     admission, desk_name = _live_admission(facts.id, registration.id)
+    admitted = _Admitted(admission.id, admission.admitted_at, desk_name)
     if facts.allows_reentry and not admission.is_inside:
         admission.is_inside, admission.moved_at = True, now
-        return Outcome.ok, "reentry", _Admitted(admission.id, admission.admitted_at, desk_name)
-    return Outcome.duplicate, "already_checked_in", _Admitted(admission.id, admission.admitted_at, desk_name)
+        return Outcome.ok, "reentry", admitted, _move(facts.id, +1)
+    # nothing changed, but the count may have since the scan's facts were read (a concurrent welcome)
+    return Outcome.duplicate, "already_checked_in", admitted, _run(_INSIDE, {"list_id": facts.id}).scalar()
 
 
 def _exit(facts: sa.Row, registration: _Person, now: datetime):
+    """Record that a person went out: (outcome, reason, admission, how many are inside now)."""
     found = _live_admission(facts.id, registration.id)
     if found is None:
-        return Outcome.refused, "not_inside", None
+        return Outcome.refused, "not_inside", None, facts.inside
     admission, desk_name = found
+    admitted = _Admitted(admission.id, admission.admitted_at, desk_name)
     if not facts.records_exits or not admission.is_inside:
-        return Outcome.refused, "not_inside", _Admitted(admission.id, admission.admitted_at, desk_name)
+        return Outcome.refused, "not_inside", admitted, facts.inside
     admission.is_inside, admission.moved_at = False, now
-    return Outcome.exit, "exit", _Admitted(admission.id, admission.admitted_at, desk_name)
+    return Outcome.exit, "exit", admitted, _move(facts.id, -1)
 
 
 @dataclass
@@ -611,9 +621,15 @@ def _record(
     admission: _Admitted | None,
     outcome: Outcome,
     reason: str,
+    *,
+    inside: int | None = None,
 ) -> ScanResult:
+    """The answer, kept in the trail. `inside` is the count after the change; a refusal changed
+    nothing and answers with the count read in the scan's facts."""
     forum, now = ctx.forum, ctx.now
-    result = ScanResult(outcome=outcome.value, reason=reason)
+    result = ScanResult(
+        outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
+    )
     if registration is not None:
         result.registration = _person(registration)
         if outcome == Outcome.ok:
@@ -622,13 +638,6 @@ def _record(
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
         result.desk = admission.desk_name
-    if outcome == Outcome.refused:  # nothing changed: the count read with the scan's facts
-        result.inside = ctx.checkin_list.inside
-    elif outcome == Outcome.ok and reason == "ok":  # one more than read, the one just let in
-        result.inside = ctx.checkin_list.inside + 1
-    else:  # a duplicate, exit, re-entry or undo: count again, after the change and any concurrent one
-        db.session.flush()
-        result.inside = _run(_INSIDE, {"list_id": ctx.checkin_list.id}).scalar()
     values = dict(
         forum_id=forum.id,
         list_id=ctx.checkin_list.id,
@@ -669,11 +678,15 @@ def undo_last(forum: Forum, desk: Desk, *, agent: Any, now: datetime | None = No
     if admission.undone_at is not None:
         raise NothingToUndo()
     admission.undone_at, admission.undone_by_id = now, getattr(agent, "id", None)
+    # one fewer inside, unless the person had already gone out
+    inside = (
+        _move(admission.list_id, -1) if admission.is_inside else _run(_INSIDE, {"list_id": admission.list_id}).scalar()
+    )
     checkin_list = db.session.get(CheckInList, admission.list_id)
     registration = db.session.get(Registration, admission.registration_id)
     ctx = _Scan(forum, checkin_list, desk.id, getattr(agent, "id", None), None, None, now)
     admitted = _Admitted(admission.id, admission.admitted_at)
-    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone")
+    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone", inside=inside)
 
 
 def search(forum: Forum, text: str, *, limit: int = 12) -> list[Registration]:
