@@ -247,7 +247,7 @@ def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(ap
             thread_db.session.commit()
             sqlite_write_intent.set(True)
             barrier.wait()
-            result = services.scan_with_token(forum, token, code=code, nonce=token[-12:] + code[-8:])
+            result = services.scan_with_token(forum.slug, token, code=code, nonce=token[-12:] + code[-8:])
             thread_db.session.commit()
             answers.append((result.outcome, result.inside))
 
