@@ -277,8 +277,19 @@ def _person(person: _Person) -> dict[str, Any]:
     }
 
 
-def _agenda(registration: _Person, day: date) -> list[dict[str, str]]:
-    items = [item for answer in hooks.registration_agenda.collect(registration, day) for item in answer]
+@dataclass(frozen=True)
+class _Attendee:
+    """Whose agenda of the day a welcome shows: the registration's id and forum, and the forum's zone
+    (so that no Forum needs loading for it)."""
+
+    id: int
+    forum_id: int
+    forum_zone: ZoneInfo
+
+
+def _agenda(registration: _Person, day: date, zone: ZoneInfo) -> list[dict[str, str]]:
+    attendee = _Attendee(registration.id, registration.forum_id, zone)
+    items = [item for answer in hooks.registration_agenda.collect(attendee, day) for item in answer]
     items.sort(key=lambda item: item.starts_at)
     return [{"time": local_time(item.starts_at), "title": str(item.title), "room": str(item.room)} for item in items]
 
@@ -689,7 +700,8 @@ def _record(
     if registration is not None:
         result.registration = _person(registration)
         if outcome == Outcome.ok:
-            result.agenda = _agenda(registration, now.astimezone(forum.zone).date())
+            zone = forum.zone
+            result.agenda = _agenda(registration, now.astimezone(zone).date(), zone)
     if outcome == Outcome.duplicate and admission is not None:
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
