@@ -50,6 +50,9 @@ class CheckInList(db.Model):
     allows_reentry: Mapped[bool] = mapped_column(default=False)
     #: desks may record exits, so the list knows who is inside now
     records_exits: Mapped[bool] = mapped_column(default=False)
+    #: who is inside now (live admissions not gone out), kept by every scan, exit and undo in the same
+    #: transaction as the change (the row's lock orders concurrent desks), so reading it costs nothing
+    inside: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session | None] = relationship()

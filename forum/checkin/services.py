@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,7 +21,8 @@ from forum.badges.services import BadgeCodeError, check_badge_code, parse_badge_
 from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind, Outcome
 from forum.db import utcnow
 from forum.errors import ForumError
-from forum.events.models import Forum
+from forum.events.models import Forum, ForumStatus
+from forum.events.services import forum_or_404
 from forum.extensions import db
 from forum.i18n import local_time
 from forum.programme.models import Session, Signup, SignupStatus
@@ -209,10 +212,20 @@ def _run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
     return db.session.connection().execute(statement, params)
 
 
-#: who is inside a list now: its live admissions, less those who went out
-_INSIDE = sa.select(sa.func.count(Admission.id)).where(
-    Admission.list_id == sa.bindparam("list_id"), Admission.undone_at.is_(None), Admission.is_inside.is_(True)
+#: who is inside a list now (its live admissions, less those who went out), as the list keeps it
+_INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
+#: one more (or one fewer) inside: run in the transaction that lets the person in (or out); the row
+#: lock it takes orders concurrent desks, so each is told the count after its own change
+_MOVE = (
+    sa.update(CheckInList)
+    .where(CheckInList.id == sa.bindparam("list_id"))
+    .values(inside=CheckInList.inside + sa.bindparam("delta", type_=sa.Integer))
+    .returning(CheckInList.inside)
 )
+
+
+def _move(list_id: int, delta: int) -> int:
+    return _run(_MOVE, {"list_id": list_id, "delta": delta}).scalar_one()
 
 
 def inside_count(checkin_list: CheckInList) -> int:
@@ -264,36 +277,71 @@ def _person(person: _Person) -> dict[str, Any]:
     }
 
 
-def _agenda(registration: _Person, day: date) -> list[dict[str, str]]:
-    items = [item for answer in hooks.registration_agenda.collect(registration, day) for item in answer]
+@dataclass(frozen=True)
+class _Attendee:
+    """Whose agenda of the day a welcome shows: the registration's id and forum, and the forum's zone
+    (so that no Forum needs loading for it)."""
+
+    id: int
+    forum_id: int
+    forum_zone: ZoneInfo
+
+
+def _agenda(registration: _Person, day: date, zone: ZoneInfo) -> list[dict[str, str]]:
+    attendee = _Attendee(registration.id, registration.forum_id, zone)
+    items = [item for answer in hooks.registration_agenda.collect(attendee, day) for item in answer]
     items.sort(key=lambda item: item.starts_at)
     return [{"time": local_time(item.starts_at), "title": str(item.title), "room": str(item.room)} for item in items]
+
+
+@dataclass(frozen=True)
+class _ForumOfScan:
+    """The forum of a device's scan, as the scan's reading statement gives it: what the scan and its
+    answer need of it (the same names as Forum's)."""
+
+    id: int
+    slug: str
+    timezone: str
+    default_locale: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 _PERSON_COLUMNS = tuple(name for name in _Person.__dataclass_fields__ if name != "organisation")
 
 
-def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
+def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
     """Everything a scan must know, read in one statement: the list and its settings (the session's
     sign-up rule, whether this person holds a seat), the desk and whether it is still open, the
     registration the code names and its organisation, and the answer already given to this nonce.
 
     Read afresh on every scan, so a closed desk, a changed list setting or a cancelled registration
-    applies to the very next scan, in every worker process; nothing of it is cached."""
-    desk = Desk.token_hash == sa.bindparam("token_hash") if desk_by_token else Desk.id == sa.bindparam("desk_id")
+    applies to the very next scan, in every worker process; nothing of it is cached.
+
+    A device's scan finds its forum by the slug of the address (no ORM Forum loaded before), its desk
+    by the token's hash, and today's entrance list among the forum's lists of the days `today` may be
+    wherever the forum is (the UTC day and its neighbours, or the forum's first or last day): the
+    caller picks the row of the forum's own today."""
+    forum = Forum.slug == sa.bindparam("slug") if device else Forum.id == sa.bindparam("forum_id")
+    desk = Desk.token_hash == sa.bindparam("token_hash") if device else Desk.id == sa.bindparam("desk_id")
     checkin_list = (
-        sa.and_(CheckInList.kind == ListKind.entrance, CheckInList.day == sa.bindparam("day", type_=sa.Date))
+        sa.and_(
+            CheckInList.kind == ListKind.entrance,
+            sa.or_(
+                CheckInList.day.in_(sa.bindparam("days", type_=sa.Date, expanding=True)),
+                CheckInList.day.in_([Forum.starts_on, Forum.ends_on]),
+            ),
+        )
         if default_list
         else CheckInList.id == sa.bindparam("list_id")
     )
     replay = (
         sa.select(CheckIn.response)
-        .where(CheckIn.forum_id == sa.bindparam("forum_id"), CheckIn.nonce == sa.bindparam("nonce"))
-        .scalar_subquery()
-    )
-    inside = (
-        sa.select(sa.func.count(Admission.id))
-        .where(Admission.list_id == CheckInList.id, Admission.undone_at.is_(None), Admission.is_inside.is_(True))
+        .where(CheckIn.forum_id == Forum.id, CheckIn.nonce == sa.bindparam("nonce"))
         .scalar_subquery()
     )
     signed_up = sa.exists().where(
@@ -308,7 +356,7 @@ def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
             CheckInList.day,
             CheckInList.allows_reentry,
             CheckInList.records_exits,
-            inside.label("inside"),
+            CheckInList.inside,
             Session.is_signup_required,
             signed_up.label("signed_up"),
             Desk.id.label("desk_id"),
@@ -316,21 +364,23 @@ def _facts_statement(*, desk_by_token: bool, default_list: bool) -> sa.Select:
             *(getattr(Registration, name).label(f"person_{name}") for name in _PERSON_COLUMNS),
             Organisation.name.label("person_organisation"),
             replay.label("replay"),
+            *(getattr(Forum, name).label(f"forum_{name}") for name in _ForumOfScan.__dataclass_fields__),
+            Forum.status.label("forum_status"),
         )
-        .select_from(CheckInList)
+        .select_from(Forum)
+        .join(CheckInList, CheckInList.forum_id == Forum.id)
         .outerjoin(Session, Session.id == CheckInList.session_id)
         .outerjoin(Desk, sa.and_(Desk.forum_id == CheckInList.forum_id, desk))
         .outerjoin(Registration, Registration.id == sa.bindparam("registration_id"))
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .where(CheckInList.forum_id == sa.bindparam("forum_id"), checkin_list)
+        .where(forum, checkin_list)
     )
 
 
 #: built once: SQLAlchemy caches their compiled form, the scan only binds values
 _FACTS = {
-    (by_token, default): _facts_statement(desk_by_token=by_token, default_list=default)
-    for by_token in (False, True)
-    for default in (False, True)
+    (device, default): _facts_statement(device=device, default_list=default)
+    for device, default in ((False, False), (True, False), (True, True))
 }
 
 
@@ -414,7 +464,7 @@ def scan(
 
 
 def scan_with_token(
-    forum: Forum,
+    forum_slug: str,
     token: str,
     *,
     list_id: int | None = None,
@@ -425,37 +475,59 @@ def scan_with_token(
 ) -> ScanResult:
     """A scanning device's scan: its desk found by the device token, on a list (today's entrance
     unless one is given). The desk and the list are read in the scan's one reading statement, so a
-    closed desk is refused from its very next scan on. DeskRefused, then NoSuchList, otherwise as scan()."""
-    where: dict[str, Any] = {"token_hash": hash_token(token)}
+    closed desk is refused from its very next scan on; so is the forum, found by its slug (404 for an
+    unknown one, as for any page). DeskRefused, then NoSuchList, otherwise as scan()."""
+    now = now or utcnow()
+    where: dict[str, Any] = {"slug": forum_slug, "token_hash": hash_token(token)}
     if list_id is None:
-        where["day"] = _default_day(forum, now or utcnow())
+        utc_day = now.astimezone(UTC).date()
+        where["days"] = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
     else:
         where["list_id"] = list_id
     return _scan(
-        forum, where, code=code, registration=None, desk_id=None, agent_id=None, nonce=nonce, exit=exit, now=now
+        None, where, code=code, registration=None, desk_id=None, agent_id=None, nonce=nonce, exit=exit, now=now
     )
 
 
-def _default_day(forum: Forum, now: datetime) -> date:
-    """The day of the default list: today, or the forum's first (last) day before (after) it."""
-    return min(max(now.astimezone(forum.zone).date(), forum.starts_on), forum.ends_on)
-
-
-def _read_facts(forum: Forum, where: dict[str, Any], registration_id: int | None, nonce: str | None) -> sa.Row:
-    by_token, default = "token_hash" in where, "day" in where
-    params = {"token_hash": None, "desk_id": None, "list_id": None, "day": None, **where}
-    params.update(forum_id=forum.id, registration_id=registration_id, nonce=nonce)
-    facts = _run(_FACTS[by_token, default], params).first()
-    if facts is None and by_token and not _desk_is_open(forum, where["token_hash"]):
+def _read_facts(
+    forum: Forum | None, where: dict[str, Any], registration_id: int | None, nonce: str | None, now: datetime
+) -> tuple[sa.Row, Forum | _ForumOfScan]:
+    """The scan's facts, and its forum (a device's, as the facts give it; g.forum is set to it, as
+    for any page of the forum, for the answer's language and times)."""
+    device, default = "token_hash" in where, "days" in where
+    params = {"token_hash": None, "desk_id": None, "list_id": None, "days": [], "slug": None, **where}
+    params.update(forum_id=getattr(forum, "id", None), registration_id=registration_id, nonce=nonce)
+    facts = _pick(_run(_FACTS[device, default], params).all(), default, now)
+    if device:
+        if facts is None or facts.forum_status == ForumStatus.draft:
+            # no such list (or desk, or forum), or a draft forum: as any page of the forum would
+            forum = forum_or_404(where["slug"])
+        else:
+            forum = _ForumOfScan(
+                **{name: facts._mapping[f"forum_{name}"] for name in _ForumOfScan.__dataclass_fields__}
+            )
+        g.forum = forum
+    if facts is None and device and not _desk_is_open(forum, where["token_hash"]):
         raise DeskRefused()
     if facts is None and default:
         ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
-        facts = _run(_FACTS[by_token, default], params).first()
+        facts = _pick(_run(_FACTS[device, default], params).all(), default, now)
     if facts is None:
         raise NoSuchList()
-    if by_token and (facts.desk_id is None or facts.desk_revoked_at is not None):
+    if device and (facts.desk_id is None or facts.desk_revoked_at is not None):
         raise DeskRefused()
-    return facts
+    return facts, forum
+
+
+def _pick(rows: list[sa.Row], default: bool, now: datetime) -> sa.Row | None:
+    """The row of the list asked for; for today's entrance, the row of the forum's own today (or of
+    its first or last day, before or after it)."""
+    if not default or not rows:
+        return rows[0] if rows else None
+    first = rows[0]
+    today = now.astimezone(ZoneInfo(first.forum_timezone)).date()
+    day = min(max(today, first.forum_starts_on), first.forum_ends_on)
+    return next((row for row in rows if row.day == day), None)
 
 
 def _desk_is_open(forum: Forum, token_hash: str) -> bool:
@@ -470,7 +542,7 @@ def _desk_is_open(forum: Forum, token_hash: str) -> bool:
 
 
 def _scan(
-    forum: Forum,
+    forum: Forum | None,
     where: dict[str, Any],
     *,
     code: str | None,
@@ -490,8 +562,8 @@ def _scan(
             parsed = parse_badge_code(code or "")
         except BadgeCodeError as error:
             refusal = error.reason
-    facts = _read_facts(
-        forum, where, registration.id if registration else getattr(parsed, "registration_id", None), nonce
+    facts, forum = _read_facts(
+        forum, where, registration.id if registration else getattr(parsed, "registration_id", None), nonce, now
     )
     if facts.replay is not None:
         return ScanResult.from_stored(facts.replay)
@@ -513,10 +585,10 @@ def _scan(
     if reason is not None:
         return _record(ctx, person, None, Outcome.refused, reason)
     if exit:
-        outcome, reason, admission = _exit(facts, person, now)
+        outcome, reason, admission, inside = _exit(facts, person, now)
     else:
-        outcome, reason, admission = _enter(facts, person, ctx.desk_id, now)
-    return _record(ctx, person, admission, outcome, reason)
+        outcome, reason, admission, inside = _enter(facts, person, ctx.desk_id, now)
+    return _record(ctx, person, admission, outcome, reason, inside=inside)
 
 
 def _refusal(registration: _Person, facts: sa.Row, today: date) -> str | None:
@@ -562,6 +634,7 @@ def _live_admission(list_id: int, registration_id: int) -> tuple[Admission, str 
 
 
 def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datetime):
+    """Welcome (or welcome back) a person: (outcome, reason, admission, how many are inside now)."""
     admitted_id = _run(
         _ADMIT,
         {
@@ -573,23 +646,27 @@ def _enter(facts: sa.Row, registration: _Person, desk_id: int | None, now: datet
         },
     ).scalar()
     if admitted_id is not None:
-        return Outcome.ok, "ok", _Admitted(admitted_id, now)
+        return Outcome.ok, "ok", _Admitted(admitted_id, now), _move(facts.id, +1)
     admission, desk_name = _live_admission(facts.id, registration.id)
+    admitted = _Admitted(admission.id, admission.admitted_at, desk_name)
     if facts.allows_reentry and not admission.is_inside:
         admission.is_inside, admission.moved_at = True, now
-        return Outcome.ok, "reentry", _Admitted(admission.id, admission.admitted_at, desk_name)
-    return Outcome.duplicate, "already_checked_in", _Admitted(admission.id, admission.admitted_at, desk_name)
+        return Outcome.ok, "reentry", admitted, _move(facts.id, +1)
+    # nothing changed, but the count may have since the scan's facts were read (a concurrent welcome)
+    return Outcome.duplicate, "already_checked_in", admitted, _run(_INSIDE, {"list_id": facts.id}).scalar()
 
 
 def _exit(facts: sa.Row, registration: _Person, now: datetime):
+    """Record that a person went out: (outcome, reason, admission, how many are inside now)."""
     found = _live_admission(facts.id, registration.id)
     if found is None:
-        return Outcome.refused, "not_inside", None
+        return Outcome.refused, "not_inside", None, facts.inside
     admission, desk_name = found
+    admitted = _Admitted(admission.id, admission.admitted_at, desk_name)
     if not facts.records_exits or not admission.is_inside:
-        return Outcome.refused, "not_inside", _Admitted(admission.id, admission.admitted_at, desk_name)
+        return Outcome.refused, "not_inside", admitted, facts.inside
     admission.is_inside, admission.moved_at = False, now
-    return Outcome.exit, "exit", _Admitted(admission.id, admission.admitted_at, desk_name)
+    return Outcome.exit, "exit", admitted, _move(facts.id, -1)
 
 
 @dataclass
@@ -611,24 +688,24 @@ def _record(
     admission: _Admitted | None,
     outcome: Outcome,
     reason: str,
+    *,
+    inside: int | None = None,
 ) -> ScanResult:
+    """The answer, kept in the trail. `inside` is the count after the change; a refusal changed
+    nothing and answers with the count read in the scan's facts."""
     forum, now = ctx.forum, ctx.now
-    result = ScanResult(outcome=outcome.value, reason=reason)
+    result = ScanResult(
+        outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
+    )
     if registration is not None:
         result.registration = _person(registration)
         if outcome == Outcome.ok:
-            result.agenda = _agenda(registration, now.astimezone(forum.zone).date())
+            zone = forum.zone
+            result.agenda = _agenda(registration, now.astimezone(zone).date(), zone)
     if outcome == Outcome.duplicate and admission is not None:
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
         result.desk = admission.desk_name
-    if outcome == Outcome.refused:  # nothing changed: the count read with the scan's facts
-        result.inside = ctx.checkin_list.inside
-    elif outcome == Outcome.ok and reason == "ok":  # one more than read, the one just let in
-        result.inside = ctx.checkin_list.inside + 1
-    else:  # a duplicate, exit, re-entry or undo: count again, after the change and any concurrent one
-        db.session.flush()
-        result.inside = _run(_INSIDE, {"list_id": ctx.checkin_list.id}).scalar()
     values = dict(
         forum_id=forum.id,
         list_id=ctx.checkin_list.id,
@@ -669,11 +746,15 @@ def undo_last(forum: Forum, desk: Desk, *, agent: Any, now: datetime | None = No
     if admission.undone_at is not None:
         raise NothingToUndo()
     admission.undone_at, admission.undone_by_id = now, getattr(agent, "id", None)
+    # one fewer inside, unless the person had already gone out
+    inside = (
+        _move(admission.list_id, -1) if admission.is_inside else _run(_INSIDE, {"list_id": admission.list_id}).scalar()
+    )
     checkin_list = db.session.get(CheckInList, admission.list_id)
     registration = db.session.get(Registration, admission.registration_id)
     ctx = _Scan(forum, checkin_list, desk.id, getattr(agent, "id", None), None, None, now)
     admitted = _Admitted(admission.id, admission.admitted_at)
-    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone")
+    return _record(ctx, _Person.of(registration), admitted, Outcome.undone, "undone", inside=inside)
 
 
 def search(forum: Forum, text: str, *, limit: int = 12) -> list[Registration]:

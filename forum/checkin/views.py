@@ -17,6 +17,7 @@ from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
 from forum.db import utcnow
 from forum.errors import ForumError
+from forum.events.services import forum_or_404, reads_its_forum
 from forum.extensions import csrf, db, limiter
 from forum.forms import ConfirmForm
 from forum.registration.models import Registration
@@ -152,21 +153,26 @@ def print_badge(registration_id: int):
 
 
 @bp.route("/api/f/<forum_slug>/checkin/scan", methods=["POST"])
+@reads_its_forum
 @csrf.exempt
 @limiter.exempt
-def api_scan():
+def api_scan(forum_slug: str):
     """Scan with a desk token (`Authorization: Bearer <token>`): {code, list?, nonce?, direction?}."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     data = request.get_json(silent=True) or {}
     list_id = str(data.get("list") or "")
     try:
-        if not token or (list_id and not list_id.isdigit() and services.desk_for_token(g.forum, token) is None):
-            raise services.DeskRefused()
-        if list_id and not list_id.isdigit():
+        if list_id and not list_id.isdigit():  # a request the scan cannot read: checked as any page would
+            g.forum = forum_or_404(forum_slug)
+            if not token or services.desk_for_token(g.forum, token) is None:
+                raise services.DeskRefused()
             return jsonify(error=400, message=_("No such check-in list.")), 400
+        if not token:
+            g.forum = forum_or_404(forum_slug)
+            raise services.DeskRefused()
         result = services.scan_with_token(
-            g.forum,
+            forum_slug,
             token,
             list_id=int(list_id) if list_id else None,
             code=str(data.get("code") or ""),

@@ -33,6 +33,12 @@ FORUM_STATUS_TITLES = {
 }
 
 
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants at which a calendar day starts and ends in a timezone."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
 class Forum(db.Model):
     __tablename__ = "forum"
     __table_args__ = (
@@ -88,8 +94,7 @@ class Forum(db.Model):
 
     def local_day_bounds(self, day: date) -> tuple[datetime, datetime]:
         """The UTC instants at which a local calendar day of the forum starts and ends."""
-        start = datetime.combine(day, datetime.min.time(), tzinfo=self.zone)
-        return start, start + timedelta(days=1)
+        return day_bounds(day, self.zone)
 
     def is_past(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -91,6 +92,24 @@ def utc_to_local(value: datetime | None, forum_timezone: str) -> datetime | None
     return value.astimezone(ZoneInfo(forum_timezone)).replace(tzinfo=None)
 
 
+def forum_or_404(slug: str) -> Forum:
+    """The forum named in an address, as its pages show it: 404 for an unknown forum, and for a draft
+    one unless the signed-in user holds a role in it."""
+    forum = get_by_slug(slug)
+    if forum is None:
+        abort(404)
+    if not forum.is_public and not (current_user.is_authenticated and current_user.has_role(forum, *Role)):
+        abort(404)
+    return forum
+
+
+def reads_its_forum(view: Callable) -> Callable:
+    """Mark a view that takes `forum_slug` itself and checks the forum within its own reading statement
+    (with forum_or_404 whenever that statement finds nothing), so no Forum is loaded before it."""
+    view.reads_its_forum = True  # type: ignore[attr-defined]
+    return view
+
+
 def register_forum_url_processors(app: Flask) -> None:
     """Every route with <forum_slug> gets g.forum; url_for fills forum_slug from g.forum."""
 
@@ -98,12 +117,9 @@ def register_forum_url_processors(app: Flask) -> None:
     def pull_forum(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if not values or "forum_slug" not in values:
             return
-        forum = get_by_slug(values.pop("forum_slug"))
-        if forum is None:
-            abort(404)
-        if not forum.is_public and not (current_user.is_authenticated and current_user.has_role(forum, *Role)):
-            abort(404)
-        g.forum = forum
+        if getattr(app.view_functions.get(endpoint or ""), "reads_its_forum", False):
+            return  # the view is given forum_slug and checks the forum in its own reading statement
+        g.forum = forum_or_404(values.pop("forum_slug"))
 
     @app.url_defaults
     def push_forum(endpoint: str, values: dict[str, Any]) -> None:

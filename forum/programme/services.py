@@ -19,7 +19,7 @@ from forum import audit, mail
 from forum.auth.models import Membership, Role, User
 from forum.db import UTCDateTime, translated, utcnow
 from forum.errors import ForumError
-from forum.events.models import Forum
+from forum.events.models import Forum, day_bounds
 from forum.extensions import db
 from forum.programme.models import (
     ProgrammeVersion,
@@ -886,7 +886,9 @@ _AGENDA = (
 def agenda_of_day(registration: Registration, day: date) -> list[sa.Row]:
     """The sessions a person holds a confirmed seat in on a local day of their forum: rows of
     (starts_at, ends_at, title, room), room being the room's names or None. `registration` may be
-    a record of one with its id and forum_id (the check-in desk reads no Registration object)."""
-    start, end = db.session.get(Forum, registration.forum_id).local_day_bounds(day)
+    a record of one with its id and forum_id (the check-in desk reads no Registration object), and
+    then also the forum's `forum_zone` (nor does it load the Forum)."""
+    zone = getattr(registration, "forum_zone", None) or db.session.get(Forum, registration.forum_id).zone
+    start, end = day_bounds(day, zone)
     params = {"registration_id": registration.id, "start": start, "end": end}
     return list(db.session.connection().execute(_AGENDA, params))

@@ -247,7 +247,7 @@ def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(ap
             thread_db.session.commit()
             sqlite_write_intent.set(True)
             barrier.wait()
-            result = services.scan_with_token(forum, token, code=code, nonce=token[-12:] + code[-8:])
+            result = services.scan_with_token(forum.slug, token, code=code, nonce=token[-12:] + code[-8:])
             thread_db.session.commit()
             answers.append((result.outcome, result.inside))
 
@@ -264,3 +264,88 @@ def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(ap
     assert sorted(inside for outcome, inside in answers if outcome == "ok") == [1, 2, 3]
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == len(people)
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == len(people) * len(tokens)
+
+
+def recount(db, list_id: int) -> int:
+    """Who is inside, counted from the admissions themselves."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Admission.id)).where(
+            Admission.list_id == list_id, Admission.undone_at.is_(None), Admission.is_inside.is_(True)
+        )
+    )
+
+
+def test_the_inside_count_matches_a_recount_after_every_kind_of_scan(db, today_forum, desk, make_registration):
+    a, b, c = (make_registration(today_forum) for _ in range(3))
+    checkin_list = entrance(today_forum)
+    services.update_list(checkin_list, allows_reentry=True, records_exits=True, actor=None)
+    db.session.commit()
+    steps = [
+        (a, False, ("ok", "ok", 1)),
+        (b, False, ("ok", "ok", 2)),
+        (a, False, ("duplicate", "already_checked_in", 2)),
+        (c, True, ("refused", "not_inside", 2)),
+        (a, True, ("exit", "exit", 1)),
+        (a, True, ("refused", "not_inside", 1)),
+        (a, False, ("ok", "reentry", 2)),
+        (c, False, ("ok", "ok", 3)),
+        (c, True, ("exit", "exit", 2)),
+    ]
+    for person, exit, expected in steps:
+        result = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=exit)
+        db.session.commit()
+        assert (result.outcome, result.reason, result.inside) == expected
+        assert services.inside_count(checkin_list) == recount(db, checkin_list.id) == expected[2]
+    # the last welcome at the desk was c's (gone out since): undoing it leaves the count as it is
+    assert services.undo_last(today_forum, desk, agent=None).inside == 2
+    db.session.commit()
+    services.scan(today_forum, checkin_list, code=badge_code(c), desk=desk)
+    undone = services.undo_last(today_forum, desk, agent=None)  # c inside again, then undone: one fewer
+    db.session.commit()
+    assert undone.inside == 2 and services.inside_count(checkin_list) == recount(db, checkin_list.id) == 2
+
+
+def test_the_inside_count_stays_exact_with_four_desks_at_once(app, db, today_forum, make_registration):
+    # Four desks in real threads scan the same people in and out at the same instants: every change
+    # of the count is made in the transaction of the scan that causes it.
+    desk_ids = [services.create_desk(today_forum, f"Door {n}", actor=None)[0].id for n in range(4)]
+    people = [make_registration(today_forum) for _ in range(6)]
+    checkin_list = entrance(today_forum)
+    services.update_list(checkin_list, allows_reentry=True, records_exits=True, actor=None)
+    db.session.commit()
+    forum_id, list_id, codes = today_forum.id, checkin_list.id, [badge_code(p) for p in people]
+    answers: list[tuple[str, str]] = []
+
+    def desk_at_work(desk_id: int, barrier: threading.Barrier) -> None:
+        with app.app_context():
+            from forum.checkin.models import CheckInList, Desk
+            from forum.db import sqlite_write_intent
+            from forum.events.models import Forum
+            from forum.extensions import db as thread_db
+
+            sqlite_write_intent.set(False)
+            forum = thread_db.session.get(Forum, forum_id)
+            cl = thread_db.session.get(CheckInList, list_id)
+            desk = thread_db.session.get(Desk, desk_id)
+            thread_db.session.commit()
+            sqlite_write_intent.set(True)
+            for round_ in range(3):
+                for code in codes:
+                    barrier.wait()
+                    result = services.scan(forum, cl, code=code, desk=desk, exit=round_ == 1)
+                    thread_db.session.commit()
+                    answers.append((result.outcome, result.reason))
+
+    barrier = threading.Barrier(len(desk_ids), timeout=30)
+    threads = [threading.Thread(target=desk_at_work, args=(d, barrier)) for d in desk_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.rollback()
+    assert len(answers) == 3 * len(people) * len(desk_ids)
+    # each person: one welcome, one exit, one welcome back, whatever the desks' interleaving
+    assert [o for o in answers if o == ("ok", "ok")] == [("ok", "ok")] * len(people)
+    assert [o for o in answers if o == ("exit", "exit")] == [("exit", "exit")] * len(people)
+    assert [o for o in answers if o == ("ok", "reentry")] == [("ok", "reentry")] * len(people)
+    assert services.inside_count(checkin_list) == recount(db, list_id) == len(people)

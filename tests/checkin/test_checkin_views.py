@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_time
 
 from forum.badges.services import badge_code
 from forum.checkin import services
@@ -205,3 +206,42 @@ def test_a_registration_cancelled_after_its_welcome_is_refused_at_the_next_list(
     db.session.commit()
     refused = api(client, forum, token, code=badge_code(person), list=tomorrow.id).json
     assert (refused["outcome"], refused["reason"], refused["registration"]["id"]) == ("refused", "cancelled", person.id)
+
+
+def test_the_api_of_an_unknown_or_draft_forum_is_not_found(db, client, forum, desk_and_token, make_registration):
+    # The device's scan checks the forum within its reading statement: the same 404 as any page.
+    from forum.events.models import ForumStatus
+
+    _desk, token = desk_and_token
+    code = badge_code(make_registration(forum))
+    unknown = client.post(
+        "/api/f/no-such-forum/checkin/scan", json={"code": code}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert unknown.status_code == 404
+    forum.status = ForumStatus.draft
+    db.session.commit()
+    assert api(client, forum, token, code=code).status_code == 404
+    assert api(client, forum, None, code=code).status_code == 404
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0
+
+
+def test_the_api_answers_in_the_forums_time_and_takes_its_own_today(db, client, make_forum, make_registration):
+    # A forum far east of UTC, today by its clock: the default list is its today's entrance (whatever
+    # the UTC day), and the answer's times are its local times, as on its pages.
+    zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14
+    today = datetime.now(UTC).astimezone(zone).date()
+    forum = make_forum(starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1), timezone=zone.key)
+    _desk, token = services.create_desk(forum, "East gate", actor=None)
+    person = make_registration(forum)
+    db.session.commit()
+    first = api(client, forum, token, code=badge_code(person))
+    # no language asked for: the forum's own (as on its pages)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": ""}
+    again = client.post(f"/api/f/{forum.slug}/checkin/scan", json={"code": badge_code(person)}, headers=headers)
+    assert first.json["outcome"] == "ok" and again.json["reason"] == "already_checked_in"
+    db.session.rollback()
+    admission = db.session.scalars(sa.select(services.Admission)).one()
+    assert db.session.get(services.CheckInList, admission.list_id).day == today
+    expected = format_time(admission.admitted_at, "short", tzinfo=zone, locale=forum.default_locale)
+    assert again.json["when_local"] == expected and again.json["message"] != "Already checked in"
