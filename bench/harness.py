@@ -61,7 +61,7 @@ class Response:
 
 
 class HTTPError(RuntimeError):
-    pass
+    """The server answered 400 or more (counted as an error by the load generators)."""
 
 
 class Client:
