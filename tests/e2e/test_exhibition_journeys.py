@@ -7,6 +7,7 @@ import re
 import pytest
 from exhibition_factories import create_booths, create_exhibitor
 from helpers import PASSWORD
+from playwright.sync_api import expect
 
 from forum.auth.models import Role
 from forum.badges.services import badge_code
@@ -78,14 +79,14 @@ def test_apply_allocate_publish_see_the_booth_and_record_a_lead(
     assert phone.locator("g.booth-mine[data-booth='A3']").is_visible()
     phone.click("text=Scan a badge")
     field = phone.locator("input[name=code]")
-    phone.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
+    expect(field).to_be_focused()
     field.fill(badge_code(visitor))
     field.press("Enter")
     phone.wait_for_selector(".scan-ok")
     assert "Lead saved" in phone.locator(".scan-result").inner_text()
     assert "Khadija Ouahmane" in phone.locator(".scan-result").inner_text()
     # Ready for the next badge: the code field has the focus again.
-    phone.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
+    expect(field).to_be_focused()
     phone.click("text=All my leads")
     assert "Khadija Ouahmane" in phone.locator("#leads").inner_text()
 
