@@ -44,6 +44,16 @@ class SpeakerForm(FlaskForm):
         _l("Photo (JPEG or PNG, up to 2 MB)"),
         validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Choose a JPEG or PNG image.")), FileSize(2 * 1024 * 1024)],
     )
+    registration_id = SelectField(
+        _l("Their registration (badge, check-in, personal agenda)"),
+        coerce=_optional_id,
+        validators=[Optional()],
+        description=_l("Registrations in the Speaker category. Register the speaker first if they are not listed."),
+    )
+
+    def __init__(self, *args, registrations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.registration_id.choices = [("", "—")] + [(r.id, f"{r.display_name} · {r.email}") for r in registrations]
 
     def validate_name_latin(self, field) -> None:
         if not (field.data or "").strip() and not (self.name_ar.data or "").strip():

@@ -32,7 +32,7 @@ from forum.programme.models import (
     Speaker,
     session_speaker,
 )
-from forum.registration.models import Registration, RegistrationStatus
+from forum.registration.models import Category, Registration, RegistrationStatus
 
 
 class ProgrammeError(ForumError):
@@ -101,6 +101,19 @@ def save_room(forum: Forum, room: Room | None, data: dict[str, Any], *, actor: U
     db.session.flush()
     audit.record("room.create" if creating else "room.update", actor=actor, forum=forum, target=room)
     return room
+
+
+def speaker_registrations(forum: Forum, speaker: Speaker | None = None) -> list[Registration]:
+    """The registrations a speaker may be linked to (for their badge and check-in): those of the forum
+    in the Speaker category that are still current, and the one the speaker already has."""
+    current = sa.and_(
+        Registration.category == Category.speaker,
+        Registration.status.not_in((RegistrationStatus.cancelled, RegistrationStatus.rejected)),
+    )
+    if speaker is not None and speaker.registration_id is not None:
+        current = sa.or_(current, Registration.id == speaker.registration_id)
+    query = sa.select(Registration).where(Registration.forum_id == forum.id, current)
+    return sorted(db.session.scalars(query), key=lambda r: r.display_name.casefold())
 
 
 def save_speaker(forum: Forum, speaker: Speaker | None, data: dict[str, Any], *, actor: User | None) -> Speaker:

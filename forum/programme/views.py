@@ -480,9 +480,10 @@ def rooms(room_id: int | None = None):
 @forum_role_required(Role.organiser)
 def speakers(speaker_id: int | None = None):
     speaker = _own(Speaker, speaker_id) if speaker_id else None
-    form = SpeakerForm(obj=speaker)
+    form = SpeakerForm(obj=speaker, registrations=services.speaker_registrations(g.forum, speaker))
     if form.validate_on_submit():
         data = {
+            "registration_id": form.registration_id.data,
             "name_ar": (form.name_ar.data or "").strip() or None,
             "name_latin": (form.name_latin.data or "").strip() or None,
             "job_title": (form.job_title.data or "").strip() or None,

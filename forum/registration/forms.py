@@ -329,13 +329,17 @@ def blank_registration_fields(forum: Forum) -> Markup:
     return html
 
 
-class RegistrationForm(ParticipantDetailsForm):
-    email = EmailField(
+def _email_field(description: str, autocomplete: str) -> EmailField:
+    return EmailField(
         _l("E-mail"),
         validators=[DataRequired(), Email(message=_l("This is not a valid e-mail address.")), Length(max=254)],
-        render_kw={"dir": "ltr", "autocomplete": "email"},
-        description=_l("We send a link to confirm it; the same link lets you manage your registration."),
+        render_kw={"dir": "ltr", "autocomplete": autocomplete},
+        description=description,
     )
+
+
+class RegistrationForm(ParticipantDetailsForm):
+    email = _email_field(_l("We send a link to confirm it; the same link lets you manage your registration."), "email")
     consent = BooleanField(
         _l("I have read the notice on personal data and agree to the processing of my data for this forum."),
         validators=[DataRequired(message=_l("Registration needs your agreement to the processing of your data."))],
@@ -351,6 +355,31 @@ class OrganiserDetailsForm(ParticipantDetailsForm):
     def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, forum=forum, **kwargs)
         self.category.choices = [("", str(_l("Choose…")))] + Category.choices()
+
+
+class OrganiserAddForm(OrganiserDetailsForm):
+    """An organiser registers a person themselves: the details, the e-mail that receives the link and
+    the badge, and the organiser's word that the person agreed. The phone may be unknown."""
+
+    email = _email_field(_l("The person receives their link and their badge at this address."), "off")
+    phone = StringField(
+        _l("Phone"),
+        validators=[Length(max=30)],
+        render_kw={"dir": "ltr", "inputmode": "tel"},
+        description=_l("Optional. For example 0612345678 or +212 612 345 678."),
+    )
+    consent = BooleanField(
+        _l("The person agreed to the processing of their data for this forum (law 09-08)."),
+        validators=[
+            DataRequired(message=_l("Registering a person needs their agreement to the processing of their data."))
+        ],
+    )
+
+    def validate_phone(self, field: StringField) -> None:
+        if (field.data or "").strip():
+            super().validate_phone(field)
+        else:
+            field.data = None
 
 
 class RejectForm(FlaskForm):

@@ -767,6 +767,44 @@ def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor
     return changed
 
 
+class ForumFull(RegistrationError):
+    message = _l("The forum is full: free a place or raise its capacity first.")
+
+
+class EmailTaken(RegistrationError):
+    message = _l("%(email)s is already registered at this forum.")
+
+
+def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: datetime | None = None) -> Registration:
+    """An organiser registers a person themselves (a speaker, a guest, the press, a member of the
+    team...): the registration is confirmed at once, takes a place like any other (ForumFull when none
+    is left, as an approval would find), and the person is e-mailed their link and badge. An e-mail
+    already registered here is refused (EmailTaken), unless its sign-up expired unconfirmed."""
+    now = now or utcnow()
+    email = normalise_email(data["email"])
+    _lock(forum)
+    registration = find(forum, email)
+    if registration is not None and not _was_never_confirmed(registration):
+        raise EmailTaken(email=email)
+    if not _has_room(forum):
+        raise ForumFull()
+    if registration is None:
+        registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
+        db.session.add(registration)
+    _fill(registration, {**data, "shares_contact": False})  # that consent is the person's own (law 09-08)
+    registration.organisation = organisation_for(data)
+    registration.consent_at = now  # the organiser confirmed that the person agreed
+    registration.created_at = now
+    registration.email_confirmed_at = None
+    registration.cancel_reason = None
+    registration.waitlisted_at = None
+    _confirm(registration, now=now, actor=actor)
+    audit.record(
+        "registration.add", actor=actor, forum=forum, target=registration, category=_value(registration.category)
+    )
+    return registration
+
+
 # --- the waiting list ---------------------------------------------------------------------------
 
 

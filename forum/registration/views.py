@@ -18,6 +18,7 @@ from forum.registration import bp, export, services
 from forum.registration.access import participant_required
 from forum.registration.forms import (
     BulkForm,
+    OrganiserAddForm,
     OrganiserDetailsForm,
     ParticipantDetailsForm,
     QueueFilterForm,
@@ -241,6 +242,39 @@ def organiser_edit(registration_id: int):
             flash(_("The registration of %(name)s is corrected.", name=registration.display_name), "success")
             return redirect(url_for(".detail", registration_id=registration.id))
     return render_template("registration/organiser_edit.html", forum=g.forum, registration=registration, form=form)
+
+
+@bp.route("/f/<forum_slug>/manage/registration/new", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def organiser_add():
+    """An organiser registers a person themselves (speaker, guest, press, team...), confirmed at once."""
+    form = OrganiserAddForm(forum=g.forum)
+    existing = None
+    if request.method == "GET":
+        form.locale.data = str(get_locale())
+    if form.validate_on_submit():
+        try:
+            registration = services.add_by_organiser(
+                g.forum, {**form.details(), "email": form.email.data}, actor=current_user
+            )
+        except services.EmailTaken as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+            existing = services.find(g.forum, form.email.data)
+        except ForumError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is registered and confirmed; their link and badge are on their way.",
+                    name=registration.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", registration_id=registration.id))
+    return render_template("registration/organiser_add.html", forum=g.forum, form=form, existing=existing)
 
 
 def _fill_choices_from(form: ParticipantDetailsForm, registration: Registration) -> None:

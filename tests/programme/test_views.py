@@ -223,3 +223,34 @@ def test_publish_then_review_and_send_notifications(
     client.post(f"{base}/versions/2")
     assert mailbox.wait_for(1)[0]["To"] == "karim@example.ma"
     assert db.session.scalar(sa.select(ProgrammeVersion.notified_at).where(ProgrammeVersion.number == 2))
+
+
+def test_a_speaker_is_linked_to_their_registration_for_badge_and_check_in(
+    as_role, db, make_forum, make_registration, make_speaker
+):
+    from forum.registration.models import Category
+
+    client, forum, _ = as_role("organiser")
+    speaker = make_speaker(forum)
+    registered = make_registration(forum, category=Category.speaker, name_latin="Nadia Idrissi")
+    participant = make_registration(forum, name_latin="Karim Participant")
+    elsewhere = make_registration(make_forum(), category=Category.speaker)
+    path = f"/f/{forum.slug}/manage/programme/speakers/{speaker.id}"
+    page = client.get(path).get_data(as_text=True)
+    assert f'<option value="{registered.id}">' in page and "Karim Participant" not in page
+    data = {"name_latin": "Nadia Idrissi", "name_ar": "نادية", "bio-fr": "", "bio-ar": "", "bio-en": ""}
+    for refused in (participant, elsewhere):
+        page = client.post(path, data={**data, "registration_id": str(refused.id)}).get_data(as_text=True)
+        assert "Not a valid choice" in page
+    db.session.expire_all()
+    assert db.session.get(type(speaker), speaker.id).registration_id is None
+    assert client.post(path, data={**data, "registration_id": str(registered.id)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(speaker), speaker.id).registration == registered
+    # Once linked, the speaker stays listed (and can be unlinked) even if their category changes.
+    registered.category = Category.expert
+    db.session.commit()
+    assert f'<option selected value="{registered.id}">' in client.get(path).get_data(as_text=True)
+    assert client.post(path, data={**data, "registration_id": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(speaker), speaker.id).registration_id is None

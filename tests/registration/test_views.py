@@ -374,3 +374,60 @@ def test_a_correction_that_would_break_a_quota_is_refused(as_role, make_registra
     response = client.post(f"/f/{forum.slug}/manage/registration/{waiting.id}/edit", data=data)
     assert response.status_code == 302
     assert services.places_left(forum) == forum.capacity - 2
+
+
+def test_an_organiser_registers_a_guest_who_is_confirmed_and_gets_their_link_and_badge(as_role, db, mailbox):
+    client, forum, organiser = as_role("organiser")
+    page = client.get(f"/f/{forum.slug}/manage/registration/").get_data(as_text=True)
+    assert f'href="/f/{forum.slug}/manage/registration/new"' in page
+    page = client.get(f"/f/{forum.slug}/manage/registration/new").get_data(as_text=True)
+    assert 'value="media"' in page and 'value="organiser"' in page and "shares_contact" not in page
+    data = form_data(email="Journaliste@Presse.ma", phone="", category="media", locale="fr", consent="y")
+    response = client.post(f"/f/{forum.slug}/manage/registration/new", data=data)
+    assert response.status_code == 302
+    guest = services.find(forum, "journaliste@presse.ma")
+    assert response.headers["Location"].endswith(f"/manage/registration/{guest.id}")
+    assert guest.status == Status.confirmed and guest.category == Category.media and guest.phone is None
+    assert guest.decided_by_id == organiser.id and guest.consent_at is not None and not guest.shares_contact
+    assert guest.organisation.name == "جمعية واحة زيز"
+    entry = entries_for(forum, target=f"registration:{guest.id}")[0]
+    assert entry.action == "registration.add" and entry.actor_id == organiser.id
+    texts = [body_of(m) for m in mailbox.wait_for(2) if m["To"] == "journaliste@presse.ma"]
+    assert len(texts) == 2 and any("badge" in text for text in texts)
+    assert any(f"/f/{forum.slug}/me/{guest.access_key}/" in text for text in texts)
+
+
+def test_registering_a_person_explains_bad_input_and_keeps_it(as_role, db, make_registration):
+    client, forum, _ = as_role("organiser")
+    data = form_data(email="not-an-address", consent="", name_latin="Karim Idrissi", phone="12")
+    page = client.post(f"/f/{forum.slug}/manage/registration/new", data=data).get_data(as_text=True)
+    assert "This is not a valid e-mail address." in page and "This is not a valid phone number." in page
+    assert "Registering a person needs their agreement to the processing of their data." in page
+    assert 'value="Karim Idrissi"' in page and 'value="not-an-address"' in page
+    assert services.find(forum, "not-an-address") is None
+    # An e-mail registered here already: said next to the field, with the way to that registration.
+    taken = make_registration(forum)
+    page = client.post(f"/f/{forum.slug}/manage/registration/new", data=form_data(email=taken.email)).get_data(
+        as_text=True
+    )
+    assert f"{taken.email} is already registered at this forum." in page
+    assert f'href="/f/{forum.slug}/manage/registration/{taken.id}"' in page
+
+
+def test_registering_a_person_never_exceeds_the_capacity(as_role, db, make_forum, make_registration):
+    forum = make_forum(capacity=1)
+    make_registration(forum)
+    client, _, _ = as_role("organiser", forum=forum)
+    page = client.post(f"/f/{forum.slug}/manage/registration/new", data=form_data()).get_data(as_text=True)
+    assert "The forum is full: free a place or raise its capacity first." in page and 'value="Khadija Ouahmane"' in page
+    assert services.find(forum, "khadija@example.ma") is None and services.places_taken(forum) == 1
+
+
+def test_only_the_forums_organisers_register_a_person(as_role, make_forum, db):
+    forum = make_forum()
+    path = f"/f/{forum.slug}/manage/registration/new"
+    for role, forum_of_role in (("checkin_agent", forum), ("organiser", make_forum()), ("rapporteur", forum)):
+        client, _, _ = as_role(role, forum=forum_of_role)
+        assert client.get(path).status_code == 403
+        assert client.post(path, data=form_data()).status_code == 403
+    assert services.find(forum, "khadija@example.ma") is None
