@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 
 from forum import geo
@@ -41,6 +41,18 @@ def select_timezone() -> str:
     return forum.timezone if forum is not None else DEFAULT_TIMEZONE
 
 
+def _zone() -> ZoneInfo:
+    """The current forum's timezone, from the system's (tzdata) rules. The formatting helpers below
+    call Babel with it rather than Flask-Babel's own helpers, which convert through pytz: pytz's
+    Africa/Casablanca stops at its last listed change (2026) and puts later Moroccan times an hour
+    early (UTC+0 instead of UTC+1)."""
+    return ZoneInfo(select_timezone())
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def text_direction(locale: str | None = None) -> str:
     return Locale.parse(locale or str(get_locale())).text_direction
 
@@ -57,18 +69,28 @@ def to_zone(value: datetime, zone: str | tzinfo) -> datetime:
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
-    """A UTC datetime shown in the current forum's timezone, in the page's language."""
-    return "" if value is None else format_datetime(value, format)
+    """A UTC datetime shown in the current forum's timezone, in the page's language. "long" is the
+    date written out with the time in hours and minutes ("16 février 2027, 23:00"), not CLDR's long
+    form, which adds seconds and the UTC offset."""
+    if value is None:
+        return ""
+    if format != "long":
+        return dates.format_datetime(value, format, tzinfo=_zone(), locale=_locale())
+    # joined the way CLDR's pattern for the language says, as Babel itself joins its own forms
+    pattern = Locale.parse(_locale()).datetime_formats["long"].replace("'", "")
+    return pattern.replace("{0}", local_time(value)).replace("{1}", local_date(value, "long"))
 
 
 def local_time(value: datetime | None, format: str = "short") -> str:
-    return "" if value is None else format_time(value, format)
+    return "" if value is None else dates.format_time(value, format, tzinfo=_zone(), locale=_locale())
 
 
 def local_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
-    return format_date(value, format)
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone())
+    return dates.format_date(value, format, locale=_locale())
 
 
 def number(value: float | int) -> str:

@@ -112,3 +112,21 @@ def test_the_arabic_web_font_is_served(client):
     css = client.get("/static/css/app.css").get_data(as_text=True)
     assert "NotoSansArabic-Regular.woff2" in css
     assert client.get("/static/fonts/NotoSansArabic-Regular.woff2").status_code == 200
+
+
+def test_long_dates_and_times_read_as_a_person_writes_them(client, make_forum):
+    # Registration closes at 22:30 UTC on 20 Jan 2027, 23:30 in Casablanca: said without seconds or offset.
+    forum = make_forum(
+        starts_on=date(2027, 2, 13),
+        ends_on=date(2027, 2, 14),
+        registration_opens_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
+        registration_closes_at=datetime(2027, 1, 20, 22, 30, tzinfo=UTC),
+    )
+    pages = {
+        language: client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": language}).get_data(as_text=True)
+        for language in ("fr", "en", "ar")
+    }
+    assert "20 janvier 2027, 23:30." in pages["fr"] and "January 20, 2027, 11:30" in pages["en"]
+    assert "20 يناير 2027، 11:30" in pages["ar"] and not any(
+        "23:30:00" in page or "+0" in page for page in pages.values()
+    )
