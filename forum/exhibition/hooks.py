@@ -79,9 +79,15 @@ def dashboard_panel(forum, user):
 
 @hooks.registration_links.register(order=30)
 def scans_link(registration):
+    """Offered with a badge, and afterwards to whoever exhibitors keep the details of (law 09-08)."""
+    from forum.exhibition.services import scanned_by
+
+    if not registration.is_confirmed and not scanned_by(registration):
+        return None
     return hooks.ForumLink(
         _l("Exhibitors who scanned my badge"),
         url_for("exhibition.my_scans", forum_slug=registration.forum.slug, access_key=registration.access_key),
+        _l("Who keeps your contact details, since you agreed to share them."),
     )
 
 

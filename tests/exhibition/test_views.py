@@ -12,7 +12,7 @@ from forum.auth.models import Role
 from forum.badges.services import badge_code
 from forum.exhibition import services
 from forum.exhibition.models import BoothApplication, Exhibitor, ExhibitorStatus, Lead
-from forum.registration.models import OrganisationKind
+from forum.registration.models import OrganisationKind, RegistrationStatus
 
 
 def test_organiser_pages_are_for_organisers_only(as_role, make_forum):
@@ -149,6 +149,14 @@ def test_scanning_a_badge_at_the_booth(client, login, organiser, make_exhibitor,
     page = client.get(f"/f/{forum.slug}/me/{visitor.access_key}/leads").get_data(as_text=True)
     assert exhibitor.name in page
     assert exhibitor.name not in client.get(f"/f/{forum.slug}/me/{shy.access_key}/leads").get_data(as_text=True)
+    # Their page offers the list with the badge, and still after a cancellation; not to one without either.
+    link = f'href="/f/{forum.slug}/me/{visitor.access_key}/leads"'
+    visitor.status = RegistrationStatus.cancelled
+    db.session.commit()
+    assert link in client.get(f"/f/{forum.slug}/me/{visitor.access_key}/").get_data(as_text=True)
+    waiting = make_registration(forum, status=RegistrationStatus.waitlisted)
+    assert "/leads" not in client.get(f"/f/{forum.slug}/me/{waiting.access_key}/").get_data(as_text=True)
+    assert "/leads" in client.get(f"/f/{forum.slug}/me/{shy.access_key}/").get_data(as_text=True)
 
 
 def test_staff_added_from_the_portal_get_an_account_and_an_invitation(
