@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates
+from babel import Locale, dates, lists
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
@@ -93,6 +94,11 @@ def local_date(value: date | datetime | None, format: str = "medium") -> str:
     return dates.format_date(value, format, locale=_locale())
 
 
+def as_list(items: Iterable[str], locale: str | None = None) -> str:
+    """Names joined as the language joins them: "A, B et C", "A وB وC"."""
+    return lists.format_list([str(item) for item in items], locale=locale or _locale())
+
+
 def number(value: float | int) -> str:
     return format_decimal(value)
 
@@ -128,6 +134,10 @@ def register_i18n(app: Flask) -> None:
     )
     app.add_template_filter(translated, "tr")
     app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(as_list, "as_list")
+    app.add_template_filter(
+        lambda someone, locale=None: person_name(someone.name_ar, someone.name_latin, locale), "person"
+    )
     app.add_template_filter(local_time, "time")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(number, "number")

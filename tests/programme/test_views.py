@@ -254,3 +254,12 @@ def test_a_speaker_is_linked_to_their_registration_for_badge_and_check_in(
     assert client.post(path, data={**data, "registration_id": ""}).status_code == 302
     db.session.expire_all()
     assert db.session.get(type(speaker), speaker.id).registration_id is None
+
+
+def test_speakers_are_listed_as_each_language_joins_names(client, db, forum, make_room, make_session, make_speaker):
+    session = make_session(forum, make_room(forum), DAY1, (9, 30), (11, 0))
+    session.speakers = [make_speaker(forum, "Nadia Idrissi"), make_speaker(forum, "Karim Alami", name_ar="كريم")]
+    db.session.commit()
+    french = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    arabic = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "Nadia Idrissi et Karim Alami" in french and "نادية وكريم" in arabic
