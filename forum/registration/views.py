@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import audit, hooks
@@ -13,7 +14,7 @@ from forum.auth.models import Role
 from forum.db import utcnow, writes_on_get
 from forum.errors import ForumError
 from forum.extensions import db, limiter
-from forum.forms import ConfirmForm
+from forum.forms import LANGUAGE_LABELS, ConfirmForm
 from forum.registration import bp, export, services
 from forum.registration.access import participant_required
 from forum.registration.forms import (
@@ -218,6 +219,7 @@ def detail(registration_id: int):
         entries=entries,
         actor_names=names_by_id({e.actor_id for e in entries if e.actor_id}),
         position=services.waitlist_position(registration),
+        language_labels=LANGUAGE_LABELS,
         reject_form=RejectForm(),
         form=ConfirmForm(),
     )
@@ -390,6 +392,31 @@ def category_title(value: str) -> str:
         return value
 
 
+#: what each entry of a registration's history says, in the organiser's language
+HISTORY_TITLES = {
+    "registration.add": _l("Registered by an organiser"),
+    "registration.approve": _l("Approved"),
+    "registration.reject": _l("Rejected"),
+    "registration.waitlist": _l("Moved to the waiting list"),
+    "registration.organiser_update": _l("Details corrected by an organiser"),
+    "registration.update": _l("Details changed by the person"),
+    "registration.cancel": _l("Cancelled"),
+    "registration.expire": _l("Expired: e-mail not confirmed in time"),
+    "registration.offer": _l("Place offered"),
+    "registration.offer_lapsed": _l("Offer not taken in time: back on the waiting list"),
+    "registration.accept_offer": _l("Offered place taken"),
+    "registration.promote": _l("Confirmed from the waiting list"),
+    "badges.reissue": _l("Badge reissued"),
+}
+
+
 @bp.app_template_global()
+def history_title(action: str) -> str:
+    title = HISTORY_TITLES.get(action)
+    return str(title) if title is not None else action
+
+
+@bp.app_template_global()
+@bp.app_template_filter()
 def accessibility_title(value: str) -> str:
     return str(dict(accessibility_choices()).get(value, value))

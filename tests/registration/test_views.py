@@ -231,7 +231,9 @@ def test_organiser_approves_rejects_and_bulk_decides(as_role, make_registration,
     assert [people[2].status, people[3].status] == [Status.confirmed, Status.waitlisted]
     assert "Done for 2 registrations" in response.get_data(as_text=True)
     detail = client.get(f"/f/{forum.slug}/manage/registration/{people[1].id}").get_data(as_text=True)
-    assert "registration.reject" in detail and organiser.name in detail
+    assert "Rejected: <q>Not from the region</q>" in detail and organiser.name in detail
+    detail = client.get(f"/f/{forum.slug}/manage/registration/{people[3].id}", headers={"Accept-Language": "fr"})
+    assert "Approuvé (le forum était complet : liste d’attente)" in detail.get_data(as_text=True)
 
 
 def test_exports_keep_arabic_for_excel(as_role, make_registration):
