@@ -248,6 +248,7 @@ def login(client) -> Callable[[User], Any]:
     """Sign a user in on the test client (through the real login form)."""
 
     def do(user: User, password: str = PASSWORD):
+        client.post("/logout")  # whoever was signed in before (the login page would keep them)
         response = client.post("/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, "login failed"
         return client

@@ -767,6 +767,17 @@ def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor
     return changed
 
 
+def resend_link(registration: Registration, *, actor: Any) -> None:
+    """An organiser sends the person's e-mail again: the confirmation request (with a fresh link) while
+    the address is not confirmed and the sign-up still waits for it, else the link to their registration."""
+    forum = registration.forum
+    if registration.email_confirmed_at is None and registration.status in (Status.pending, Status.waitlisted):
+        _send_confirmation_request(registration, forum, hours=settings_for(forum).confirmation_hours)
+    else:
+        _send_link(registration)
+    audit.record("registration.resend", actor=actor, forum=forum, target=registration)
+
+
 class ForumFull(RegistrationError):
     message = _l("The forum is full: free a place or raise its capacity first.")
 

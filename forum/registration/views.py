@@ -322,6 +322,17 @@ def decide(registration_id: int, action: str):
     return redirect(_back())
 
 
+@bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>/resend", methods=["POST"])
+@forum_role_required(Role.organiser)
+def resend(registration_id: int):
+    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.resend_link(registration, actor=current_user)
+        db.session.commit()
+        flash(_("The e-mail has been sent again to %(email)s.", email=registration.email), "success")
+    return redirect(url_for(".detail", registration_id=registration.id))
+
+
 @bp.route("/f/<forum_slug>/manage/registration/bulk", methods=["POST"])
 @forum_role_required(Role.organiser)
 def bulk():
@@ -406,6 +417,7 @@ HISTORY_TITLES = {
     "registration.offer_lapsed": _l("Offer not taken in time: back on the waiting list"),
     "registration.accept_offer": _l("Offered place taken"),
     "registration.promote": _l("Confirmed from the waiting list"),
+    "registration.resend": _l("E-mail sent again by an organiser"),
     "badges.reissue": _l("Badge reissued"),
 }
 

@@ -433,3 +433,27 @@ def test_only_the_forums_organisers_register_a_person(as_role, make_forum, db):
         assert client.get(path).status_code == 403
         assert client.post(path, data=form_data()).status_code == 403
     assert services.find(forum, "khadija@example.ma") is None
+
+
+def test_an_organiser_sends_a_persons_email_again(as_role, make_registration, make_forum, db, mailbox, client):
+    organiser_client, forum, organiser = as_role("organiser")
+    unconfirmed = make_registration(forum, status=Status.pending, email_confirmed_at=None, locale="en")
+    confirmed = make_registration(forum, locale="en")
+    page = organiser_client.get(f"/f/{forum.slug}/manage/registration/{unconfirmed.id}").get_data(as_text=True)
+    assert "Send the confirmation e-mail again" in page
+    response = organiser_client.post(f"/f/{forum.slug}/manage/registration/{unconfirmed.id}/resend")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/registration/{unconfirmed.id}")
+    link = re.search(r"http://localhost(/f/\S+/confirm/\S+)", body_of(mailbox.wait_for(1)[0])).group(1)
+    assert "your place is confirmed" in client.get(link, follow_redirects=True).get_data(as_text=True).lower()
+    organiser_client.post(f"/f/{forum.slug}/manage/registration/{confirmed.id}/resend")
+    mail = next(m for m in mailbox.wait_for(3) if m["To"] == confirmed.email)
+    assert f"/f/{forum.slug}/me/{confirmed.access_key}/" in body_of(mail) and "/confirm/" not in body_of(mail)
+    detail = organiser_client.get(f"/f/{forum.slug}/manage/registration/{confirmed.id}").get_data(as_text=True)
+    assert "E-mail sent again by an organiser" in detail and organiser.name in detail
+    # Only this forum's organisers, and only for this forum's registrations.
+    sent = len(mailbox.wait_for(4))
+    other_client, other_forum, _ = as_role("organiser")
+    assert other_client.post(f"/f/{other_forum.slug}/manage/registration/{confirmed.id}/resend").status_code == 404
+    agent_client, _, _ = as_role("checkin_agent", forum=forum)
+    assert agent_client.post(f"/f/{forum.slug}/manage/registration/{confirmed.id}/resend").status_code == 403
+    assert len(mailbox.messages) == sent
