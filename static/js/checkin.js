@@ -41,12 +41,16 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
+  // The scan input takes the focus back from anything but a field the agent is typing in (the name
+  // search) or a choice being made: a scanner's Enter on a button left focused (camera, undo, print)
+  // would press it, and its code would be lost.
   function keepFocus() {
-    if (document.activeElement === document.body || document.activeElement === null) {
+    const active = document.activeElement;
+    if (active !== input && !(active && active.matches('input[type="search"], select, textarea'))) {
       input.focus();
     }
   }
-  document.addEventListener("click", () => window.setTimeout(keepFocus, 0));
+  document.addEventListener("click", keepFocus);
   window.setInterval(keepFocus, 1000);
 
   function show(result) {
@@ -173,6 +177,9 @@
     }
     video.srcObject = stream;
     video.hidden = false;
+    // The input keeps the focus for a scanner, without a phone's keyboard covering the picture.
+    input.inputMode = "none";
+    cameraButton.textContent = text.textCameraStop;
     await video.play();
     const context = canvas.getContext("2d", { willReadFrequently: true });
     const tick = () => {
@@ -201,6 +208,9 @@
     stream.getTracks().forEach((track) => track.stop());
     stream = null;
     video.hidden = true;
+    input.removeAttribute("inputmode");
+    cameraButton.textContent = text.textCameraStart;
   }
-  desk.querySelector("[data-camera]").addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  const cameraButton = desk.querySelector("[data-camera]");
+  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
 })();
