@@ -127,7 +127,8 @@ def desk_search(desk_id: int):
                 "name_latin": r.name_latin,
                 "organisation": r.organisation.name if r.organisation else None,
                 "status": r.status.title,
-                "badge_url": url_for(".print_badge", registration_id=r.id),
+                # only a confirmed registration has a badge to print
+                "badge_url": url_for(".print_badge", registration_id=r.id) if r.is_confirmed else None,
             }
             for r in people
         ]

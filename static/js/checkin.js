@@ -152,12 +152,15 @@
       checkIn.className = "button small primary";
       checkIn.textContent = text.textCheckin;
       checkIn.addEventListener("click", () => send({ registration_id: person.id }));
-      const print = document.createElement("button");
-      print.type = "button";
-      print.className = "button small";
-      print.textContent = text.textBadge;
-      print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
-      li.append(label, " ", checkIn, " ", print);
+      li.append(label, " ", checkIn);
+      if (person.badge_url) {
+        const print = document.createElement("button");
+        print.type = "button";
+        print.className = "button small";
+        print.textContent = text.textBadge;
+        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
+        li.append(" ", print);
+      }
       return li;
     }));
   });

@@ -12,6 +12,7 @@ from babel.dates import format_time
 from forum.badges.services import badge_code
 from forum.checkin import services
 from forum.checkin.models import CheckIn, Desk
+from forum.registration.models import RegistrationStatus
 
 ZONE = ZoneInfo("Africa/Casablanca")
 
@@ -83,6 +84,19 @@ def test_an_agent_sees_the_desk_and_nothing_else(db, as_role, forum, desk_and_to
     assert person.id in [row["id"] for row in found]
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").json["outcome"] == "undone"
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").status_code == 409
+
+
+def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    client, _forum, _agent = as_role("checkin_agent", forum=forum)
+    confirmed = make_registration(forum, name_latin="Itto Ouchen")
+    pending = make_registration(forum, name_latin="Itto Ouchen", status=RegistrationStatus.pending)
+    found = {row["id"]: row for row in client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/search?q=Itto").json}
+    assert found[pending.id]["badge_url"] is None  # its print button led to a "page not found"
+    printed = client.post(found[confirmed.id]["badge_url"])
+    assert printed.status_code == 200 and printed.mimetype == "image/png"
 
 
 def test_strangers_and_participants_get_no_desk(client, as_role, forum, desk_and_token):
