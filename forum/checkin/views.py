@@ -106,8 +106,9 @@ def desk_scan(desk_id: int):
 @forum_role_required(*DESK_ROLES)
 def desk_undo(desk_id: int):
     desk = _desk(desk_id)
+    checkin_list = _list((request.get_json(silent=True) or {}).get("list"))
     try:
-        result = services.undo_last(g.forum, desk, agent=current_user)
+        result = services.undo_last(g.forum, desk, agent=current_user, checkin_list=checkin_list)
     except ForumError as error:
         return jsonify(outcome="refused", reason="nothing_to_undo", message=str(error)), 409
     db.session.commit()

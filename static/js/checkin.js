@@ -128,7 +128,7 @@
 
   desk.querySelector("[data-undo]").addEventListener("click", async () => {
     try {
-      show(await post(text.undoUrl, {}));
+      show(await post(text.undoUrl, { list: text.list }));
     } catch (error) {
       show({ outcome: "refused", reason: "error", message: text.textError });
     }

@@ -11,7 +11,8 @@ from babel.dates import format_time
 
 from forum.badges.services import badge_code
 from forum.checkin import services
-from forum.checkin.models import CheckIn, Desk
+from forum.checkin.models import CheckIn, Desk, ListKind
+from forum.programme.models import Session, SessionKind
 from forum.registration.models import RegistrationStatus
 
 ZONE = ZoneInfo("Africa/Casablanca")
@@ -97,6 +98,33 @@ def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
     assert found[pending.id]["badge_url"] is None  # its print button led to a "page not found"
     printed = client.post(found[confirmed.id]["badge_url"])
     assert printed.status_code == 200 and printed.mimetype == "image/png"
+
+
+def test_undo_at_a_desk_undoes_the_last_check_in_of_its_own_list(db, as_role, forum, desk_and_token, make_registration):
+    desk, _token = desk_and_token
+    client, _forum, _agent = as_role("checkin_agent", forum=forum)
+    now = datetime.now(UTC)
+    workshop = Session(
+        forum_id=forum.id,
+        kind=SessionKind.workshop,
+        title={"en": "Crowdfunding"},
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+    )
+    db.session.add(workshop)
+    db.session.commit()
+    entrance = services.default_list(forum)
+    room = next(cl for cl in services.ensure_lists(forum) if cl.kind == ListKind.session)
+    db.session.commit()
+    person = make_registration(forum)
+    desk_url = f"/f/{forum.slug}/checkin/desk/{desk.id}"
+    assert (
+        client.post(f"{desk_url}/scan", json={"code": badge_code(person), "list": entrance.id}).json["outcome"] == "ok"
+    )
+    # The desk moves to the workshop door: its undo does not reach back to the entrance's welcome.
+    assert client.post(f"{desk_url}/undo", json={"list": room.id}).status_code == 409
+    assert services.inside_count(entrance) == 1
+    assert client.post(f"{desk_url}/undo", json={"list": entrance.id}).json["outcome"] == "undone"
 
 
 def test_strangers_and_participants_get_no_desk(client, as_role, forum, desk_and_token):
