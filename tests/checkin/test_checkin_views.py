@@ -150,6 +150,20 @@ def test_organiser_creates_a_desk_and_sees_its_token_once(db, as_role, forum):
     assert token not in client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
 
 
+def test_each_list_on_the_organisers_page_shows_how_many_are_inside(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    client, _forum, _user = as_role("organiser", forum=forum)
+    entrance = services.default_list(forum)
+    for person in (make_registration(forum), make_registration(forum)):
+        services.scan(forum, entrance, code=badge_code(person), desk=desk)
+    db.session.commit()
+    page = client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
+    card = page.split(f'action="/f/{forum.slug}/manage/checkin/lists/{entrance.id}"')[1].split("</form>")[0]
+    assert "inside now: <strong data-inside>2</strong>" in card
+
+
 def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, make_registration):
     desk, token = desk_and_token
     client, _forum, _user = as_role("organiser", forum=forum)
