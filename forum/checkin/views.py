@@ -290,4 +290,6 @@ def trail():
     from forum.auth import services as accounts
 
     agents = accounts.names_by_id({s.agent_id for s in scans if s.agent_id})
-    return render_template("checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents)
+    return render_template(
+        "checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents, reasons=services.REASONS
+    )

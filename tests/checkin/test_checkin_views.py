@@ -185,6 +185,21 @@ def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, ma
     assert "<svg" in panel and "<html" not in panel
     trail = client.get(f"/f/{forum.slug}/manage/checkin/trail").get_data(as_text=True)
     assert trail.count("outcome-ok") == 3
+    assert "css/checkin.css" in trail  # where the outcomes' colours are
+
+
+def test_the_trail_gives_each_reason_in_the_readers_language(db, as_role, forum, desk_and_token, make_registration):
+    desk, _token = desk_and_token
+    client, _forum, _user = as_role("organiser", forum=forum)
+    code = badge_code(make_registration(forum))
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        for _ in range(2):  # scanned at an English desk
+            services.scan(forum, services.default_list(forum), code=code, desk=desk)
+    db.session.commit()
+    trail = client.get(f"/f/{forum.slug}/manage/checkin/trail", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert "Déjà enregistré" in trail and "Already checked in" not in trail
 
 
 def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_token, make_registration):
