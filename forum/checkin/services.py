@@ -728,18 +728,19 @@ def _record(
     return result
 
 
-def undo_last(forum: Forum, desk: Desk, *, agent: Any, now: datetime | None = None) -> ScanResult:
-    """Undo the last welcome given at this desk: its admission is marked undone (kept), and the undo
-    is one more row of the trail."""
+def undo_last(
+    forum: Forum, desk: Desk, *, agent: Any, checkin_list: CheckInList | None = None, now: datetime | None = None
+) -> ScanResult:
+    """Undo the last welcome given at this desk (on this list, if one is given: a desk moved to a
+    workshop door does not undo the morning's last entrance): its admission is marked undone (kept),
+    and the undo is one more row of the trail."""
     now = now or utcnow()
-    last = db.session.scalar(
-        sa.select(CheckIn)
-        .where(
-            CheckIn.forum_id == forum.id, CheckIn.desk_id == desk.id, CheckIn.outcome.in_([Outcome.ok, Outcome.undone])
-        )
-        .order_by(CheckIn.id.desc())
-        .limit(1)
+    query = sa.select(CheckIn).where(
+        CheckIn.forum_id == forum.id, CheckIn.desk_id == desk.id, CheckIn.outcome.in_([Outcome.ok, Outcome.undone])
     )
+    if checkin_list is not None:
+        query = query.where(CheckIn.list_id == checkin_list.id)
+    last = db.session.scalar(query.order_by(CheckIn.id.desc()).limit(1))
     if last is None or last.outcome != Outcome.ok or last.admission_id is None:
         raise NothingToUndo()
     admission = db.session.scalar(sa.select(Admission).where(Admission.id == last.admission_id).with_for_update())

@@ -106,8 +106,9 @@ def desk_scan(desk_id: int):
 @forum_role_required(*DESK_ROLES)
 def desk_undo(desk_id: int):
     desk = _desk(desk_id)
+    checkin_list = _list((request.get_json(silent=True) or {}).get("list"))
     try:
-        result = services.undo_last(g.forum, desk, agent=current_user)
+        result = services.undo_last(g.forum, desk, agent=current_user, checkin_list=checkin_list)
     except ForumError as error:
         return jsonify(outcome="refused", reason="nothing_to_undo", message=str(error)), 409
     db.session.commit()
@@ -127,7 +128,8 @@ def desk_search(desk_id: int):
                 "name_latin": r.name_latin,
                 "organisation": r.organisation.name if r.organisation else None,
                 "status": r.status.title,
-                "badge_url": url_for(".print_badge", registration_id=r.id),
+                # only a confirmed registration has a badge to print
+                "badge_url": url_for(".print_badge", registration_id=r.id) if r.is_confirmed else None,
             }
             for r in people
         ]
@@ -288,4 +290,6 @@ def trail():
     from forum.auth import services as accounts
 
     agents = accounts.names_by_id({s.agent_id for s in scans if s.agent_id})
-    return render_template("checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents)
+    return render_template(
+        "checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents, reasons=services.REASONS
+    )

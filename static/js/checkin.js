@@ -41,12 +41,16 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
+  // The scan input takes the focus back from anything but a field the agent is typing in (the name
+  // search) or a choice being made: a scanner's Enter on a button left focused (camera, undo, print)
+  // would press it, and its code would be lost.
   function keepFocus() {
-    if (document.activeElement === document.body || document.activeElement === null) {
+    const active = document.activeElement;
+    if (active !== input && !(active && active.matches('input[type="search"], select, textarea'))) {
       input.focus();
     }
   }
-  document.addEventListener("click", () => window.setTimeout(keepFocus, 0));
+  document.addEventListener("click", keepFocus);
   window.setInterval(keepFocus, 1000);
 
   function show(result) {
@@ -124,7 +128,7 @@
 
   desk.querySelector("[data-undo]").addEventListener("click", async () => {
     try {
-      show(await post(text.undoUrl, {}));
+      show(await post(text.undoUrl, { list: text.list }));
     } catch (error) {
       show({ outcome: "refused", reason: "error", message: text.textError });
     }
@@ -148,12 +152,15 @@
       checkIn.className = "button small primary";
       checkIn.textContent = text.textCheckin;
       checkIn.addEventListener("click", () => send({ registration_id: person.id }));
-      const print = document.createElement("button");
-      print.type = "button";
-      print.className = "button small";
-      print.textContent = text.textBadge;
-      print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
-      li.append(label, " ", checkIn, " ", print);
+      li.append(label, " ", checkIn);
+      if (person.badge_url) {
+        const print = document.createElement("button");
+        print.type = "button";
+        print.className = "button small";
+        print.textContent = text.textBadge;
+        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
+        li.append(" ", print);
+      }
       return li;
     }));
   });
@@ -173,6 +180,9 @@
     }
     video.srcObject = stream;
     video.hidden = false;
+    // The input keeps the focus for a scanner, without a phone's keyboard covering the picture.
+    input.inputMode = "none";
+    cameraButton.textContent = text.textCameraStop;
     await video.play();
     const context = canvas.getContext("2d", { willReadFrequently: true });
     const tick = () => {
@@ -201,6 +211,9 @@
     stream.getTracks().forEach((track) => track.stop());
     stream = null;
     video.hidden = true;
+    input.removeAttribute("inputmode");
+    cameraButton.textContent = text.textCameraStart;
   }
-  desk.querySelector("[data-camera]").addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  const cameraButton = desk.querySelector("[data-camera]");
+  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
 })();

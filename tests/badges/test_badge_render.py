@@ -14,7 +14,7 @@ from forum.badges import render
 from forum.badges.pdf import write_badges
 from forum.badges.render import BadgeRenderingError, badge_parts, badge_png, render_badge
 from forum.badges.services import badge_code
-from forum.registration.models import Category
+from forum.registration.models import BadgeRole, Category
 
 
 def test_a_badge_is_a6_at_300_dpi_and_its_qr_holds_the_signed_code(make_forum, make_registration, verify_badge):
@@ -74,6 +74,28 @@ def test_arabic_is_shaped_right_to_left():
         return sum(ImageStat.Stat(ImageChops.difference(right_to_left, other)).sum)
 
     assert distance(_ink("ا م", basic)) * 3 < distance(_ink("م ا", basic))
+
+
+def _drawn_as_missing(text: str, font) -> list[str]:
+    """The characters of a text the font has no glyph for (drawn as the box of .notdef)."""
+    box = _ink("\ue000", font).tobytes()
+    return [ch for ch in text if not ch.isspace() and _ink(ch, font).tobytes() == box]
+
+
+@pytest.mark.parametrize("role", list(BadgeRole))
+def test_every_character_of_the_role_band_has_a_glyph(app, role):
+    # The band reads "مشارك · Participant": its French half used to come out as empty boxes.
+    label = render.role_label(role)
+    draw = ImageDraw.Draw(Image.new("L", (10, 10)))
+    font = render.fitted_font(draw, label, bold=True, size=96, width=1100)
+    assert _drawn_as_missing(label, font) == []
+
+
+@pytest.mark.parametrize("name", ["جمعية الأمل (فرع الرشيدية) & ANDH", "Coopérative Tighmert — 2030"])
+def test_an_organisation_name_mixing_scripts_has_every_glyph(name):
+    draw = ImageDraw.Draw(Image.new("L", (10, 10)))
+    font = render.fitted_font(draw, name, bold=False, size=50, width=1100)
+    assert _drawn_as_missing(name, font) == []
 
 
 def test_long_names_shrink_to_fit(make_forum, make_registration):

@@ -11,7 +11,9 @@ from babel.dates import format_time
 
 from forum.badges.services import badge_code
 from forum.checkin import services
-from forum.checkin.models import CheckIn, Desk
+from forum.checkin.models import CheckIn, Desk, ListKind
+from forum.programme.models import Session, SessionKind
+from forum.registration.models import RegistrationStatus
 
 ZONE = ZoneInfo("Africa/Casablanca")
 
@@ -85,6 +87,46 @@ def test_an_agent_sees_the_desk_and_nothing_else(db, as_role, forum, desk_and_to
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").status_code == 409
 
 
+def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    client, _forum, _agent = as_role("checkin_agent", forum=forum)
+    confirmed = make_registration(forum, name_latin="Itto Ouchen")
+    pending = make_registration(forum, name_latin="Itto Ouchen", status=RegistrationStatus.pending)
+    found = {row["id"]: row for row in client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/search?q=Itto").json}
+    assert found[pending.id]["badge_url"] is None  # its print button led to a "page not found"
+    printed = client.post(found[confirmed.id]["badge_url"])
+    assert printed.status_code == 200 and printed.mimetype == "image/png"
+
+
+def test_undo_at_a_desk_undoes_the_last_check_in_of_its_own_list(db, as_role, forum, desk_and_token, make_registration):
+    desk, _token = desk_and_token
+    client, _forum, _agent = as_role("checkin_agent", forum=forum)
+    now = datetime.now(UTC)
+    workshop = Session(
+        forum_id=forum.id,
+        kind=SessionKind.workshop,
+        title={"en": "Crowdfunding"},
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+    )
+    db.session.add(workshop)
+    db.session.commit()
+    entrance = services.default_list(forum)
+    room = next(cl for cl in services.ensure_lists(forum) if cl.kind == ListKind.session)
+    db.session.commit()
+    person = make_registration(forum)
+    desk_url = f"/f/{forum.slug}/checkin/desk/{desk.id}"
+    assert (
+        client.post(f"{desk_url}/scan", json={"code": badge_code(person), "list": entrance.id}).json["outcome"] == "ok"
+    )
+    # The desk moves to the workshop door: its undo does not reach back to the entrance's welcome.
+    assert client.post(f"{desk_url}/undo", json={"list": room.id}).status_code == 409
+    assert services.inside_count(entrance) == 1
+    assert client.post(f"{desk_url}/undo", json={"list": entrance.id}).json["outcome"] == "undone"
+
+
 def test_strangers_and_participants_get_no_desk(client, as_role, forum, desk_and_token):
     desk, _token = desk_and_token
     assert client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}").status_code == 302  # to the sign-in page
@@ -108,6 +150,20 @@ def test_organiser_creates_a_desk_and_sees_its_token_once(db, as_role, forum):
     assert token not in client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
 
 
+def test_each_list_on_the_organisers_page_shows_how_many_are_inside(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    client, _forum, _user = as_role("organiser", forum=forum)
+    entrance = services.default_list(forum)
+    for person in (make_registration(forum), make_registration(forum)):
+        services.scan(forum, entrance, code=badge_code(person), desk=desk)
+    db.session.commit()
+    page = client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
+    card = page.split(f'action="/f/{forum.slug}/manage/checkin/lists/{entrance.id}"')[1].split("</form>")[0]
+    assert "inside now: <strong data-inside>2</strong>" in card
+
+
 def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, make_registration):
     desk, token = desk_and_token
     client, _forum, _user = as_role("organiser", forum=forum)
@@ -129,6 +185,21 @@ def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, ma
     assert "<svg" in panel and "<html" not in panel
     trail = client.get(f"/f/{forum.slug}/manage/checkin/trail").get_data(as_text=True)
     assert trail.count("outcome-ok") == 3
+    assert "css/checkin.css" in trail  # where the outcomes' colours are
+
+
+def test_the_trail_gives_each_reason_in_the_readers_language(db, as_role, forum, desk_and_token, make_registration):
+    desk, _token = desk_and_token
+    client, _forum, _user = as_role("organiser", forum=forum)
+    code = badge_code(make_registration(forum))
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        for _ in range(2):  # scanned at an English desk
+            services.scan(forum, services.default_list(forum), code=code, desk=desk)
+    db.session.commit()
+    trail = client.get(f"/f/{forum.slug}/manage/checkin/trail", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert "Déjà enregistré" in trail and "Already checked in" not in trail
 
 
 def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_token, make_registration):

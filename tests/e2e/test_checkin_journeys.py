@@ -50,3 +50,37 @@ def test_agent_scans_a_badge_twice_green_then_amber(db, page, browser_login, mak
     page.keyboard.press("Enter")
     answer.and_(page.locator(".answer-refused")).wait_for(timeout=5000)
     assert answer.get_attribute("data-reason") == "tampered"
+
+
+def test_the_scan_input_takes_the_focus_back_from_the_desk_buttons(
+    db, page, browser_login, make_forum, make_user, make_registration
+):
+    today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Casablanca")).date()
+    forum = make_forum(starts_on=today, ends_on=today)
+    agent = make_user("agent@example.ma", forum=forum, roles=(Role.checkin_agent,))
+    desk, _token = services.create_desk(forum, "Desk 1", actor=None)
+    entrance = services.default_list(forum)
+    services.update_list(entrance, allows_reentry=False, records_exits=True, actor=None)
+    db.session.commit()
+    code = badge_code(make_registration(forum, name_latin="Itto Ait Ali"))
+
+    browser_login(agent.email, PASSWORD)
+    page.goto(f"/f/{forum.slug}/checkin/desk/{desk.id}?list={entrance.id}")
+    answer = page.locator("[data-answer]")
+
+    def scan(reason: str) -> None:
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.locator(f"[data-answer][data-reason={reason}]").wait_for(timeout=5000)
+
+    scan("ok")
+    # A scanner types into whatever has the focus: after ticking "Record an exit" it must be the input.
+    page.click("[data-exit]")
+    scan("exit")
+    assert page.locator("[data-inside]").inner_text() == "0"
+    page.click("[data-exit]")
+    # The camera button keeps no focus either (its Enter would switch the camera instead of scanning).
+    page.click("[data-camera]")
+    page.wait_for_timeout(300)
+    scan("already_checked_in")
+    assert "Itto Ait Ali" in answer.inner_text()
