@@ -30,8 +30,8 @@ class PdfWriter:
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         # Object 1 is the catalogue, 2 the page tree (written last, once the pages are known).
         self.offsets = [0, 0]
-        palette = bytes(PALETTE)
-        self.palette_id = self._object(b"<< /Length %d >>\nstream\n" % len(palette) + palette + b"\nendstream")
+        #: palette bytes -> object number: the fixed print colours, and a forum's with its logo's
+        self.palettes: dict[bytes, int] = {}
 
     def _write(self, data: bytes) -> None:
         self.stream.write(data)
@@ -46,14 +46,23 @@ class PdfWriter:
         self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
         return number
 
+    def _palette(self, picture: Image.Image) -> tuple[int, int]:
+        """The object of the picture's palette (written once per distinct palette), and its colours."""
+        palette = bytes(picture.getpalette() or PALETTE)
+        number = self.palettes.get(palette)
+        if number is None:
+            number = self._object(b"<< /Length %d >>\nstream\n" % len(palette) + palette + b"\nendstream")
+            self.palettes[palette] = number
+        return number, len(palette) // 3
+
     def image(self, picture: Image.Image) -> int:
         """A palette image as an image XObject; returns its object number."""
         data = zlib.compress(picture.tobytes(), 1)
-        colours = len(PALETTE) // 3
+        palette_id, colours = self._palette(picture)
         header = (
             b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 "
             b"/ColorSpace [/Indexed /DeviceRGB %d %d 0 R] /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (picture.width, picture.height, colours - 1, self.palette_id, len(data))
+            % (picture.width, picture.height, colours - 1, palette_id, len(data))
         )
         return self._object(header + data + b"\nendstream")
 

@@ -58,6 +58,10 @@ PALETTE_RGB = [
     (70, 70, 70),  # guest: dark grey
 ]
 PALETTE = [channel for rgb in PALETTE_RGB for channel in rgb]
+#: a forum's logo is printed in at most this many colours, in the palette entries after the fixed ones
+LOGO_COLOURS = 24
+#: the box the logo is fitted in, centred at the top of the badge (about 42 x 11 mm)
+LOGO_BOX = (500, 130)
 
 
 class BadgeRenderingError(RuntimeError):
@@ -144,7 +148,7 @@ def qr_image(code: str, *, module_px: int) -> Image.Image:
 
 
 def _logo(draw: ImageDraw.ImageDraw, x: int, y: int, size: int) -> None:
-    """Multaqa's mark: a diamond within a diamond, in the brand colour."""
+    """Multaqa's mark, for a forum without a logo: a diamond within a diamond, in the brand colour."""
     half = size // 2
     draw.polygon([(x, y - half), (x + half, y), (x, y + half), (x - half, y)], fill=BRAND)
     inner = half // 2
@@ -170,8 +174,25 @@ class BadgeParts:
     code: str
 
 
+def _forum_logo(logo_key: str) -> tuple[Image.Image, list[int]]:
+    """The forum's logo fitted in LOGO_BOX on white, as palette indices after the fixed colours, and
+    the colours those indices stand for (a few, so that a page stays small and prints flat)."""
+    from forum import storage
+
+    with Image.open(io.BytesIO(storage.read(logo_key))) as uploaded:
+        logo = uploaded.convert("RGBA")
+    logo.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)
+    flat = Image.new("RGB", logo.size, PALETTE_RGB[WHITE])
+    flat.paste(logo, mask=logo.getchannel("A"))
+    quantised = flat.quantize(colors=LOGO_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    first = len(PALETTE_RGB)
+    indices = Image.frombytes("P", quantised.size, bytes(first + index for index in quantised.tobytes()))
+    colours = (quantised.getpalette() or [])[: 3 * LOGO_COLOURS]
+    return indices, colours
+
+
 def _background(forum, role: BadgeRole) -> Image.Image:
-    key = (forum.id, role, forum.updated_at, tuple(sorted(forum.title.items())))
+    key = (forum.id, role, forum.updated_at, forum.logo_key, tuple(sorted(forum.title.items())))
     image = _backgrounds.get(key)
     if image is None:
         image = _draw_background(forum, role)
@@ -185,12 +206,18 @@ _backgrounds: dict[tuple, Image.Image] = {}
 
 
 def _draw_background(forum, role: BadgeRole) -> Image.Image:
-    """The mark, the forum's title (Arabic, then French or English) and the role's colour band."""
+    """The forum's logo (or Multaqa's mark), its title (Arabic, then French or English) and the
+    role's colour band."""
     image = Image.new("P", (WIDTH, HEIGHT), WHITE)
-    image.putpalette(PALETTE)
     draw = ImageDraw.Draw(image)
     draw.fontmode = "1"
-    _logo(draw, WIDTH // 2, MARGIN + 45, 90)
+    if forum.logo_key:
+        logo, colours = _forum_logo(forum.logo_key)
+        image.putpalette(PALETTE + colours)
+        image.paste(logo, ((WIDTH - logo.width) // 2, MARGIN + 45 - logo.height // 2 - 10))
+    else:
+        image.putpalette(PALETTE)
+        _logo(draw, WIDTH // 2, MARGIN + 45, 90)
     y = _centred(draw, MARGIN + 115, forum.title.get("ar", "") or translated(forum.title), bold=True, size=44, fill=INK)
     other = forum.title.get("fr") or forum.title.get("en")
     if other:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from forum import geo
+from forum import geo, images
 from forum.auth.models import Role
 from forum.events.models import ForumStatus
 from forum.forms import LANGUAGE_LABELS, TranslatedField
@@ -41,12 +42,30 @@ class ForumForm(FlaskForm):
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     status = SelectField(_l("Status"), choices=[(s.value, s.title) for s in ForumStatus])
     default_locale = SelectField(_l("Main language"), choices=list(LANGUAGE_LABELS.items()))
+    logo = FileField(
+        _l("Logo"),
+        description=_l("PNG, JPEG or WebP, 2 MB at most. Shown on the forum's page and printed on its badges."),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField(_l("Remove the current logo"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.region.choices = geo.region_choices()
         self.status.choices = [(s.value, s.title) for s in ForumStatus]
         self.default_locale.choices = [(code, str(label)) for code, label in LANGUAGE_LABELS.items()]
+
+    #: the uploaded logo, checked and re-encoded by validation (None when none was sent)
+    logo_png: bytes | None = None
+
+    def validate_logo(self, field) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        try:
+            self.logo_png = images.clean_logo(upload.read())
+        except images.ImageError as error:
+            raise ValidationError(str(error)) from None
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

@@ -70,6 +70,8 @@ class Forum(db.Model):
         sa.Enum(ForumStatus, native_enum=False, length=20), default=ForumStatus.draft, index=True
     )
     default_locale: Mapped[str] = mapped_column(sa.String(5), default="ar")
+    #: storage key of the forum's logo (a PNG re-encoded on upload), shown on its page and its badges
+    logo_key: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

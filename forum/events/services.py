@@ -79,6 +79,17 @@ def save_forum(forum: Forum | None, data: dict[str, Any], *, actor: User) -> For
     return forum
 
 
+def set_logo(forum: Forum, png: bytes | None, *, actor: User) -> None:
+    """Give the forum a logo (a PNG already cleaned by forum.images), or take it away (None)."""
+    from forum import storage
+
+    old = forum.logo_key
+    forum.logo_key = storage.save(f"forums/{forum.id}", png, ".png") if png is not None else None
+    storage.delete(old)
+    db.session.flush()
+    audit.record("forum.logo", actor=actor, forum=forum, target=forum, removed=png is None)
+
+
 def local_to_utc(value: datetime | None, forum_timezone: str) -> datetime | None:
     """A naive local datetime typed in a form, read in the forum's timezone, as UTC."""
     if value is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import audit, hooks
+from forum import audit, hooks, storage
 from forum.auth import services as accounts
 from forum.auth.access import admin_required, forum_role_required
 from forum.auth.models import Membership, Role
@@ -29,6 +29,16 @@ def home():
 def forum_page():
     links = hooks.forum_links.collect(g.forum)
     return render_template("events/forum.html", forum=g.forum, links=links)
+
+
+@bp.route("/f/<forum_slug>/logo.png")
+def logo():
+    """The forum's logo, for whoever may see the forum's page."""
+    if not g.forum.logo_key:
+        abort(404)
+    response = Response(storage.read(g.forum.logo_key), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.route("/my/forums")
@@ -65,9 +75,12 @@ def _form_data(form: ForumForm, timezone: str) -> dict:
 @admin_required
 def forum_create():
     form = ForumForm()
+    del form.remove_logo  # a new forum has none to remove
     if form.validate_on_submit():
         try:
             forum = services.save_forum(None, _form_data(form, "Africa/Casablanca"), actor=current_user)
+            if form.logo_png is not None:
+                services.set_logo(forum, form.logo_png, actor=current_user)
         except ForumError as error:
             flash(str(error), "error")
         else:
@@ -82,6 +95,8 @@ def forum_create():
 def forum_edit():
     forum: Forum = g.forum
     form = ForumForm(obj=forum)
+    if not forum.logo_key:
+        del form.remove_logo
     if request.method == "GET":
         form.registration_opens_at.data = services.utc_to_local(forum.registration_opens_at, forum.timezone)
         form.registration_closes_at.data = services.utc_to_local(forum.registration_closes_at, forum.timezone)
@@ -89,6 +104,8 @@ def forum_edit():
     if form.validate_on_submit():
         try:
             services.save_forum(forum, _form_data(form, forum.timezone), actor=current_user)
+            if form.logo_png is not None or (forum.logo_key and form.remove_logo.data):
+                services.set_logo(forum, form.logo_png, actor=current_user)
         except ForumError as error:
             db.session.rollback()
             flash(str(error), "error")

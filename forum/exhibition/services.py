@@ -14,14 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from forum import audit, hooks, mail, storage
+from forum import audit, hooks, images, mail, storage
 from forum.auth import services as accounts
 from forum.auth.models import Role, User
 from forum.badges.services import read_badge_code
 from forum.db import utcnow
 from forum.errors import ForumError, NotAllowed
 from forum.events.models import Forum
-from forum.exhibition import allocation, images
+from forum.exhibition import allocation
 from forum.exhibition.models import (
     ApplicationChoice,
     Booth,

@@ -136,3 +136,40 @@ def test_print_pdf_pages_decode_to_every_badge(tmp_path, make_forum, make_regist
     for page in sorted(tmp_path.glob("page*.png")):
         codes += decode_all(Image.open(page))
     assert sorted(codes) == sorted(badge_code(r) for r in registrations)
+
+
+def _logo_png(colour=(200, 20, 40)) -> bytes:
+    """A logo of two colours on a transparent ground, as an organiser would upload it."""
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(0, 0), (599, 199)], fill=colour + (255,))
+    draw.ellipse([(200, 20), (400, 180)], fill=(250, 200, 0, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("layout", ["a6", "a4"])
+def test_the_forums_logo_is_printed_in_its_colours_on_png_and_pdf(
+    tmp_path, db, make_forum, make_registration, make_user, verify_badge, layout
+):
+    from forum import images
+    from forum.events.services import set_logo
+
+    forum = make_forum()
+    set_logo(forum, images.clean_logo(_logo_png()), actor=make_user())
+    db.session.commit()
+    registration = make_registration(forum)
+    badge = render_badge(registration).convert("RGB")
+    top = badge.crop((0, 0, badge.width, 200)).getcolors(maxcolors=10_000)
+    assert max(count for count, rgb in top if abs(rgb[0] - 200) < 12 and rgb[1] < 40) > 20_000  # the red
+    assert any(rgb[0] > 240 and 185 < rgb[1] < 215 and rgb[2] < 20 for _, rgb in top)  # the yellow disc
+    verify_badge(badge, registration)
+    buffer = io.BytesIO()
+    write_badges(buffer, [badge_parts(registration)], layout=layout)
+    pdf = tmp_path / "badges.pdf"
+    pdf.write_bytes(buffer.getvalue())
+    subprocess.run([shutil.which("pdftoppm"), "-r", "100", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    assert any(abs(r - 200) < 12 and g < 40 and b < 60 for _, (r, g, b) in page.getcolors(maxcolors=100_000))
+    assert decode_all(page) == [badge_code(registration)]

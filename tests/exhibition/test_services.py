@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from forum import hooks, storage
+from forum import hooks, images, storage
 from forum.auth.models import Membership, Role
 from forum.badges.services import TamperedCode, WrongForum, badge_code
-from forum.exhibition import images, services
+from forum.exhibition import services
 from forum.exhibition.models import BoothStatus, ExhibitorStaff, Lead
 from forum.registration.models import Category, Registration, RegistrationStatus
 

@@ -1,4 +1,4 @@
-"""Uploaded logos: checked by Pillow, size-limited, re-encoded to PNG without metadata."""
+"""Uploaded logos (a forum's, an exhibitor's): checked by Pillow, size-limited, re-encoded to PNG without metadata."""
 
 from __future__ import annotations
 
