@@ -17,13 +17,31 @@ from harness import Deployment, report
 BADGES = 1_000
 
 
+def _logo() -> bytes:
+    """A forum logo of a few colours on a transparent ground, as an organiser would upload one."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (800, 260), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle([(0, 0), (260, 260)], 40, fill=(15, 92, 77, 255))
+    draw.ellipse([(60, 60), (200, 200)], fill=(230, 160, 20, 255))
+    draw.rectangle([(300, 90), (780, 170)], fill=(120, 40, 30, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def main() -> int:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the budget says
     from forum import storage
     from forum.badges.models import BadgePrint, PrintBatch
     from forum.badges.services import request_print
     from forum.events.models import Forum, ForumStatus
+    from forum.events.services import set_logo
     from forum.extensions import db
+    from forum.images import clean_logo
     from forum.jobs import Job, JobStatus
     from forum.registration.models import Area, Category, Gender, Organisation, OrganisationKind, Registration
     from forum.seed import FAMILIES, MEN, ORGANISATIONS, WOMEN
@@ -43,6 +61,8 @@ def main() -> int:
             status=ForumStatus.open,
         )
         db.session.add(forum)
+        db.session.flush()
+        set_logo(forum, clean_logo(_logo()), actor=None)  # badges print the forum's logo in its colours
         organisations = [
             Organisation(name=n, kind=OrganisationKind(k), province=p, area=Area(a)) for n, k, p, a in ORGANISATIONS
         ]
