@@ -101,6 +101,11 @@ class Category(TitledEnum):
         return [(m.value, m.title) for m in cls if m not in given]
 
 
+#: those who work the forum rather than attend it: they hold a registration (badge, check-in) but not
+#: one of the participants' places the forum's capacity counts
+TEAM_CATEGORIES = (Category.speaker, Category.exhibitor, Category.organiser)
+
+
 class BadgeRole(TitledEnum):
     participant = "participant"
     speaker = "speaker"
@@ -247,8 +252,13 @@ class Registration(db.Model):
 
     @property
     def takes_place(self) -> bool:
-        """Whether this registration counts against the forum's capacity."""
-        return self.status == RegistrationStatus.confirmed or self.holds_place
+        """Whether this registration counts against the forum's capacity (the team's do not)."""
+        return (self.status == RegistrationStatus.confirmed or self.holds_place) and not self.is_team
+
+    @property
+    def is_team(self) -> bool:
+        """A speaker, exhibitor or organiser: outside the participants' places."""
+        return self.category in TEAM_CATEGORIES
 
     @property
     def has_offer(self) -> bool:

@@ -29,6 +29,7 @@ from forum.errors import ForumError
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.registration.models import (
+    TEAM_CATEGORIES,
     ApprovalMode,
     Area,
     Category,
@@ -158,8 +159,12 @@ def _is_rural_association(row: Any) -> bool:
     )
 
 
-def _takes_place():
-    return sa.or_(Registration.status == Status.confirmed, Registration.holds_place.is_(True))
+def _takes_place(registration=Registration):
+    """The SQL of Registration.takes_place: confirmed or holding a place, and not of the team."""
+    return sa.and_(
+        sa.or_(registration.status == Status.confirmed, registration.holds_place.is_(True)),
+        registration.category.not_in(TEAM_CATEGORIES),
+    )
 
 
 # Statements run by every sign-up are built once, with bound parameters: building a select and its
@@ -266,6 +271,8 @@ class Balance:
     by_status: Counter
     awaiting_email: int
     held: int
+    #: confirmed speakers, exhibitors and organisers: they hold no participant's place
+    team: int
     women: Share
     rural_associations: Share
     disability: Share
@@ -276,7 +283,8 @@ class Balance:
 
     @property
     def confirmed(self) -> int:
-        return self.by_status[Status.confirmed.value]
+        """Confirmed participants (the team apart)."""
+        return self.by_status[Status.confirmed.value] - self.team
 
     @property
     def taken(self) -> int:
@@ -319,11 +327,14 @@ def balance(forum: Forum) -> Balance:
     by_status: Counter = Counter()
     by_category: Counter = Counter()
     by_province: Counter = Counter()
-    awaiting = held = women = rural = disability = 0
+    awaiting = held = team = women = rural = disability = 0
     for status, holds, unconfirmed, category, province, gender, area, has_disability, n in rows:
         by_status[_value(status)] += n
         if status == Status.pending and unconfirmed:
             awaiting += n
+        if category in TEAM_CATEGORIES:
+            team += n if status == Status.confirmed else 0
+            continue
         if status != Status.confirmed:
             held += n if holds else 0
             continue
@@ -333,12 +344,13 @@ def balance(forum: Forum) -> Balance:
         women += n if gender == Gender.female else 0
         rural += n if _is_rural_association(_Row(category, province, gender, area)) else 0
         disability += n if has_disability else 0
-    confirmed = by_status[Status.confirmed.value]
+    confirmed = by_status[Status.confirmed.value] - team
     return Balance(
         capacity=forum.capacity,
         by_status=by_status,
         awaiting_email=awaiting,
         held=held,
+        team=team,
         women=Share(women, confirmed, settings.min_women_percent),
         rural_associations=Share(rural, confirmed, settings.min_rural_percent),
         disability=Share(disability, confirmed),
@@ -473,10 +485,7 @@ def _take_place_statement() -> sa.Update:
     """Under the forum's lock, one statement counts the places taken and gives the registration a
     place or puts it on the waiting list (each statement sees what earlier lock holders committed)."""
     table, other = Registration.__table__, sa.orm.aliased(Registration)
-    taken = sa.select(sa.func.count()).where(
-        other.forum_id == sa.bindparam("of_forum"),
-        sa.or_(other.status == Status.confirmed, other.holds_place.is_(True)),
-    )
+    taken = sa.select(sa.func.count()).where(other.forum_id == sa.bindparam("of_forum"), _takes_place(other))
     full = taken.scalar_subquery() >= sa.bindparam("capacity")
     waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
     return (
@@ -623,7 +632,7 @@ def approve(registration: Registration, *, actor: Any, now: datetime | None = No
     db.session.refresh(registration)
     if registration.status == Status.confirmed:
         return Decision(registration, registration.status)
-    if registration.holds_place or _has_room(forum):
+    if registration.holds_place or registration.is_team or _has_room(forum):
         _confirm(registration, now=now, actor=actor)
     else:
         _to_waitlist(registration, now)
@@ -739,6 +748,10 @@ def update(registration: Registration, data: dict[str, Any], *, now: datetime | 
     return True
 
 
+class ForumFull(RegistrationError):
+    message = _l("The forum is full: free a place or raise its capacity first.")
+
+
 class QuotaWouldBreak(RegistrationError):
     message = _l("This change would break the forum's quotas: %(problems)s")
 
@@ -751,11 +764,16 @@ def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor
     _lock(forum)
     db.session.refresh(registration)
     before = {key: getattr(registration, key) for key in KEY_FIELDS}
+    took_place = registration.takes_place
     # Consent to share contact details is the person's alone (law 09-08).
     _fill(registration, {**data, "shares_contact": registration.shares_contact})
     registration.organisation = organisation_for(data)
     db.session.flush()
     changed = [key for key in KEY_FIELDS if getattr(registration, key) != before[key]]
+    if registration.takes_place and not took_place and forum.capacity is not None:
+        # a member of the team becomes a participant: they need one of the places
+        if places_taken(forum) > forum.capacity:
+            raise ForumFull()
     if changed and registration.takes_place:
         counts = place_counts(forum, exclude_id=registration.id)
         problems = quota_problems(settings_for(forum), forum.capacity, counts, registration)
@@ -764,6 +782,8 @@ def edit_by_organiser(registration: Registration, data: dict[str, Any], *, actor
     audit.record(
         "registration.organiser_update", actor=actor, forum=forum, target=registration, changed=",".join(changed)
     )
+    if took_place and not registration.takes_place:
+        fill_places(forum)  # now of the team: the place they held goes to the waiting list
     return changed
 
 
@@ -776,10 +796,6 @@ def resend_link(registration: Registration, *, actor: Any) -> None:
     else:
         _send_link(registration)
     audit.record("registration.resend", actor=actor, forum=forum, target=registration)
-
-
-class ForumFull(RegistrationError):
-    message = _l("The forum is full: free a place or raise its capacity first.")
 
 
 class EmailTaken(RegistrationError):
@@ -797,7 +813,7 @@ def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: dat
     registration = find(forum, email)
     if registration is not None and not _was_never_confirmed(registration):
         raise EmailTaken(email=email)
-    if not _has_room(forum):
+    if data["category"] not in TEAM_CATEGORIES and not _has_room(forum):
         raise ForumFull()
     if registration is None:
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
@@ -998,6 +1014,8 @@ def _has_quotas(settings: RegistrationSettings) -> bool:
 
 
 def _room_for(forum: Forum, settings: RegistrationSettings, registration: Registration) -> tuple[bool, list[str]]:
+    if registration.is_team:
+        return True, []
     if not _has_room(forum):
         return False, []
     if not _has_quotas(settings):

@@ -141,6 +141,19 @@ def test_staff_get_the_role_and_a_confirmed_exhibitor_registration(
         services.add_staff(other, "new.person@atlas.ma", "New Person", actor=user, locale="fr")
 
 
+def test_staff_join_a_full_forum_without_taking_a_participants_place(organiser, make_exhibitor, make_registration, db):
+    from forum.registration.services import places_taken
+
+    forum, user = organiser
+    forum.capacity = 1
+    make_registration(forum)
+    db.session.commit()
+    exhibitor = make_exhibitor(forum, "Atlas", staff=False)
+    staff = services.add_staff(exhibitor, "stand@atlas.ma", "Stand Person", actor=user, locale="fr")
+    db.session.commit()
+    assert staff.registration.status == RegistrationStatus.confirmed and places_taken(forum) == forum.capacity == 1
+
+
 def test_removing_staff_takes_the_role_away_but_keeps_one_person(app, organiser, make_exhibitor, make_user, db):
     forum, _ = organiser
     first = make_user()

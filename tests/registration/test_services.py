@@ -358,3 +358,29 @@ def test_rows_made_elsewhere_on_the_waiting_list_keep_their_arrival_order(db, ma
     assert early.waitlisted_at is None
     assert services.waitlist_position(early) == 1 and services.waitlist_position(late) == 2
     assert services.waitlist_positions(forum) == {early.id: 1, late.id: 2}
+
+
+def test_the_team_holds_badges_but_none_of_the_participants_places(db, make_forum, make_registration, make_user):
+    forum = make_forum(capacity=1)
+    participant = make_registration(forum)
+    organiser = make_user(forum=forum, roles=("organiser",))
+    # A full forum still takes its speakers, exhibitors and organisers, confirmed at once.
+    speaker = services.add_by_organiser(forum, details(5, category=Category.speaker), actor=organiser)
+    pending = make_registration(forum, status=Status.pending, category=Category.organiser)
+    assert services.approve(pending, actor=organiser).status == Status.confirmed
+    db.session.commit()
+    assert speaker.status == Status.confirmed and services.places_taken(forum) == 1
+    balance = services.balance(forum)
+    assert (balance.confirmed, balance.team, balance.left) == (1, 2, 0)
+    with pytest.raises(services.ForumFull):
+        services.add_by_organiser(forum, details(6, category=Category.media), actor=organiser)
+    db.session.rollback()
+    # Joining the team frees a participant's place for the waiting list; leaving it needs a free one.
+    waiting = make_registration(forum, status=Status.waitlisted, waitlisted_at=datetime.now(UTC))
+    services.edit_by_organiser(participant, details(1, category=Category.exhibitor), actor=organiser)
+    db.session.commit()
+    assert waiting.has_offer and services.places_taken(forum) == 1
+    with pytest.raises(services.ForumFull):
+        services.edit_by_organiser(speaker, details(5, category=Category.expert), actor=organiser)
+    db.session.rollback()
+    assert db.session.get(Registration, speaker.id).category == Category.speaker and services.places_taken(forum) == 1
