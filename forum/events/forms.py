@@ -85,6 +85,11 @@ class AppointForm(FlaskForm):
     )
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
+    badge = BooleanField(
+        _l("Give them a badge (a confirmed registration as a member of the team)"),
+        default=True,
+        description=_l("Kept as it is if they already registered for this forum. Not needed for exhibitor staff."),
+    )
 
     def __init__(self, *args, roles: list[Role], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -135,7 +135,7 @@ def team():
     form = AppointForm(roles=_appointable_roles())
     if form.validate_on_submit():
         try:
-            accounts.invite(
+            membership = accounts.invite(
                 form.email.data,
                 form.name.data,
                 g.forum,
@@ -143,6 +143,9 @@ def team():
                 actor=current_user,
                 locale=str(get_locale()),
             )
+            if form.badge.data and membership.role != Role.exhibitor_staff:  # staff get theirs with the booth
+                for give in hooks.team_badge:
+                    give(g.forum, membership.user)
         except ForumError as error:
             db.session.rollback()
             form.email.errors.append(str(error))

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from forum import audit, hooks, images, mail, storage
+from forum import audit, images, mail, storage
 from forum.auth import services as accounts
 from forum.auth.models import Role, User
 from forum.badges.services import read_badge_code
@@ -39,9 +39,9 @@ from forum.exhibition.models import (
     Zone,
 )
 from forum.extensions import db
+from forum.registration import services as registration_services
 from forum.registration.models import (
     Category,
-    Gender,
     Organisation,
     OrganisationKind,
     Registration,
@@ -419,39 +419,6 @@ def set_tier(exhibitor: Exhibitor, tier: ExhibitorTier, *, actor: User) -> Exhib
     return exhibitor
 
 
-def _staff_registration(forum: Forum, user: User, exhibitor: Exhibitor, *, now: datetime) -> Registration:
-    """The staff member's Registration at the forum (category exhibitor, confirmed), so they get a badge."""
-    registration = db.session.scalar(
-        sa.select(Registration).where(Registration.forum_id == forum.id, Registration.email == user.email)
-    )
-    if registration is not None:
-        return registration
-    organisation = exhibitor.organisation
-    arabic = any("\u0600" <= char <= "\u06ff" for char in user.name)
-    registration = Registration(
-        forum_id=forum.id,
-        user_id=user.id,
-        organisation_id=organisation.id,
-        name_ar=user.name if arabic else None,
-        name_latin=None if arabic else user.name,
-        email=user.email,
-        province=organisation.province,
-        area=organisation.area,
-        category=Category.exhibitor,
-        gender=Gender.unspecified,
-        locale=user.locale or forum.default_locale,
-        status=RegistrationStatus.confirmed,
-        consent_at=now,
-        email_confirmed_at=now,
-        decided_at=now,
-    )
-    db.session.add(registration)
-    db.session.flush()
-    for confirmed in hooks.registration_confirmed:
-        confirmed(registration)
-    return registration
-
-
 def add_staff(
     exhibitor: Exhibitor,
     email: str,
@@ -475,7 +442,9 @@ def add_staff(
             raise ExhibitionError(_l("%(email)s already works for another exhibitor of this forum.", email=user.email))
     accounts.invite(email, name, forum, Role.exhibitor_staff, actor=actor, locale=locale)
     user = accounts.find_user(email)
-    registration = _staff_registration(forum, user, exhibitor, now=now)
+    registration = registration_services.register_team_member(
+        forum, user, Category.exhibitor, organisation=exhibitor.organisation, now=now
+    )
     staff = ExhibitorStaff(forum_id=forum.id, exhibitor=exhibitor, user_id=user.id, registration_id=registration.id)
     db.session.add(staff)
     db.session.flush()

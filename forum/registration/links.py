@@ -1,5 +1,5 @@
 """What registration adds to shared pages: the public "Register" link, the organiser's queue entry,
-the dashboard's live balance, and realistic registration settings for the demo forums."""
+the dashboard's live balance, the team's badges, and realistic registration settings for the demo forums."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def queue_link(forum: Any, user: Any) -> hooks.ForumLink | None:
     if not user.has_role(forum, Role.organiser):
         return None
     return hooks.ForumLink(label=_l("Registrations"), url=url_for("registration.queue", forum_slug=forum.slug))
+
+
+@hooks.team_badge.register(order=10)
+def team_badge(forum: Any, user: Any) -> None:
+    services.register_team_member(forum, user, Category.organiser)
 
 
 @hooks.dashboard_panels.register(order=10)

@@ -832,6 +832,47 @@ def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: dat
     return registration
 
 
+def register_team_member(
+    forum: Forum,
+    user: Any,
+    category: Category,
+    *,
+    organisation: Organisation | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """A member of the team (an exhibitor's staff, an organiser, an agent...) gets a confirmed
+    registration of the team's category, for their badge and check-in; one they already hold at this
+    forum (by e-mail) is kept as it is."""
+    now = now or utcnow()
+    registration = find(forum, user.email)
+    if registration is not None:
+        return registration
+    arabic = any("\u0600" <= char <= "\u06ff" for char in user.name)
+    registration = Registration(
+        forum_id=forum.id,
+        user_id=user.id,
+        organisation_id=organisation.id if organisation else None,
+        name_ar=user.name if arabic else None,
+        name_latin=None if arabic else user.name,
+        email=normalise_email(user.email),
+        access_key=_new_key(),
+        province=organisation.province if organisation else None,
+        area=organisation.area if organisation else None,
+        category=category,
+        gender=Gender.unspecified,
+        locale=user.locale or forum.default_locale,
+        status=Status.confirmed,
+        consent_at=now,
+        email_confirmed_at=now,
+        decided_at=now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    for confirmed in hooks.registration_confirmed:
+        confirmed(registration)
+    return registration
+
+
 # --- the waiting list ---------------------------------------------------------------------------
 
 

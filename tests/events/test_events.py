@@ -239,3 +239,26 @@ def test_a_draft_forums_logo_is_not_public(as_role, db, make_forum, client):
     assert client.get(f"/f/{forum.slug}/logo.png").status_code == 404
     organiser, _, _ = as_role(Role.organiser, forum=forum)
     assert organiser.get(f"/f/{forum.slug}/logo.png").status_code == 200
+
+
+def test_an_appointed_team_member_gets_a_badge_when_asked(as_role, db, mailbox, make_registration):
+    from forum.registration.models import Category, RegistrationStatus
+    from forum.registration.services import find, places_taken
+
+    client, forum, _ = as_role(Role.organiser)
+    page = client.get(f"/f/{forum.slug}/manage/team").get_data(as_text=True)
+    assert re.search(r'<input (?=[^>]*\bchecked\b)[^>]*name="badge"', page)  # ticked unless unticked
+    data = {"email": "Agent@Example.ma", "name": "Youssef Agent", "role": "checkin_agent", "badge": "y"}
+    assert client.post(f"/f/{forum.slug}/manage/team", data=data).status_code == 302
+    badge = find(forum, "agent@example.ma")
+    assert badge.category == Category.organiser and badge.status == RegistrationStatus.confirmed
+    assert badge.name_latin == "Youssef Agent" and places_taken(forum) == 0
+    assert any("badge" in body_of(m).lower() for m in mailbox.wait_for(2) if m["To"] == "agent@example.ma")
+    # Not asked: no registration; already registered: the registration is kept as it is.
+    data = {"email": "rapporteur@example.ma", "name": "Karima Rapporteur", "role": "rapporteur"}
+    assert client.post(f"/f/{forum.slug}/manage/team", data=data).status_code == 302
+    assert find(forum, "rapporteur@example.ma") is None
+    expert = make_registration(forum, email="expert@example.ma", category=Category.expert)
+    data = {"email": "expert@example.ma", "name": "Expert", "role": "rapporteur", "badge": "y"}
+    assert client.post(f"/f/{forum.slug}/manage/team", data=data).status_code == 302
+    assert find(forum, "expert@example.ma") == expert and expert.category == Category.expert
