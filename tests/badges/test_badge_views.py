@@ -1,4 +1,5 @@
-"""Badge pages: the participant's PNG, print batches with progress and download, reissue, the e-mail."""
+"""Badge pages: the participant's PNG, print batches with progress and download, reissue, the e-mail,
+printing on the spot at the desk."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 
 import pytest
 import sqlalchemy as sa
-from badge_checks import decode_all
+from badge_checks import decode_all, pdf_pages
 from helpers import body_of
 from PIL import Image
 
@@ -119,11 +120,14 @@ def test_reissue_makes_the_old_badge_unprinted_and_invalid(db, as_role, make_reg
     assert badge_code(person) != old
 
 
-def test_an_agent_prints_a_badge_on_the_spot(db, as_role, make_registration, verify_badge):
+def test_an_agent_prints_a_badge_on_the_spot(db, as_role, make_registration, verify_badge, tmp_path):
     client, forum, _user = as_role("checkin_agent")
     person = make_registration(forum)
-    response = client.post(f"/f/{forum.slug}/checkin/badge/{person.id}.png")
-    assert response.status_code == 200
-    verify_badge(Image.open(io.BytesIO(response.data)), person)
+    response = client.post(f"/f/{forum.slug}/checkin/badge/{person.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # One A6 page, which the printer takes at its exact size, showing this person's badge.
+    [(size, picture)] = pdf_pages(response.data, tmp_path)
+    assert size == (105, 148)
+    verify_badge(picture, person)
     db.session.rollback()
     assert db.session.scalar(sa.select(BadgePrint.badge_version)) == person.badge_version
