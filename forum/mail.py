@@ -6,10 +6,13 @@ import base64
 import smtplib
 import time
 import uuid
+from collections.abc import Sequence
+from email import policy
 from email.header import Header
+from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -34,16 +37,35 @@ def send(to: str, subject: Any, template: str, *, locale: str, **context: Any) -
     after the current transaction commits, so a rolled-back action sends nothing.
     """
     raw = build(to, subject, template, locale=locale, **context)
-    sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    jobs.enqueue("mail.deliver", raw, sender, to, track=False)
+    jobs.enqueue("mail.deliver", raw, _sender(), to, track=False)
 
 
-def build(to: str, subject: Any, template: str, *, locale: str, **context: Any) -> str:
-    """The whole message (text and HTML alternatives), ready for SMTP: CRLF lines, bodies in base64.
+class Attachment(NamedTuple):
+    filename: str
+    #: e.g. "image/png"
+    content_type: str
+    data: bytes
 
-    Written out directly rather than through email.message: registration sends one per sign-up, and
-    the stdlib's policy machinery cost several times the rendering of the two templates.
-    """
+
+def send_from_job(
+    to: str, subject: Any, template: str, *, locale: str, attachments: Sequence[Attachment], **context: Any
+) -> None:
+    """Build a message with attachments and deliver it at once: for a job, which has already left the
+    request and has just made the attachments (a badge image, say)."""
+    deliver(
+        None,
+        build_with_attachments(to, subject, template, locale=locale, attachments=attachments, **context),
+        _sender(),
+        to,
+    )
+
+
+def _sender() -> str:
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def _render(subject: Any, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """The subject, text and HTML of templates/mail/<template>, in the recipient's language."""
     with force_locale(locale):
         context = {**context, "mail_locale": locale, "mail_dir": text_direction(locale)}
         subject_text = str(subject) % context if "%(" in str(subject) else str(subject)
@@ -52,6 +74,16 @@ def build(to: str, subject: Any, template: str, *, locale: str, **context: Any) 
         jinja = current_app.jinja_env
         text = jinja.get_template(f"mail/{template}.txt").render(subject=subject_text, **context)
         html = jinja.get_template(f"mail/{template}.html").render(subject=subject_text, **context)
+    return subject_text, text, html
+
+
+def build(to: str, subject: Any, template: str, *, locale: str, **context: Any) -> str:
+    """The whole message (text and HTML alternatives), ready for SMTP: CRLF lines, bodies in base64.
+
+    Written out directly rather than through email.message: registration sends one per sign-up, and
+    the stdlib's policy machinery cost several times the rendering of the two templates.
+    """
+    subject_text, text, html = _render(subject, template, locale, context)
     boundary = f"=_multaqa_{uuid.uuid4().hex}"
     headers = (
         ("Subject", _header(subject_text)),
@@ -75,6 +107,28 @@ def build(to: str, subject: Any, template: str, *, locale: str, **context: Any) 
         ]
     lines += [f"--{boundary}--", ""]
     return "\r\n".join(lines)
+
+
+def build_with_attachments(
+    to: str, subject: Any, template: str, *, locale: str, attachments: Sequence[Attachment], **context: Any
+) -> str:
+    """The message of `build` with files attached (multipart/mixed), through the stdlib's EmailMessage:
+    rarer mail, where its cost does not matter. Same headers, same base64 bodies."""
+    subject_text, text, html = _render(subject, template, locale, context)
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = " ".join(subject_text.splitlines())
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="multaqa.local")
+    message.set_content(text, cte="base64")
+    message.add_alternative(html, subtype="html", cte="base64")
+    for attachment in attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    # Last: making the message multipart moves the Content-* headers already set into its first part.
+    message["Content-Language"] = locale
+    return message.as_string()
 
 
 def _header(value: str) -> str:

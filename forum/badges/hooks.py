@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from forum import hooks, mail
+from forum import hooks, jobs, mail
 from forum.auth.models import Role
-from forum.db import translated
 from forum.registration.models import Registration
 
 
@@ -24,17 +23,11 @@ def badge_link(registration: Registration):
 
 @hooks.registration_confirmed.register(order=30)
 def send_badge(registration: Registration) -> None:
-    """Queue the badge e-mail, in the person's language, with the link to the badge image."""
+    """Queue the badge e-mail: the job draws the badge (too slow for the request) and attaches it.
+
+    The link is built here, where the request tells the host; the job has no request."""
     link = mail.external_url("badges.my_badge", forum_slug=registration.forum.slug, access_key=registration.access_key)
-    mail.send(
-        registration.email,
-        _l("Your badge for %(forum)s"),
-        "badge",
-        locale=registration.locale,
-        registration=registration,
-        forum=translated(registration.forum.title, registration.locale),
-        link=link,
-    )
+    jobs.enqueue("badges.send_badge", registration.id, link, track=False)
 
 
 @hooks.manage_links.register(order=40)

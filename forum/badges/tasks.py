@@ -1,18 +1,20 @@
-"""The job that builds a print batch's PDF."""
+"""The badges' jobs: a print batch's PDF, and the e-mail that brings a person their badge."""
 
 from __future__ import annotations
 
 import io
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from forum import jobs, storage
+from forum import jobs, mail, storage
 from forum.auth.models import User
 from forum.badges.models import PrintBatch
 from forum.badges.pdf import write_badges
-from forum.badges.render import badge_parts
+from forum.badges.render import badge_parts, badge_png
 from forum.badges.services import mark_printed
+from forum.db import translated
 from forum.extensions import db
 from forum.registration.models import Registration
 
@@ -44,3 +46,22 @@ def print_batch(job: jobs.Job | None, batch_id: int) -> dict:
     mark_printed(registrations, batch_id=batch.id, actor=actor)
     db.session.commit()
     return {"count": total, "bytes": len(buffer.getvalue())}
+
+
+@jobs.task("badges.send_badge")
+def send_badge(job: jobs.Job | None, registration_id: int, link: str) -> None:
+    """E-mail a confirmed person their badge, as a PNG attached and as a link, in their language."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not registration.is_confirmed:  # cancelled or deleted while queued
+        return
+    forum = registration.forum
+    mail.send_from_job(
+        registration.email,
+        _l("Your badge for %(forum)s"),
+        "badge",
+        locale=registration.locale,
+        attachments=[mail.Attachment(f"badge-{forum.slug}.png", "image/png", badge_png(registration))],
+        registration=registration,
+        forum=translated(forum.title, registration.locale),
+        link=link,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -10,7 +11,8 @@ from flask_login import current_user
 
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
-from forum.badges.render import badge_png
+from forum.badges.pdf import write_badges
+from forum.badges.render import badge_parts
 from forum.badges.services import mark_printed
 from forum.checkin import bp, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
@@ -136,19 +138,28 @@ def desk_search(desk_id: int):
     )
 
 
-@bp.route("/f/<forum_slug>/checkin/badge/<int:registration_id>.png", methods=["POST"])
+@bp.route("/f/<forum_slug>/checkin/badge/<int:registration_id>.pdf", methods=["POST"])
 @forum_role_required(*DESK_ROLES)
 def print_badge(registration_id: int):
-    """Print (or reprint) a badge on the spot: the PNG, and the print recorded."""
+    """Print (or reprint) a badge on the spot: a one-page A6 PDF, which prints at its exact size (an
+    image would print at whatever size the browser chooses), and the print recorded."""
     registration = db.get_or_404(Registration, registration_id)
     if registration.forum_id != g.forum.id or not registration.is_confirmed:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    png = badge_png(registration)
+    pdf = io.BytesIO()
+    write_badges(pdf, [badge_parts(registration)], layout="a6")
     mark_printed([registration], actor=current_user)
     db.session.commit()
-    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+    return Response(
+        pdf.getvalue(),
+        mimetype="application/pdf",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'inline; filename="badge-{g.forum.slug}-{registration.id}.pdf"',
+        },
+    )
 
 
 # --- the API for scanning devices --------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Badge pages: the participant's PNG, print batches with progress and download, reissue, the e-mail."""
+"""Badge pages: the participant's PNG, print batches with progress and download, reissue, the e-mail,
+printing on the spot at the desk."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import io
 import shutil
 import subprocess
 
+import pytest
 import sqlalchemy as sa
-from badge_checks import decode_all
+from badge_checks import decode_all, pdf_pages
 from helpers import body_of
 from PIL import Image
 
@@ -37,20 +39,38 @@ def test_the_badge_link_is_offered_to_confirmed_participants_only(app, make_foru
         assert not any(link.url.endswith("/badge.png") for link in hooks.registration_links.collect(pending))
 
 
-def test_confirmation_sends_the_badge_in_the_persons_language(app, db, client, mailbox, make_forum, make_registration):
+@pytest.mark.parametrize(
+    ("locale", "subject", "sentence", "direction"),
+    [
+        ("ar", "شارتك لـ المنتدى الجهوي", "شارتك مرفقة بهذه الرسالة", "rtl"),
+        ("fr", "Votre badge pour Forum régional", "Votre badge est joint à ce message", "ltr"),
+    ],
+)
+def test_confirmation_sends_the_badge_in_the_persons_language(
+    app, db, client, mailbox, make_forum, make_registration, verify_badge, locale, subject, sentence, direction
+):
     forum = make_forum()
-    registration = make_registration(forum, locale="fr")
+    registration = make_registration(forum, locale=locale)
     with app.test_request_context(base_url="http://multaqa.test"):
         for hook in hooks.registration_confirmed:
             hook(registration)
         db.session.commit()
     message = mailbox.wait_for(1)[0]
-    assert message["To"] == registration.email and message["Content-Language"] == "fr"
+    assert message["To"] == registration.email and message["Content-Language"] == locale
+    assert message["Subject"].startswith(subject) and forum.title[locale] in message["Subject"]
+    assert message["From"].addresses[0].addr_spec == "no-reply@multaqa.local"
+    html = body_of(message, "html")
+    assert f'lang="{locale}" dir="{direction}"' in html and sentence in html
+    # The badge itself, attached: the person has it even offline.
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "image/png" and attachment.get_filename() == f"badge-{forum.slug}.png"
+    verify_badge(Image.open(io.BytesIO(attachment.get_content())), registration)
+    # And the link, which opens the same badge.
     text = body_of(message)
+    assert forum.title[locale] in text and sentence in text
     link = next(line for line in text.splitlines() if line.startswith("http://multaqa.test/"))
     png = client.get(link.removeprefix("http://multaqa.test"))
-    codes = decode_all(Image.open(io.BytesIO(png.data)))
-    assert read_badge_code(codes[0], forum_id=forum.id) == registration
+    assert read_badge_code(decode_all(Image.open(io.BytesIO(png.data)))[0], forum_id=forum.id) == registration
 
 
 def test_a_print_batch_builds_a_pdf_with_progress_and_marks_the_set_printed(db, as_role, make_registration, tmp_path):
@@ -100,11 +120,14 @@ def test_reissue_makes_the_old_badge_unprinted_and_invalid(db, as_role, make_reg
     assert badge_code(person) != old
 
 
-def test_an_agent_prints_a_badge_on_the_spot(db, as_role, make_registration, verify_badge):
+def test_an_agent_prints_a_badge_on_the_spot(db, as_role, make_registration, verify_badge, tmp_path):
     client, forum, _user = as_role("checkin_agent")
     person = make_registration(forum)
-    response = client.post(f"/f/{forum.slug}/checkin/badge/{person.id}.png")
-    assert response.status_code == 200
-    verify_badge(Image.open(io.BytesIO(response.data)), person)
+    response = client.post(f"/f/{forum.slug}/checkin/badge/{person.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # One A6 page, which the printer takes at its exact size, showing this person's badge.
+    [(size, picture)] = pdf_pages(response.data, tmp_path)
+    assert size == (105, 148)
+    verify_badge(picture, person)
     db.session.rollback()
     assert db.session.scalar(sa.select(BadgePrint.badge_version)) == person.badge_version

@@ -97,7 +97,7 @@ def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
     found = {row["id"]: row for row in client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/search?q=Itto").json}
     assert found[pending.id]["badge_url"] is None  # its print button led to a "page not found"
     printed = client.post(found[confirmed.id]["badge_url"])
-    assert printed.status_code == 200 and printed.mimetype == "image/png"
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
 
 
 def test_undo_at_a_desk_undoes_the_last_check_in_of_its_own_list(db, as_role, forum, desk_and_token, make_registration):

@@ -89,3 +89,38 @@ def test_headers_are_encoded_and_cannot_be_injected(app, db, mailbox, make_user,
     sender = message["From"].addresses[0]
     assert sender.display_name == "ملتقى" and sender.addr_spec == "no-reply@multaqa.local"
     assert forum.title["ar"] in body_of(message) and forum.title["ar"] in body_of(message, "html")
+
+
+def test_a_message_with_attachments_has_the_headers_and_bodies_of_the_others(app, db, mailbox, make_user, make_forum):
+    user, forum = make_user(name="Fatima"), make_forum()
+    app.config["MAIL_DEFAULT_SENDER"] = "ملتقى <no-reply@multaqa.local>"
+    context = dict(user=user, forum=forum, role=Role.rapporteur, link="https://multaqa.example/x")
+    try:
+        with app.test_request_context():
+            mail.send(
+                "fatima@example.ma", "تأكيد %(name)s", "invitation", locale="ar", name="منتدى\nBcc: x@y.z", **context
+            )
+            db.session.commit()
+            mail.send_from_job(
+                "fatima@example.ma",
+                "تأكيد %(name)s",
+                "invitation",
+                locale="ar",
+                attachments=[mail.Attachment("programme.pdf", "application/pdf", b"%PDF-1.4\n")],
+                name="منتدى\nBcc: x@y.z",
+                **context,
+            )
+    finally:
+        app.config["MAIL_DEFAULT_SENDER"] = "Multaqa <no-reply@multaqa.local>"
+    plain, attached = mailbox.wait_for(2)
+    assert set(plain.keys()) == set(attached.keys())
+    for name in ("Subject", "From", "To", "Content-Language", "MIME-Version"):
+        assert attached[name] == plain[name], name
+    assert attached["Subject"] == "تأكيد منتدى Bcc: x@y.z" and attached["Bcc"] is None
+    assert attached["From"].addresses[0].display_name == "ملتقى"
+    for subtype in ("plain", "html"):  # the same text (the stdlib ends its lines in CRLF, as MIME wants)
+        assert body_of(attached, subtype).splitlines() == body_of(plain, subtype).splitlines()
+    assert 'dir="rtl"' in body_of(attached, "html")
+    [programme] = attached.iter_attachments()
+    assert programme.get_content_type() == "application/pdf" and programme.get_filename() == "programme.pdf"
+    assert programme.get_content() == b"%PDF-1.4\n"

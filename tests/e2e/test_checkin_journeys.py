@@ -1,4 +1,5 @@
-"""The check-in desk in a real browser: type a code + Enter, green; the same again, amber."""
+"""The check-in desk in a real browser: type a code + Enter, green; the same again, amber; a badge
+printed on the spot."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from helpers import PASSWORD
 
 from forum.auth.models import Role
+from forum.badges.models import BadgePrint
 from forum.badges.services import badge_code
 from forum.checkin import services
 
@@ -84,3 +87,35 @@ def test_the_scan_input_takes_the_focus_back_from_the_desk_buttons(
     page.wait_for_timeout(300)
     scan("already_checked_in")
     assert "Itto Ait Ali" in answer.inner_text()
+
+
+def test_agent_prints_a_badge_found_by_name_as_an_a6_pdf(
+    db, page, browser_login, make_forum, make_user, make_registration
+):
+    today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Casablanca")).date()
+    forum = make_forum(starts_on=today, ends_on=today)
+    agent = make_user("agent@example.ma", forum=forum, roles=(Role.checkin_agent,))
+    desk, _token = services.create_desk(forum, "Desk 3", actor=None)
+    db.session.commit()
+    person = make_registration(forum, name_latin="Itto Ait Ali")
+
+    browser_login(agent.email, PASSWORD)
+    page.goto(f"/f/{forum.slug}/checkin/desk/{desk.id}")
+    page.fill("[data-search-input]", "Itto")
+    page.click("[data-search-form] button[type=submit]")
+    button = page.locator("[data-search-results] li", has_text="Itto Ait Ali").get_by_role("button", name="Print badge")
+    with page.context.expect_page() as opened:
+        button.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    # The PDF opens in the browser's viewer in a tab of its own (printed from there at A6); the desk stays.
+    assert tab.url.endswith(f"/checkin/badge/{person.id}.pdf")
+    for _ in range(50):  # the viewer is a frame of the browser's own, not of the page
+        if any(frame.url.startswith("chrome-extension://") for frame in tab.frames):
+            break
+        tab.wait_for_timeout(200)
+    else:
+        pytest.fail("the badge did not open in the PDF viewer")
+    assert page.url.endswith(f"/checkin/desk/{desk.id}")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(BadgePrint.registration_id)) == person.id
