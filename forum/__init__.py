@@ -10,16 +10,19 @@ from flask import Flask, request
 
 from forum import config as settings
 
-BLUEPRINTS = (
-    "auth",
-    "events",
-    "registration",
-    "programme",
-    "badges",
-    "checkin",
-    "exhibition",
-    "recommendations",
-)
+#: Each module of the platform and the parts of it that connect themselves on import: its routes
+#: (views, on the package's blueprint), its hook receivers (hooks), its jobs (tasks), its commands (cli).
+#: A package's __init__ holds only its blueprint, so importing a module's models imports nothing else.
+MODULES: dict[str, tuple[str, ...]] = {
+    "auth": ("views",),
+    "events": ("views",),
+    "registration": ("views", "hooks", "cli"),
+    "programme": ("views", "hooks"),
+    "badges": ("views", "hooks", "tasks"),
+    "checkin": ("views", "hooks"),
+    "exhibition": ("views", "hooks"),
+    "recommendations": ("views", "hooks"),
+}
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -81,9 +84,10 @@ def _register_blueprints(app: Flask) -> None:
 
     register_forum_url_processors(app)  # first: the participant's key is checked against g.forum
     register_participant_url_processors(app)
-    for name in BLUEPRINTS:
-        module = import_module(f"forum.{name}")
-        app.register_blueprint(module.bp)
+    for name, parts in MODULES.items():
+        for part in parts:
+            import_module(f"forum.{name}.{part}")
+        app.register_blueprint(import_module(f"forum.{name}").bp)
 
     from forum.auth.access import can
 

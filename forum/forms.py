@@ -1,13 +1,16 @@
-"""Form pieces shared by every module: per-language texts, a bare CSRF form for buttons."""
+"""Form pieces shared by every module: per-language texts, fields over enums, a bare CSRF form for buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, StringField, TextAreaField
+from wtforms import Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
+
+from forum.db import TitledEnum
 
 LANGUAGE_LABELS = {"ar": _l("Arabic"), "fr": _l("French"), "en": _l("English")}
 
@@ -40,3 +43,29 @@ def clean_translations(data: dict[str, str | None]) -> dict[str, str]:
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for POST-only buttons (delete, approve, ...)."""
+
+
+class _EnumChoices:
+    """Choices drawn from a TitledEnum; `.data` is a member (None for the empty answer)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, enum: type[TitledEnum], **kwargs: Any) -> None:
+        self.enum = enum
+        kwargs.setdefault("choices", enum.choices)
+        super().__init__(label, validators, coerce=self._member, **kwargs)  # type: ignore[call-arg]
+
+    def _member(self, value: Any) -> TitledEnum | None:
+        if value is None or value == "":
+            return None
+        return self.enum(value)
+
+    def offer(self, members: Iterable[TitledEnum], *, blank: Any = None) -> None:
+        """Offer only these members (in this order), after an empty choice labelled `blank` if given."""
+        self.choices = ([("", blank)] if blank is not None else []) + [(m.value, m.title) for m in members]
+
+
+class EnumSelectField(_EnumChoices, SelectField):
+    """A select over a TitledEnum: filled from a member, its data a member."""
+
+
+class EnumRadioField(_EnumChoices, RadioField):
+    """Radio buttons over a TitledEnum: filled from a member, its data a member."""

@@ -9,23 +9,33 @@ from typing import Any
 
 @dataclass
 class Hook:
-    """An ordered list of functions registered by modules (dashboard panels, seed steps, ...)."""
+    """An ordered list of receivers connected by modules (dashboard panels, seed steps, ...).
+
+    Modules connect their receivers from their own `hooks.py`, which `create_app` imports; a receiver
+    is connected once however often that happens.
+    """
 
     name: str
-    _items: list[tuple[int, str, Callable[..., Any]]] = field(default_factory=list)
+    _receivers: list[tuple[int, str, Callable[..., Any]]] = field(default_factory=list)
+
+    def connect(self, fn: Callable[..., Any], *, order: int = 100) -> Callable[..., Any]:
+        """Add a receiver; receivers are called by `order`, then by name."""
+        key = f"{fn.__module__}.{fn.__qualname__}"
+        if all(existing is not fn and name != key for _, name, existing in self._receivers):
+            self._receivers.append((order, key, fn))
+            self._receivers.sort(key=lambda item: (item[0], item[1]))
+        return fn
+
+    def disconnect(self, fn: Callable[..., Any]) -> None:
+        """Remove a receiver (tests that connect their own receivers use this to clean up)."""
+        self._receivers[:] = [item for item in self._receivers if item[2] is not fn]
 
     def register(self, order: int = 100) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
-            key = f"{fn.__module__}.{fn.__qualname__}"
-            if all(existing != key for _, existing, _ in self._items):
-                self._items.append((order, key, fn))
-                self._items.sort(key=lambda item: (item[0], item[1]))
-            return fn
-
-        return decorator
+        """Decorator form of `connect`."""
+        return lambda fn: self.connect(fn, order=order)
 
     def __iter__(self):
-        return iter(fn for _, _, fn in self._items)
+        return iter(fn for _, _, fn in list(self._receivers))
 
     def collect(self, *args: Any, **kwargs: Any) -> list[Any]:
         """Call every function; keep the answers that are not None."""
@@ -51,7 +61,8 @@ team_badge = Hook("team_badge")
 #: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk);
 #: registration is a Registration or a record of one with at least its id and forum_id.
 registration_agenda = Hook("registration_agenda")
-#: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), by order.
+#: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), in the order
+#: of recommendations/report.py SECTION_ORDER, by key.
 report_sections = Hook("report_sections")
 
 

@@ -148,6 +148,21 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture
+def connect_hook() -> Iterator[Callable[..., Any]]:
+    """`connect_hook(hooks.some_hook, receiver, order=...)` connects a receiver for this test only."""
+    connected: list[tuple[Any, Callable[..., Any]]] = []
+
+    def connect(hook: Any, receiver: Callable[..., Any], *, order: int = 100) -> Callable[..., Any]:
+        hook.connect(receiver, order=order)
+        connected.append((hook, receiver))
+        return receiver
+
+    yield connect
+    for hook, receiver in connected:
+        hook.disconnect(receiver)
+
+
+@pytest.fixture
 def make_forum(db) -> Callable[..., Forum]:
     def make(**overrides: Any) -> Forum:
         n = next(_counter)

@@ -45,7 +45,7 @@ def checkin_admin_links(forum, user):
     return hooks.ForumLink(_l("Desks and live attendance"), url_for("checkin.manage", forum_slug=forum.slug))
 
 
-@hooks.report_sections.register(order=40)
+@hooks.report_sections.register()
 def attendance_section(forum):
     present, confirmed = stats.totals(forum)
     return hooks.ReportSection(

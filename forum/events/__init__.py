@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("events", __name__)
-
-from forum.events import models, views  # noqa: E402, F401

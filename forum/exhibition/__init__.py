@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("exhibition", __name__)
-
-from forum.exhibition import hooks, models, views  # noqa: E402, F401

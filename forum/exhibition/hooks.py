@@ -91,7 +91,7 @@ def scans_link(registration):
     )
 
 
-@hooks.report_sections.register(order=30)
+@hooks.report_sections.register()
 def report_section(forum):
     from forum.exhibition.services import exhibitors_of
 

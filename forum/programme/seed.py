@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
-from forum import hooks
 from forum.auth import services as accounts
 from forum.events.models import Forum
 from forum.extensions import db
@@ -88,7 +87,6 @@ def _at(day: date, hour: int, minute: int, forum: Forum) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=forum.zone).astimezone(UTC)
 
 
-@hooks.seed_steps.register(order=20)
 def seed_programme(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
     forum = forums["draa"]
     if db.session.scalar(sa.select(Session.id).where(Session.forum_id == forum.id).limit(1)):

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("recommendations", __name__)
-
-from forum.recommendations import models, report, seed, views  # noqa: E402, F401

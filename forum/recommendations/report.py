@@ -10,51 +10,14 @@ from urllib.parse import unquote, urlparse
 import sqlalchemy as sa
 from flask import current_app, g, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from forum import hooks, jobs, storage
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.recommendations import services
-from forum.registration.models import Registration, RegistrationStatus
 
 #: the order of the report's parts; sections with other keys follow, by key
 SECTION_ORDER = ("facts", "attendance", "programme", "recommendations", "exhibitors")
-
-
-@hooks.report_sections.register(order=0)
-def facts_section(forum: Forum) -> hooks.ReportSection:
-    counts = dict(
-        db.session.execute(
-            sa.select(Registration.status, sa.func.count())
-            .where(Registration.forum_id == forum.id)
-            .group_by(Registration.status)
-        ).all()
-    )
-    status_counts = services.status_counts(forum)
-    return hooks.ReportSection(
-        key="facts",
-        title=_l("The forum"),
-        template="recommendations/report/_facts.html",
-        context={
-            "registered": sum(counts.values()),
-            "confirmed": counts.get(RegistrationStatus.confirmed, 0),
-            "workshop_count": len(services.workshops(forum)),
-            "recommendation_count": sum(n for s, n in status_counts.items() if s.value != "merged"),
-            "accepted_count": status_counts[services.RecommendationStatus.accepted],
-        },
-    )
-
-
-@hooks.report_sections.register(order=40)
-def recommendations_section(forum: Forum) -> hooks.ReportSection:
-    return hooks.ReportSection(
-        key="recommendations",
-        title=_l("Recommendations"),
-        template="recommendations/report/_recommendations.html",
-        context={"outcomes": services.accepted_by_workshop(forum)},
-    )
 
 
 def sections(forum: Forum) -> list[hooks.ReportSection]:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from forum import hooks
 from forum.auth import services as accounts
 from forum.events.models import Forum
 from forum.extensions import db
@@ -166,7 +165,6 @@ GUELMIM = [
 ]
 
 
-@hooks.seed_steps.register(order=50)
 def seed_recommendations(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
     """Recommendations with supports, decisions and follow-up; nothing is added twice."""
     draa, guelmim = forums.get("draa"), forums.get("guelmim")

@@ -12,7 +12,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum import hooks, jobs, storage
+from forum import jobs, storage
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.errors import ForumError
@@ -555,50 +555,4 @@ def series_follow_up():
         "recommendations/series_follow_up.html",
         forums=[(forum, summary[forum.id]) for forum in forums if sum(summary[forum.id].values())],
         statuses=FollowUpStatus,
-    )
-
-
-# --- links on shared pages ----------------------------------------------------------------------------
-
-
-@hooks.forum_links.register(order=50)
-def _forum_link(forum):
-    if not services.status_counts(forum)[RecommendationStatus.accepted]:
-        return None
-    return hooks.ForumLink(
-        label=_("Recommendations and follow-up"),
-        url=url_for("recommendations.follow_up_page", forum_slug=forum.slug),
-        description=_("What the workshops recommended, and what became of it."),
-    )
-
-
-@hooks.registration_links.register(order=50)
-def _registration_link(registration):
-    if registration.status != RegistrationStatus.confirmed:
-        return None
-    return hooks.ForumLink(
-        label=_("Recommendations"),
-        url=url_for(
-            "recommendations.participant",
-            forum_slug=registration.forum.slug,
-            access_key=registration.access_key,
-        ),
-        description=_("Submit recommendations and support those of the workshops."),
-    )
-
-
-@hooks.manage_links.register(order=50)
-def _manage_link(forum, user):
-    if not (user.has_role(forum, Role.organiser) or services.workshops_for(user, forum)):
-        return None
-    return hooks.ForumLink(label=_("Recommendations"), url=url_for("recommendations.index", forum_slug=forum.slug))
-
-
-@hooks.dashboard_panels.register(order=50)
-def _dashboard_panel(forum, user):
-    return hooks.DashboardPanel(
-        title=_("Recommendations"),
-        template="recommendations/_panel.html",
-        context={"recommendation_counts": services.status_counts(forum)},
-        url=url_for("recommendations.index", forum_slug=forum.slug),
     )

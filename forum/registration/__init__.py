@@ -12,6 +12,3 @@ bp = Blueprint("registration", __name__)
 def _defaults(state: BlueprintSetupState) -> None:
     """The module's settings, overridable from the environment or the app's config."""
     state.app.config.setdefault("REGISTRATION_RATE_LIMIT", os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute"))
-
-
-from forum.registration import cli, links, models, views  # noqa: E402, F401

@@ -167,20 +167,17 @@ def test_exits_and_reentry_keep_count_of_who_is_inside(db, today_forum, desk, ma
     assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).reason == "already_checked_in"
 
 
-def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration):
+def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration, connect_hook):
     from forum import hooks
 
     person = make_registration(today_forum)
     now = datetime.now(UTC)
 
-    @hooks.registration_agenda.register(order=999)
     def fake_agenda(registration, day):
         return [hooks.AgendaItem(now, now + timedelta(hours=1), f"Workshop for {registration.id}", "Room B")]
 
-    try:
-        result = services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk)
-    finally:
-        hooks.registration_agenda._items[:] = [i for i in hooks.registration_agenda._items if i[2] is not fake_agenda]
+    connect_hook(hooks.registration_agenda, fake_agenda, order=999)
+    result = services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk)
     assert result.agenda == [{"time": result.agenda[0]["time"], "title": f"Workshop for {person.id}", "room": "Room B"}]
 
 

@@ -124,11 +124,11 @@ def test_a_booth_of_another_forum_cannot_be_chosen(organiser, make_forum, make_b
 
 
 def test_staff_get_the_role_and_a_confirmed_exhibitor_registration(
-    app, organiser, make_exhibitor, make_user, db, monkeypatch
+    app, organiser, make_exhibitor, make_user, db, connect_hook
 ):
     forum, user = organiser
     confirmed = []
-    monkeypatch.setattr(hooks.registration_confirmed, "_items", [(0, "probe", confirmed.append)])
+    connect_hook(hooks.registration_confirmed, confirmed.append)
     exhibitor = make_exhibitor(forum, "Atlas", staff=False)
     staff = services.add_staff(exhibitor, "new.person@atlas.ma", "New Person", actor=user, locale="fr")
     db.session.commit()

@@ -194,7 +194,7 @@ def test_follow_up_is_public(client, switch_to, db, workshop_setup):
     assert "Créer un fonds régional" in client.get("/recommendations/").get_data(as_text=True)
 
 
-def test_report_sections_come_in_a_fixed_order(client, switch_to, db, workshop_setup):
+def test_report_sections_come_in_a_fixed_order(client, switch_to, db, workshop_setup, connect_hook):
     forum, rapporteur, organiser, workshop = workshop_setup
     services.accept(_add(workshop, rapporteur), actor=organiser)
     db.session.commit()
@@ -215,17 +215,12 @@ def test_report_sections_come_in_a_fixed_order(client, switch_to, db, workshop_s
             context={"recommendation": type("R", (), {"text": "EXHIBITORS-PART", "direction": "ltr"})},
         )
 
-    hooks.report_sections.register(order=99)(exhibitors)
-    hooks.report_sections.register(order=98)(attendance)
-    try:
-        switch_to(rapporteur)
-        assert client.get(f"/f/{forum.slug}/manage/recommendations/report").status_code == 403
-        switch_to(organiser)
-        page = client.get(f"/f/{forum.slug}/manage/recommendations/report").get_data(as_text=True)
-    finally:
-        hooks.report_sections._items[:] = [
-            i for i in hooks.report_sections._items if i[2] not in (attendance, exhibitors)
-        ]
+    connect_hook(hooks.report_sections, exhibitors, order=99)
+    connect_hook(hooks.report_sections, attendance, order=98)
+    switch_to(rapporteur)
+    assert client.get(f"/f/{forum.slug}/manage/recommendations/report").status_code == 403
+    switch_to(organiser)
+    page = client.get(f"/f/{forum.slug}/manage/recommendations/report").get_data(as_text=True)
     order = [
         page.index(marker)
         for marker in ('id="section-facts"', "ATTENDANCE-PART", 'id="section-recommendations"', "EXHIBITORS-PART")

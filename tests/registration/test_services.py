@@ -46,16 +46,11 @@ def details(n: int = 1, **overrides):
 
 
 @pytest.fixture
-def confirmed_seen():
+def confirmed_seen(connect_hook):
     """The registrations passed to the registration_confirmed hook during the test."""
     seen: list[Registration] = []
-
-    def remember(registration: Registration) -> None:
-        seen.append(registration)
-
-    hooks.registration_confirmed.register()(remember)
-    yield seen
-    hooks.registration_confirmed._items[:] = [i for i in hooks.registration_confirmed._items if i[2] is not remember]
+    connect_hook(hooks.registration_confirmed, seen.append)
+    return seen
 
 
 def set_up(db, forum, **settings):

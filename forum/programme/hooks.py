@@ -13,7 +13,7 @@ from forum.auth.models import Role
 from forum.db import translated
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.programme import services
+from forum.programme import seed, services
 from forum.programme.models import Session
 from forum.registration.models import Registration, RegistrationStatus
 
@@ -104,9 +104,12 @@ def workshops_of_day(registration: Registration, day: date) -> list[hooks.Agenda
     ]
 
 
-@hooks.report_sections.register(order=20)
+@hooks.report_sections.register()
 def programme_section(forum: Forum) -> hooks.ReportSection | None:
     days = services.public_programme(forum)
     if not days:
         return None
     return hooks.ReportSection("programme", _l("Programme"), "programme/report_section.html", {"days": days})
+
+
+hooks.seed_steps.connect(seed.seed_programme, order=20)
