@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, lists
@@ -63,10 +63,6 @@ def person_name(name_ar: str | None, name_latin: str | None, locale: str | None 
     Arabic pages and mail, the Latin-script form in French and English; the one given when only one is."""
     arabic = (locale or str(get_locale() or "ar")) == "ar"
     return (name_ar or name_latin or "") if arabic else (name_latin or name_ar or "")
-
-
-def to_zone(value: datetime, zone: str | tzinfo) -> datetime:
-    return value.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
