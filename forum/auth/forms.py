@@ -32,4 +32,3 @@ class PasswordResetForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     next = HiddenField()
-
