@@ -12,7 +12,7 @@ from flask import Flask, abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from forum import audit, storage
+from forum import audit, hooks, storage
 from forum.auth import services as accounts
 from forum.auth.models import Membership, Role, User
 from forum.db import utcnow
@@ -60,6 +60,17 @@ def forums_of(user: User) -> list[tuple[Forum, set]]:
     for forum, role in rows:
         grouped.setdefault(forum.id, (forum, set()))[1].add(role)
     return list(grouped.values())
+
+
+def forums_with_links(user: User) -> list[tuple[Forum, set, list[hooks.ForumLink]]]:
+    """The forums a user works on, with their roles there and the management links each offers them."""
+    return [(forum, roles, hooks.manage_links.collect(forum, user)) for forum, roles in forums_of(user)]
+
+
+def audit_log(forum: Forum) -> tuple[list[audit.AuditEntry], dict[int, str]]:
+    """The forum's latest audit entries, and the names of the people who acted, by id."""
+    entries = audit.entries_for(forum)
+    return entries, accounts.names_by_id({entry.actor_id for entry in entries if entry.actor_id})
 
 
 def save_forum(

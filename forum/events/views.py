@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import audit, hooks, storage
+from forum import hooks, storage
 from forum.auth import services as accounts
 from forum.auth.access import admin_required, forum_role_required
 from forum.auth.models import Membership, Role
@@ -43,11 +43,7 @@ def logo():
 @bp.route("/my/forums")
 @login_required
 def my_forums():
-    rows = [
-        (forum, roles, hooks.manage_links.collect(forum, current_user))
-        for forum, roles in services.forums_of(current_user)
-    ]
-    return render_template("events/my_forums.html", rows=rows)
+    return render_template("events/my_forums.html", rows=services.forums_with_links(current_user))
 
 
 def _form_data(form: ForumForm, timezone: str) -> dict:
@@ -157,10 +153,5 @@ def team_remove(membership_id: int):
 @bp.route("/f/<forum_slug>/manage/audit")
 @forum_role_required(Role.organiser)
 def audit_log():
-    entries = audit.entries_for(g.forum)
-    return render_template(
-        "events/audit.html",
-        forum=g.forum,
-        entries=entries,
-        actor_names=accounts.names_by_id({e.actor_id for e in entries if e.actor_id}),
-    )
+    entries, actor_names = services.audit_log(g.forum)
+    return render_template("events/audit.html", forum=g.forum, entries=entries, actor_names=actor_names)
