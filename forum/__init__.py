@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import lazy_gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
+from forum.auth.access import can
+from forum.auth.models import User
+from forum.db import sqlite_write_intent
+from forum.errors import register_error_handlers
+from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+from forum.i18n import register_i18n, select_locale, select_timezone
+from forum.registration.access import register_participant_url_processors
+from forum.security import register_security_headers
 
 #: Each module of the platform and the parts of it that connect themselves on import: its routes
 #: (views, on the package's blueprint), its hook receivers (hooks), its jobs (tasks), its commands (cli).
@@ -32,8 +43,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path))
     app.config.update(config or {})
     if proxies := app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_extensions(app)
     _register_blueprints(app)
@@ -46,9 +55,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from forum.i18n import register_i18n, select_locale, select_timezone
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
@@ -62,25 +68,19 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    from flask_babel import lazy_gettext
-
     login_manager.login_message = lazy_gettext("Please sign in to open this page.")
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from forum.auth.models import User
-
         return db.session.get(User, int(user_id))
 
     register_i18n(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
+    # Here rather than at the top: they reach forum.jobs, which imports create_app from this package.
     from forum import audit, jobs, mail  # noqa: F401  (their tables and tasks)
     from forum.events.services import register_forum_url_processors
-    from forum.registration.access import register_participant_url_processors
 
     register_forum_url_processors(app)  # first: the participant's key is checked against g.forum
     register_participant_url_processors(app)
@@ -88,29 +88,21 @@ def _register_blueprints(app: Flask) -> None:
         for part in parts:
             import_module(f"forum.{name}.{part}")
         app.register_blueprint(import_module(f"forum.{name}").bp)
-
-    from forum.auth.access import can
-
     app.jinja_env.globals["can"] = can
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from forum.errors import register_error_handlers
-    from forum.security import register_security_headers
-
     register_error_handlers(app)
     register_security_headers(app)
 
 
 def _register_cli(app: Flask) -> None:
-    from forum.cli import register_cli
+    from forum.cli import register_cli  # reaches forum.jobs too (through the account services)
 
     register_cli(app)
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from forum.db import sqlite_write_intent
-
     def declare_write_intent(endpoint: str | None, values: dict | None) -> None:
         # Reads need no write lock on SQLite; anything that may change data queues for it up front.
         # Declared before the URL processors run, since loading g.forum already opens the transaction

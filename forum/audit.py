@@ -46,6 +46,7 @@ def record(action: str, *, actor: Any = None, forum: Any = None, target: Any = N
 
 
 def entries_for(forum: Any, *, target: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    """The forum's latest audit entries (of one target if given), newest first."""
     query = sa.select(AuditEntry).where(AuditEntry.forum_id == forum.id)
     if target:
         query = query.where(AuditEntry.target == target)

@@ -9,12 +9,15 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from forum.auth import services as accounts
 from forum.extensions import db
+from forum.seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def register_cli(app: Flask) -> None:
+    """Add the platform's commands to `flask`."""
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
@@ -27,11 +30,9 @@ def register_cli(app: Flask) -> None:
 @click.password_option()
 def create_admin(email: str, name: str, password: str) -> None:
     """Create a platform administrator (or make an existing account one)."""
-    from forum.auth import services
-
-    user = services.find_user(email)
+    user = accounts.find_user(email)
     if user is None:
-        user = services.create_user(email, name, password, is_admin=True)
+        user = accounts.create_user(email, name, password, is_admin=True)
     else:
         user.is_admin = True
         user.set_password(password)
@@ -42,8 +43,6 @@ def create_admin(email: str, name: str, password: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo forum series (idempotent: running it again changes nothing)."""
-    from forum.seed import seed
-
     seed(click.echo)
 
 

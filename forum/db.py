@@ -24,8 +24,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-LANGUAGES = ("ar", "fr", "en")
-
 
 class Base(DeclarativeBase):
     registry = registry(
@@ -39,6 +37,7 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def title(self) -> str:
+        """The member's display name, in the current language."""
         return str(_titles(type(self))[self])
 
     @classmethod
@@ -47,6 +46,7 @@ class TitledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
+        """(value, display name) of every member, for a select."""
         return [(member.value, member.title) for member in cls]
 
 
@@ -68,6 +68,7 @@ class UTCDateTime(sa.TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """An aware datetime as stored: UTC, naive on SQLite; a naive one is refused."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -76,6 +77,7 @@ class UTCDateTime(sa.TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """A stored timestamp as an aware UTC datetime."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from forum.extensions import db
+
 
 class ForumError(Exception):
     """A business rule refused the action; the message is shown to the user as it is."""
@@ -53,7 +55,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def internal_error(error: Exception):
-        from forum.extensions import db
-
         db.session.rollback()
         return render(500)

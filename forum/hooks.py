@@ -55,9 +55,6 @@ seed_steps = Hook("seed_steps")
 #: fn(registration) -> None : called by registration services when a registration becomes confirmed
 #: (after flush, before commit); e.g. badges queue the badge e-mail.
 registration_confirmed = Hook("registration_confirmed")
-#: fn(forum, user) -> None : an organiser appointed someone to the team and asked for their badge; the
-#: registration module gives them a confirmed registration of the team (kept if they have one).
-team_badge = Hook("team_badge")
 #: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk);
 #: registration is a Registration or a record of one with at least its id and forum_id.
 registration_agenda = Hook("registration_agenda")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, lists
@@ -38,6 +38,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The timezone pages show times in: the current forum's, else Morocco's."""
     forum = g.get("forum")
     return forum.timezone if forum is not None else DEFAULT_TIMEZONE
 
@@ -55,6 +56,7 @@ def _locale() -> str:
 
 
 def text_direction(locale: str | None = None) -> str:
+    """ "rtl" or "ltr": how a language (the current one by default) is written."""
     return Locale.parse(locale or str(get_locale())).text_direction
 
 
@@ -63,10 +65,6 @@ def person_name(name_ar: str | None, name_latin: str | None, locale: str | None 
     Arabic pages and mail, the Latin-script form in French and English; the one given when only one is."""
     arabic = (locale or str(get_locale() or "ar")) == "ar"
     return (name_ar or name_latin or "") if arabic else (name_latin or name_ar or "")
-
-
-def to_zone(value: datetime, zone: str | tzinfo) -> datetime:
-    return value.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
@@ -83,10 +81,12 @@ def local_datetime(value: datetime | None, format: str = "medium") -> str:
 
 
 def local_time(value: datetime | None, format: str = "short") -> str:
+    """A UTC datetime's time of day in the current forum's timezone, in the page's language."""
     return "" if value is None else dates.format_time(value, format, tzinfo=_zone(), locale=_locale())
 
 
 def local_date(value: date | datetime | None, format: str = "medium") -> str:
+    """A date (or a UTC datetime's day in the current forum's timezone), in the page's language."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -100,10 +100,12 @@ def as_list(items: Iterable[str], locale: str | None = None) -> str:
 
 
 def number(value: float | int) -> str:
+    """A number written as the page's language writes it."""
     return format_decimal(value)
 
 
 def region_name(code: str | None) -> str:
+    """The name of a region from its code, in the current language (the code itself if unknown)."""
     try:
         return geo.region(code).name() if code else ""
     except KeyError:
@@ -111,6 +113,7 @@ def region_name(code: str | None) -> str:
 
 
 def province_name(code: str | None) -> str:
+    """The name of a province from its code, in the current language (the code itself if unknown)."""
     try:
         return geo.province(code).name() if code else ""
     except KeyError:

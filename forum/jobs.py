@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
 
+from forum import create_app
 from forum.db import UTCDateTime, utcnow
 from forum.extensions import db
 
@@ -34,6 +35,7 @@ class JobStatus(enum.StrEnum):
 
     @property
     def title(self) -> str:
+        """The status's display name, in the current language."""
         return str(JOB_STATUS_TITLES[self])
 
 
@@ -68,6 +70,7 @@ class Job(db.Model):
 
     @property
     def is_finished(self) -> bool:
+        """Done or failed: nothing more will happen to this job."""
         return self.status in (JobStatus.done, JobStatus.failed)
 
     def report(self, done: int, total: int) -> None:
@@ -164,8 +167,6 @@ def run_in_worker(kind: str, job_id: int | None, args: tuple) -> None:
     """Entry point of the RQ worker: one app per worker process."""
     global _worker_app
     if _worker_app is None:
-        from forum import create_app
-
         _worker_app = create_app()
     _run_in_app(_worker_app, kind, job_id, args)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import smtplib
 import time
 import uuid
 from collections.abc import Sequence
 from email import policy
-from email.header import Header
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -33,11 +31,13 @@ def external_url(endpoint: str, **values: Any) -> str:
 def send(to: str, subject: Any, template: str, *, locale: str, **context: Any) -> None:
     """Render templates/mail/<template>.txt and .html in the recipient's locale and queue delivery.
 
-    `subject` may be a lazy string; it is rendered in the recipient's language. The delivery runs
-    after the current transaction commits, so a rolled-back action sends nothing.
+    `subject` may be a lazy string; it is rendered in the recipient's language. The request only renders
+    (the context may hold rows, which a job could not be given); the job is given plain texts and builds
+    the MIME message. The delivery runs after the current transaction commits, so a rolled-back action
+    sends nothing.
     """
-    raw = build(to, subject, template, locale=locale, **context)
-    jobs.enqueue("mail.deliver", raw, _sender(), to, track=False)
+    subject_text, text, html = _render(subject, template, locale, context)
+    jobs.enqueue("mail.deliver", to, subject_text, text, html, locale, track=False)
 
 
 class Attachment(NamedTuple):
@@ -50,18 +50,10 @@ class Attachment(NamedTuple):
 def send_from_job(
     to: str, subject: Any, template: str, *, locale: str, attachments: Sequence[Attachment], **context: Any
 ) -> None:
-    """Build a message with attachments and deliver it at once: for a job, which has already left the
+    """Render a message with attachments and deliver it at once: for a job, which has already left the
     request and has just made the attachments (a badge image, say)."""
-    deliver(
-        None,
-        build_with_attachments(to, subject, template, locale=locale, attachments=attachments, **context),
-        _sender(),
-        to,
-    )
-
-
-def _sender() -> str:
-    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    subject_text, text, html = _render(subject, template, locale, context)
+    _hand_over(to, message(to, subject_text, text, html, locale=locale, attachments=attachments))
 
 
 def _render(subject: Any, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -77,87 +69,49 @@ def _render(subject: Any, template: str, locale: str, context: dict[str, Any]) -
     return subject_text, text, html
 
 
-def build(to: str, subject: Any, template: str, *, locale: str, **context: Any) -> str:
-    """The whole message (text and HTML alternatives), ready for SMTP: CRLF lines, bodies in base64.
+def message(
+    to: str, subject: str, text: str, html: str, *, locale: str, attachments: Sequence[Attachment] = ()
+) -> EmailMessage:
+    """The one MIME builder: text and HTML alternatives in base64, files attached (multipart/mixed) if any.
 
-    Written out directly rather than through email.message: registration sends one per sign-up, and
-    the stdlib's policy machinery cost several times the rendering of the two templates.
+    The subject is put on one line (a line break cannot start a header of its own), and the stdlib's
+    SMTP policy encodes non-ASCII subjects and sender names (RFC 2047) and ends lines in CRLF.
     """
-    subject_text, text, html = _render(subject, template, locale, context)
-    boundary = f"=_multaqa_{uuid.uuid4().hex}"
-    headers = (
-        ("Subject", _header(subject_text)),
-        ("From", _address(current_app.config["MAIL_DEFAULT_SENDER"])),
-        ("To", _address(to)),
-        ("Date", formatdate(localtime=False)),
-        ("Message-ID", make_msgid(domain="multaqa.local")),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
-        ("Content-Language", locale),
-    )
-    lines = [f"{name}: {value}" for name, value in headers]
-    for subtype, body in (("plain", text), ("html", html)):
-        lines += [
-            "",
-            f"--{boundary}",
-            f'Content-Type: text/{subtype}; charset="utf-8"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            base64.encodebytes(body.encode("utf-8")).decode("ascii").rstrip("\n").replace("\n", "\r\n"),
-        ]
-    lines += [f"--{boundary}--", ""]
-    return "\r\n".join(lines)
-
-
-def build_with_attachments(
-    to: str, subject: Any, template: str, *, locale: str, attachments: Sequence[Attachment], **context: Any
-) -> str:
-    """The message of `build` with files attached (multipart/mixed), through the stdlib's EmailMessage:
-    rarer mail, where its cost does not matter. Same headers, same base64 bodies."""
-    subject_text, text, html = _render(subject, template, locale, context)
-    message = EmailMessage(policy=policy.SMTP)
-    message["Subject"] = " ".join(subject_text.splitlines())
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="multaqa.local")
-    message.set_content(text, cte="base64")
-    message.add_alternative(html, subtype="html", cte="base64")
+    mime = EmailMessage(policy=policy.SMTP)
+    mime["Subject"] = " ".join(subject.splitlines())
+    mime["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    mime["To"] = to
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(domain="multaqa.local")
+    mime.set_content(text, cte="base64")
+    mime.add_alternative(html, subtype="html", cte="base64")
     for attachment in attachments:
         maintype, subtype = attachment.content_type.split("/")
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        mime.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     # Last: making the message multipart moves the Content-* headers already set into its first part.
-    message["Content-Language"] = locale
-    return message.as_string()
-
-
-def _header(value: str) -> str:
-    """A header value on one logical line, folded, and RFC 2047-encoded when it is not plain ASCII."""
-    value = " ".join(value.splitlines())
-    return Header(value, "us-ascii" if value.isascii() else "utf-8").encode()
-
-
-def _address(value: str) -> str:
-    """A "Name <address>" header, its name encoded when it is not ASCII."""
-    name, address = parseaddr(value)
-    if not name:
-        return address
-    return formataddr((name, address), charset="utf-8")
+    mime["Content-Language"] = locale
+    return mime
 
 
 @jobs.task("mail.deliver")
-def deliver(job: jobs.Job | None, raw: str, sender: str, to: str) -> None:
-    """Hand one rendered message to the configured backend, as it is (no parsing back)."""
+def deliver(job: jobs.Job | None, to: str, subject: str, text: str, html: str, locale: str) -> None:
+    """Build one rendered mail (plain texts, as queued by `send`) and hand it to the configured backend."""
+    _hand_over(to, message(to, subject, text, html, locale=locale))
+
+
+def _hand_over(to: str, mime: EmailMessage) -> None:
+    """Send a built message by SMTP, or keep it as a file of the development outbox."""
     config = current_app.config
+    raw = mime.as_bytes()
     if config["MAIL_BACKEND"] == "smtp":
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.sendmail(sender, [to], raw.encode("utf-8"))
+            smtp.sendmail(parseaddr(config["MAIL_DEFAULT_SENDER"])[1], [to], raw)
         return
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
-    (outbox / name).write_bytes(raw.encode("utf-8"))
+    (outbox / name).write_bytes(raw)

@@ -32,6 +32,8 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
+    """Add the security headers (CSP, nosniff, no framing, HSTS in production over HTTPS) to every response."""
+
     @app.after_request
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)

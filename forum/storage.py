@@ -33,9 +33,11 @@ def save(folder: str, data: bytes, suffix: str) -> str:
 
 
 def read(key: str) -> bytes:
+    """The content of a stored file."""
     return path_of(key).read_bytes()
 
 
 def delete(key: str | None) -> None:
+    """Remove a stored file (nothing for None or a file already gone)."""
     if key:
         path_of(key).unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
@@ -32,10 +32,3 @@ class PasswordResetForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     next = HiddenField()
-
-
-class UserCreateForm(FlaskForm):
-    """An admin or organiser creating an account for a colleague."""
-
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])

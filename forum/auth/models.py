@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,30 +10,25 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.db import UTCDateTime, utcnow
+from forum.db import TitledEnum, UTCDateTime, utcnow
+from forum.events.models import Forum
 from forum.extensions import db
 
-if TYPE_CHECKING:
-    from forum.events.models import Forum
 
-
-class Role(enum.StrEnum):
+class Role(TitledEnum):
     organiser = "organiser"
     checkin_agent = "checkin_agent"
     rapporteur = "rapporteur"
     exhibitor_staff = "exhibitor_staff"
 
-    @property
-    def title(self) -> str:
-        return str(ROLE_TITLES[self])
-
-
-ROLE_TITLES = {
-    Role.organiser: _l("Organiser"),
-    Role.checkin_agent: _l("Check-in agent"),
-    Role.rapporteur: _l("Rapporteur"),
-    Role.exhibitor_staff: _l("Exhibitor staff"),
-}
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.organiser: _l("Organiser"),
+            cls.checkin_agent: _l("Check-in agent"),
+            cls.rapporteur: _l("Rapporteur"),
+            cls.exhibitor_staff: _l("Exhibitor staff"),
+        }
 
 
 class User(UserMixin, db.Model):

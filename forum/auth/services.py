@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import generate_password_hash
 
-from forum import audit
+from forum import audit, mail
 from forum.auth.models import Membership, Role, User
 from forum.db import utcnow
 from forum.errors import ForumError
@@ -23,10 +24,12 @@ class AccountError(ForumError):
 
 
 def normalise_email(email: str) -> str:
+    """An e-mail address as accounts store it: trimmed and lower-cased."""
     return email.strip().lower()
 
 
 def find_user(email: str) -> User | None:
+    """The account with this e-mail (in any case), or None."""
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
@@ -61,10 +64,19 @@ _DUMMY: list[str] = []
 
 def _dummy_hash() -> str:
     if not _DUMMY:
-        from werkzeug.security import generate_password_hash
-
         _DUMMY.append(generate_password_hash(secrets.token_urlsafe(16)))
     return _DUMMY[0]
+
+
+def send_password_reset(email: str, *, fallback_locale: str) -> None:
+    """Mail a reset link to the enabled account with this e-mail, in its language (else `fallback_locale`);
+    nothing for an unknown or disabled one (the page answers the same either way)."""
+    user = find_user(email)
+    if user is None or not user.is_enabled:
+        return
+    link = mail.external_url("auth.password_reset", token=password_reset_token(user))
+    locale = user.locale or fallback_locale
+    mail.send(user.email, _l("Reset your Multaqa password"), "password_reset", locale=locale, user=user, link=link)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -77,6 +89,7 @@ def password_reset_token(user: User) -> str:
 
 
 def user_from_reset_token(token: str) -> User:
+    """The enabled user a reset token was made for; AccountError when it has expired, is forged or was used."""
     try:
         data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired as error:
@@ -90,6 +103,7 @@ def user_from_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
+    """Set the password of the user a valid reset token names (which kills the token)."""
     user = user_from_reset_token(token)
     user.set_password(password)
     audit.record("user.password_reset", actor=user, target=user)
@@ -109,6 +123,7 @@ def appoint(user: User, forum, role: Role, *, actor: User | None) -> Membership:
 
 
 def dismiss(membership: Membership, *, actor: User | None) -> None:
+    """Take a role in a forum away from its holder."""
     audit.record(
         "membership.remove", actor=actor, forum=membership.forum, target=membership.user, role=membership.role.value
     )
@@ -116,6 +131,7 @@ def dismiss(membership: Membership, *, actor: User | None) -> None:
 
 
 def members_of(forum) -> list[Membership]:
+    """The forum's team: every membership with its user, by role."""
     return list(
         db.session.scalars(
             sa.select(Membership)
@@ -128,8 +144,6 @@ def members_of(forum) -> list[Membership]:
 
 def invite(email: str, name: str | None, forum, role: Role, *, actor: User, locale: str) -> Membership:
     """Appoint by e-mail; a person without an account gets one and a link to choose a password."""
-    from forum import mail
-
     user = find_user(email)
     if user is None:
         if not (name or "").strip():
@@ -150,6 +164,7 @@ def invite(email: str, name: str | None, forum, role: Role, *, actor: User, loca
 
 
 def names_by_id(user_ids: set[int]) -> dict[int, str]:
+    """The names of these users, by id (one query)."""
     if not user_ids:
         return {}
     return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all())

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum import mail
 from forum.auth import bp, services
 from forum.auth.forms import LanguageForm, LoginForm, PasswordResetForm, PasswordResetRequestForm
 from forum.errors import ForumError
 from forum.extensions import db, limiter
 from forum.security import is_safe_next
+from forum.web import run
 
 
 def _login_limit() -> str:
@@ -55,14 +54,9 @@ def logout():
 def password_forgot():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.is_enabled:
-            locale = user.locale or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "ar"
-            link = url_for("auth.password_reset", token=services.password_reset_token(user), _external=True)
-            mail.send(
-                user.email, _l("Reset your Multaqa password"), "password_reset", locale=locale, user=user, link=link
-            )
-            db.session.commit()
+        locale = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "ar"
+        services.send_password_reset(form.email.data, fallback_locale=locale)
+        db.session.commit()
         # Same answer whether or not the account exists.
         flash(_("If an account exists for this e-mail, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
@@ -77,10 +71,10 @@ def password_reset(token: str):
         flash(str(error), "error")
         return redirect(url_for("auth.password_forgot"))
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
-        db.session.commit()
-        flash(_("Your password has been changed. You can sign in now."), "success")
+    if form.validate_on_submit() and run(
+        lambda: services.reset_password(token, form.password.data),
+        success=_("Your password has been changed. You can sign in now."),
+    ):
         return redirect(url_for("auth.login"))
     return render_template("auth/password_reset.html", form=form)
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from forum import geo, images
 from forum.auth.models import Role
 from forum.events.models import ForumStatus
-from forum.forms import LANGUAGE_LABELS, TranslatedField
+from forum.forms import LANGUAGE_LABELS, EnumSelectField, TranslatedField
 
 
 class ForumForm(FlaskForm):
@@ -40,7 +40,7 @@ class ForumForm(FlaskForm):
         _l("Registration closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
-    status = SelectField(_l("Status"), choices=[(s.value, s.title) for s in ForumStatus])
+    status = EnumSelectField(_l("Status"), enum=ForumStatus)
     default_locale = SelectField(_l("Main language"), choices=list(LANGUAGE_LABELS.items()))
     logo = FileField(
         _l("Logo"),
@@ -52,7 +52,6 @@ class ForumForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.region.choices = geo.region_choices()
-        self.status.choices = [(s.value, s.title) for s in ForumStatus]
         self.default_locale.choices = [(code, str(label)) for code, label in LANGUAGE_LABELS.items()]
 
     #: the uploaded logo, checked and re-encoded by validation (None when none was sent)
@@ -84,13 +83,10 @@ class AppointForm(FlaskForm):
         description=_l("Needed only for a person who has no account yet."),
     )
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    #: the view offers the roles the signed-in person may give
+    role = EnumSelectField(_l("Role"), validators=[DataRequired()], enum=Role)
     badge = BooleanField(
         _l("Give them a badge (a confirmed registration as a member of the team)"),
         default=True,
         description=_l("Kept as it is if they already registered for this forum. Not needed for exhibitor staff."),
     )
-
-    def __init__(self, *args, roles: list[Role], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, role.title) for role in roles]

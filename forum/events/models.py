@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,27 +9,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import UTCDateTime, translated, utcnow
+from forum.db import TitledEnum, UTCDateTime, translated, utcnow
 from forum.extensions import db
 
 
-class ForumStatus(enum.StrEnum):
+class ForumStatus(TitledEnum):
     draft = "draft"
     open = "open"
     closed = "closed"
     archived = "archived"
 
-    @property
-    def title(self) -> str:
-        return str(FORUM_STATUS_TITLES[self])
-
-
-FORUM_STATUS_TITLES = {
-    ForumStatus.draft: _l("Draft"),
-    ForumStatus.open: _l("Open"),
-    ForumStatus.closed: _l("Closed"),
-    ForumStatus.archived: _l("Archived"),
-}
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.draft: _l("Draft"), cls.open: _l("Open"), cls.closed: _l("Closed"), cls.archived: _l("Archived")}
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

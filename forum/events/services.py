@@ -12,12 +12,15 @@ from flask import Flask, abort, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from forum import audit
+from forum import audit, hooks, storage
+from forum.auth import services as accounts
 from forum.auth.models import Membership, Role, User
 from forum.db import utcnow
 from forum.errors import ForumError
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
+from forum.registration import services as registrations
+from forum.registration.models import Category
 
 
 class ForumRuleError(ForumError):
@@ -29,6 +32,7 @@ _BY_SLUG = sa.select(Forum).where(Forum.slug == sa.bindparam("slug"))
 
 
 def get_by_slug(slug: str) -> Forum | None:
+    """The forum with this address, or None."""
     return db.session.scalar(_BY_SLUG, {"slug": slug})
 
 
@@ -58,8 +62,22 @@ def forums_of(user: User) -> list[tuple[Forum, set]]:
     return list(grouped.values())
 
 
-def save_forum(forum: Forum | None, data: dict[str, Any], *, actor: User) -> Forum:
-    """Create (forum None) or update a forum from validated form data."""
+def forums_with_links(user: User) -> list[tuple[Forum, set, list[hooks.ForumLink]]]:
+    """The forums a user works on, with their roles there and the management links each offers them."""
+    return [(forum, roles, hooks.manage_links.collect(forum, user)) for forum, roles in forums_of(user)]
+
+
+def audit_log(forum: Forum) -> tuple[list[audit.AuditEntry], dict[int, str]]:
+    """The forum's latest audit entries, and the names of the people who acted, by id."""
+    entries = audit.entries_for(forum)
+    return entries, accounts.names_by_id({entry.actor_id for entry in entries if entry.actor_id})
+
+
+def save_forum(
+    forum: Forum | None, data: dict[str, Any], *, actor: User, logo: bytes | None = None, remove_logo: bool = False
+) -> Forum:
+    """Create (forum None) or update a forum from validated form data; a new logo (a PNG cleaned by
+    forum.images) replaces the old one, and `remove_logo` takes the old one away."""
     clash = db.session.scalar(sa.select(Forum).where(Forum.slug == data["slug"]))
     if clash is not None and clash is not forum:
         raise ForumRuleError(_l("Another forum already uses this address."))
@@ -76,18 +94,35 @@ def save_forum(forum: Forum | None, data: dict[str, Any], *, actor: User) -> For
         setattr(forum, key, value)
     db.session.flush()
     audit.record("forum.create" if creating else "forum.update", actor=actor, forum=forum, target=forum)
+    if logo is not None or (forum.logo_key and remove_logo):
+        set_logo(forum, logo, actor=actor)
     return forum
 
 
 def set_logo(forum: Forum, png: bytes | None, *, actor: User) -> None:
     """Give the forum a logo (a PNG already cleaned by forum.images), or take it away (None)."""
-    from forum import storage
-
     old = forum.logo_key
     forum.logo_key = storage.save(f"forums/{forum.id}", png, ".png") if png is not None else None
     storage.delete(old)
     db.session.flush()
     audit.record("forum.logo", actor=actor, forum=forum, target=forum, removed=png is None)
+
+
+def appointable_roles(actor: User) -> list[Role]:
+    """Only a platform admin appoints organisers; organisers appoint the other roles."""
+    return list(Role) if actor.is_admin else [role for role in Role if role != Role.organiser]
+
+
+def appoint_to_team(
+    forum: Forum, email: str, name: str | None, role: Role, *, badge: bool, actor: User, locale: str
+) -> Membership:
+    """Give someone a role in the forum by e-mail (see auth's `invite`); with `badge`, they also get a
+    confirmed registration of the team (kept if they registered), except exhibitor staff, who get
+    theirs with their booth."""
+    membership = accounts.invite(email, name, forum, role, actor=actor, locale=locale)
+    if badge and membership.role != Role.exhibitor_staff:
+        registrations.register_team_member(forum, membership.user, Category.organiser)
+    return membership
 
 
 def local_to_utc(value: datetime | None, forum_timezone: str) -> datetime | None:
@@ -98,6 +133,7 @@ def local_to_utc(value: datetime | None, forum_timezone: str) -> datetime | None
 
 
 def utc_to_local(value: datetime | None, forum_timezone: str) -> datetime | None:
+    """A stored UTC datetime as the naive local datetime a form shows, in the forum's timezone."""
     if value is None:
         return None
     return value.astimezone(ZoneInfo(forum_timezone)).replace(tzinfo=None)

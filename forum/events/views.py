@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import audit, hooks, storage
+from forum import hooks, storage
 from forum.auth import services as accounts
 from forum.auth.access import admin_required, forum_role_required
 from forum.auth.models import Membership, Role
-from forum.errors import ForumError
 from forum.events import bp, services
 from forum.events.forms import AppointForm, ForumForm
 from forum.events.models import Forum
-from forum.extensions import db
 from forum.forms import ConfirmForm, clean_translations
+from forum.web import forum_row_or_404, run
 
 
 @bp.route("/")
@@ -44,11 +43,7 @@ def logo():
 @bp.route("/my/forums")
 @login_required
 def my_forums():
-    rows = [
-        (forum, roles, hooks.manage_links.collect(forum, current_user))
-        for forum, roles in services.forums_of(current_user)
-    ]
-    return render_template("events/my_forums.html", rows=rows)
+    return render_template("events/my_forums.html", rows=services.forums_with_links(current_user))
 
 
 def _form_data(form: ForumForm, timezone: str) -> dict:
@@ -76,17 +71,15 @@ def _form_data(form: ForumForm, timezone: str) -> dict:
 def forum_create():
     form = ForumForm()
     del form.remove_logo  # a new forum has none to remove
-    if form.validate_on_submit():
-        try:
-            forum = services.save_forum(None, _form_data(form, "Africa/Casablanca"), actor=current_user)
-            if form.logo_png is not None:
-                services.set_logo(forum, form.logo_png, actor=current_user)
-        except ForumError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The forum has been created."), "success")
-            return redirect(url_for("events.dashboard", forum_slug=forum.slug))
+    if form.validate_on_submit() and (
+        outcome := run(
+            lambda: services.save_forum(
+                None, _form_data(form, "Africa/Casablanca"), actor=current_user, logo=form.logo_png
+            ),
+            success=_("The forum has been created."),
+        )
+    ):
+        return redirect(url_for("events.dashboard", forum_slug=outcome.value.slug))
     return render_template("events/forum_form.html", form=form, forum=None)
 
 
@@ -100,19 +93,17 @@ def forum_edit():
     if request.method == "GET":
         form.registration_opens_at.data = services.utc_to_local(forum.registration_opens_at, forum.timezone)
         form.registration_closes_at.data = services.utc_to_local(forum.registration_closes_at, forum.timezone)
-        form.status.data = forum.status.value
-    if form.validate_on_submit():
-        try:
-            services.save_forum(forum, _form_data(form, forum.timezone), actor=current_user)
-            if form.logo_png is not None or (forum.logo_key and form.remove_logo.data):
-                services.set_logo(forum, form.logo_png, actor=current_user)
-        except ForumError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The forum has been saved."), "success")
-            return redirect(url_for("events.dashboard", forum_slug=forum.slug))
+    if form.validate_on_submit() and run(
+        lambda: services.save_forum(
+            forum,
+            _form_data(form, forum.timezone),
+            actor=current_user,
+            logo=form.logo_png,
+            remove_logo=bool(forum.logo_key) and form.remove_logo.data,
+        ),
+        success=_("The forum has been saved."),
+    ):
+        return redirect(url_for("events.dashboard", forum_slug=forum.slug))
     return render_template("events/forum_form.html", form=form, forum=forum)
 
 
@@ -124,35 +115,25 @@ def dashboard():
     return render_template("events/dashboard.html", forum=g.forum, panels=panels, links=links)
 
 
-def _appointable_roles() -> list[Role]:
-    """Only a platform admin appoints organisers; organisers appoint the other roles."""
-    return list(Role) if current_user.is_admin else [r for r in Role if r != Role.organiser]
-
-
 @bp.route("/f/<forum_slug>/manage/team", methods=["GET", "POST"])
 @forum_role_required(Role.organiser)
 def team():
-    form = AppointForm(roles=_appointable_roles())
-    if form.validate_on_submit():
-        try:
-            membership = accounts.invite(
-                form.email.data,
-                form.name.data,
-                g.forum,
-                Role(form.role.data),
-                actor=current_user,
-                locale=str(get_locale()),
-            )
-            if form.badge.data and membership.role != Role.exhibitor_staff:  # staff get theirs with the booth
-                for give in hooks.team_badge:
-                    give(g.forum, membership.user)
-        except ForumError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("%(email)s now has this role.", email=form.email.data), "success")
-            return redirect(url_for("events.team"))
+    form = AppointForm()
+    form.role.offer(services.appointable_roles(current_user))
+    if form.validate_on_submit() and run(
+        lambda: services.appoint_to_team(
+            g.forum,
+            form.email.data,
+            form.name.data,
+            form.role.data,
+            badge=form.badge.data,
+            actor=current_user,
+            locale=str(get_locale()),
+        ),
+        success=_("%(email)s now has this role.", email=form.email.data),
+        field=form.email,
+    ):
+        return redirect(url_for("events.team"))
     return render_template(
         "events/team.html", forum=g.forum, form=form, members=accounts.members_of(g.forum), remove_form=ConfirmForm()
     )
@@ -161,25 +142,16 @@ def team():
 @bp.route("/f/<forum_slug>/manage/team/<int:membership_id>/remove", methods=["POST"])
 @forum_role_required(Role.organiser)
 def team_remove(membership_id: int):
-    membership = db.get_or_404(Membership, membership_id)
-    if membership.forum_id != g.forum.id:
-        abort(404)
+    membership = forum_row_or_404(Membership, membership_id)
     if membership.role == Role.organiser and not current_user.is_admin:
         abort(403)
     if ConfirmForm().validate_on_submit():
-        accounts.dismiss(membership, actor=current_user)
-        db.session.commit()
-        flash(_("The role has been removed."), "success")
+        run(lambda: accounts.dismiss(membership, actor=current_user), success=_("The role has been removed."))
     return redirect(url_for("events.team"))
 
 
 @bp.route("/f/<forum_slug>/manage/audit")
 @forum_role_required(Role.organiser)
 def audit_log():
-    entries = audit.entries_for(g.forum)
-    return render_template(
-        "events/audit.html",
-        forum=g.forum,
-        entries=entries,
-        actor_names=accounts.names_by_id({e.actor_id for e in entries if e.actor_id}),
-    )
+    entries, actor_names = services.audit_log(g.forum)
+    return render_template("events/audit.html", forum=g.forum, entries=entries, actor_names=actor_names)

@@ -43,11 +43,6 @@ def queue_link(forum: Any, user: Any) -> hooks.ForumLink | None:
     return hooks.ForumLink(label=_l("Registrations"), url=url_for("registration.queue", forum_slug=forum.slug))
 
 
-@hooks.team_badge.register(order=10)
-def team_badge(forum: Any, user: Any) -> None:
-    services.register_team_member(forum, user, Category.organiser)
-
-
 @hooks.dashboard_panels.register(order=10)
 def balance_panel(forum: Any, user: Any) -> hooks.DashboardPanel | None:
     if not user.has_role(forum, Role.organiser):
