@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.registration.models import Area, Organisation, OrganisationKind, Registration
-from forum.registration.models import RegistrationStatus as Status
+from forum.registration.services._common import Status
 
 #: fields whose change can send a confirmed registration back for approval (they move the balance)
 KEY_FIELDS = ("category", "organisation_id", "province", "area", "gender")
