@@ -6,6 +6,7 @@ import click
 
 from forum.extensions import db
 from forum.registration import bp
+from forum.registration.services import expire_unconfirmed
 
 bp.cli.short_help = "Registrations: expire unconfirmed sign-ups and lapsed offers."
 
@@ -14,8 +15,6 @@ bp.cli.short_help = "Registrations: expire unconfirmed sign-ups and lapsed offer
 def expire() -> None:
     """Cancel registrations whose e-mail was not confirmed in time and offers not taken up in time;
     their places go to the waiting lists."""
-    from forum.registration.services import expire_unconfirmed
-
     count = expire_unconfirmed()
     db.session.commit()
     click.echo(f"{count} registration(s) expired.")

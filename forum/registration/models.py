@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.auth.models import User
 from forum.db import TitledEnum, UTCDateTime, utcnow
+from forum.events.models import Forum
 from forum.extensions import db
-
-if TYPE_CHECKING:
-    from forum.auth.models import User
-    from forum.events.models import Forum
+from forum.i18n import person_name
 
 
 class OrganisationKind(TitledEnum):
@@ -104,6 +103,8 @@ class Category(TitledEnum):
 #: those who work the forum rather than attend it: they hold a registration (badge, check-in) but not
 #: one of the participants' places the forum's capacity counts
 TEAM_CATEGORIES = (Category.speaker, Category.exhibitor, Category.organiser)
+#: the categories that, from a rural area, count among the rural associations
+RURAL_ASSOCIATION_CATEGORIES = (Category.association, Category.cooperative)
 
 
 class BadgeRole(TitledEnum):
@@ -242,31 +243,48 @@ class Registration(db.Model):
 
     @property
     def display_name(self) -> str:
-        from forum.i18n import person_name
-
         return person_name(self.name_ar, self.name_latin) or self.email
 
     @property
     def is_confirmed(self) -> bool:
         return self.status == RegistrationStatus.confirmed
 
-    @property
+    @hybrid_property
     def takes_place(self) -> bool:
         """Whether this registration counts against the forum's capacity (the team's do not)."""
         return (self.status == RegistrationStatus.confirmed or self.holds_place) and not self.is_team
 
-    @property
+    @takes_place.inplace.expression
+    @classmethod
+    def _takes_place_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            sa.or_(cls.status == RegistrationStatus.confirmed, cls.holds_place.is_(True)),
+            cls.category.not_in(TEAM_CATEGORIES),
+        )
+
+    @hybrid_property
     def is_team(self) -> bool:
         """A speaker, exhibitor or organiser: outside the participants' places."""
         return self.category in TEAM_CATEGORIES
+
+    @is_team.inplace.expression
+    @classmethod
+    def _is_team_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.category.in_(TEAM_CATEGORIES)
 
     @property
     def has_offer(self) -> bool:
         return self.status == RegistrationStatus.waitlisted and self.offer_expires_at is not None
 
-    @property
+    @hybrid_property
     def is_rural_association(self) -> bool:
-        return self.area == Area.rural and self.category in (Category.association, Category.cooperative)
+        """A rural association or cooperative (the share a forum may promise places to)."""
+        return self.area == Area.rural and self.category in RURAL_ASSOCIATION_CATEGORIES
+
+    @is_rural_association.inplace.expression
+    @classmethod
+    def _is_rural_association_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.area == Area.rural, cls.category.in_(RURAL_ASSOCIATION_CATEGORIES))
 
     @property
     def badge_role(self) -> BadgeRole:

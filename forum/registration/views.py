@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from flask_login import current_user
 from forum import audit, hooks
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
+from forum.auth.services import names_by_id
 from forum.db import utcnow, writes_on_get
 from forum.errors import ForumError
 from forum.extensions import db, limiter
@@ -30,6 +31,8 @@ from forum.registration.forms import (
     settings_form_class,
 )
 from forum.registration.models import Category, Registration, RegistrationStatus
+from forum.security import is_safe_next
+from forum.web import forum_row_or_404, run
 
 PAGE_SIZE = 50
 
@@ -51,27 +54,24 @@ def register():
         return render_template("registration/register.html", forum=forum, blank_fields=blank_registration_fields(forum))
     form = RegistrationForm(forum=forum)
     if form.validate_on_submit():
-        data = {**form.details(), "email": form.email.data}
+        sent_page = url_for(".sent")  # before the commit expires the forum
         user = current_user if current_user.is_authenticated else None
-        try:
-            try:
-                signup = services.register(forum, data, user=user)
-            except services.AlreadyRegistered:  # the same e-mail, a moment earlier: answer as for it
-                db.session.rollback()
-                signup = services.register(forum, data, user=user)
-        except ForumError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            sent_page = url_for(".sent")
-            db.session.commit()
-            if not signup.is_new:
-                form.email.errors.append(
-                    _("This e-mail is already registered for this forum. We have sent the link to manage it again.")
-                )
-                return render_template("registration/register.html", forum=forum, form=form), 200
+        signed_up = run(lambda: _sign_up(forum, {**form.details(), "email": form.email.data}, user))
+        if signed_up and signed_up.value.is_new:
             return redirect(sent_page)
+        if signed_up:
+            form.email.errors.append(
+                _("This e-mail is already registered for this forum. We have sent the link to manage it again.")
+            )
     return render_template("registration/register.html", forum=forum, form=form)
+
+
+def _sign_up(forum, data: dict, user) -> services.SignUp:
+    try:
+        return services.register(forum, data, user=user)
+    except services.AlreadyRegistered:  # the same e-mail, a moment earlier: answer as for it
+        db.session.rollback()
+        return services.register(forum, data, user=user)
 
 
 @bp.route("/f/<forum_slug>/register/sent")
@@ -83,19 +83,16 @@ def sent():
 @participant_required()
 @writes_on_get
 def confirm_email(token: str):
-    try:
-        registration = services.confirm_email(g.registration, token)
-    except ForumError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".self_service"))
-    db.session.commit()
+    run(lambda: services.confirm_email(g.registration, token), success=_email_confirmed)
+    return redirect(url_for(".self_service"))
+
+
+def _email_confirmed(registration: Registration) -> str:
     messages = {
         RegistrationStatus.confirmed: _("Your e-mail is confirmed, and so is your place."),
         RegistrationStatus.waitlisted: _("Your e-mail is confirmed. The forum is full: you are on the waiting list."),
     }
-    flash(messages.get(registration.status, _("Your e-mail is confirmed. The organisers will decide soon.")), "success")
-    return redirect(url_for(".self_service"))
+    return messages.get(registration.status, _("Your e-mail is confirmed. The organisers will decide soon."))
 
 
 @bp.route("/f/<forum_slug>/me/<access_key>/")
@@ -121,20 +118,13 @@ def edit():
         # A category given by the organisers (speaker, exhibitor...) stays selectable for its holder.
         form.category.choices.append((registration.category.value, registration.category.title))
     if request.method == "GET":
-        _fill_choices_from(form, registration)
-    if form.validate_on_submit():
-        try:
-            sent_back = services.update(registration, form.details())
-        except ForumError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        form.organisation_id.data = str(registration.organisation_id or "")
+    if form.validate_on_submit() and (saved := run(lambda: services.update(registration, form.details()))):
+        if saved.value:
+            flash(_("Your details are saved. The change goes back to the organisers for approval."), "warning")
         else:
-            db.session.commit()
-            if sent_back:
-                flash(_("Your details are saved. The change goes back to the organisers for approval."), "warning")
-            else:
-                flash(_("Your details are saved."), "success")
-            return redirect(url_for(".self_service"))
+            flash(_("Your details are saved."), "success")
+        return redirect(url_for(".self_service"))
     settings = services.settings_for(g.forum)
     return render_template(
         "registration/edit.html", forum=g.forum, registration=registration, form=form, settings=settings
@@ -155,14 +145,10 @@ def cancel():
 @participant_required(RegistrationStatus.waitlisted)
 def accept_offer():
     if ConfirmForm().validate_on_submit():
-        try:
-            services.accept_offer(g.registration)
-        except ForumError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The place is yours: your registration is confirmed."), "success")
+        run(
+            lambda: services.accept_offer(g.registration),
+            success=_("The place is yours: your registration is confirmed."),
+        )
     return redirect(url_for(".self_service"))
 
 
@@ -196,8 +182,7 @@ def queue():
         page=page,
         balance=services.balance(forum),
         settings=services.settings_for(forum),
-        counts=services.place_counts(forum),
-        quota_problems=services.quota_problems,
+        warnings=services.approval_warnings(forum, page.items),
         positions=services.waitlist_positions(forum),
         bulk=BulkForm(),
         form=ConfirmForm(),
@@ -208,10 +193,8 @@ def queue():
 @bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>")
 @forum_role_required(Role.organiser)
 def detail(registration_id: int):
-    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    registration = forum_row_or_404(Registration, registration_id)
     entries = audit.entries_for(g.forum, target=f"registration:{registration.id}")
-    from forum.auth.services import names_by_id
-
     return render_template(
         "registration/detail.html",
         forum=g.forum,
@@ -229,20 +212,15 @@ def detail(registration_id: int):
 @forum_role_required(Role.organiser)
 def organiser_edit(registration_id: int):
     """An organiser corrects a registration (name, organisation, category...) with the sign-up's rules."""
-    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    registration = forum_row_or_404(Registration, registration_id)
     form = OrganiserDetailsForm(obj=registration, forum=g.forum)
     if request.method == "GET":
-        _fill_choices_from(form, registration)
-    if form.validate_on_submit():
-        try:
-            services.edit_by_organiser(registration, form.details(), actor=current_user)
-        except ForumError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The registration of %(name)s is corrected.", name=registration.display_name), "success")
-            return redirect(url_for(".detail", registration_id=registration.id))
+        form.organisation_id.data = str(registration.organisation_id or "")
+    if form.validate_on_submit() and run(
+        lambda: services.edit_by_organiser(registration, form.details(), actor=current_user),
+        success=lambda _changed: _("The registration of %(name)s is corrected.", name=registration.display_name),
+    ):
+        return redirect(url_for(".detail", registration_id=registration.id))
     return render_template("registration/organiser_edit.html", forum=g.forum, registration=registration, form=form)
 
 
@@ -255,7 +233,7 @@ def organiser_add():
     if request.method == "GET":
         form.locale.data = str(get_locale())
     if form.validate_on_submit():
-        try:
+        try:  # an e-mail registered already is answered on its field, with that registration; not with run()
             registration = services.add_by_organiser(
                 g.forum, {**form.details(), "email": form.email.data}, actor=current_user
             )
@@ -268,37 +246,19 @@ def organiser_add():
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(
-                _(
-                    "%(name)s is registered and confirmed; their link and badge are on their way.",
-                    name=registration.display_name,
-                ),
-                "success",
-            )
+            flash(_added(registration), "success")
             return redirect(url_for(".detail", registration_id=registration.id))
     return render_template("registration/organiser_add.html", forum=g.forum, form=form, existing=existing)
 
 
-def _fill_choices_from(form: ParticipantDetailsForm, registration: Registration) -> None:
-    """The registration's current answers in the lists and buttons of a details form (on GET)."""
-    form.organisation_id.data = str(registration.organisation_id or "")
-    form.category.data = registration.category.value
-    form.gender.data = registration.gender.value
-    form.area.data = registration.area.value if registration.area else None
-
-
-def _decide(registration: Registration, action: str, reason: str = "") -> services.Decision:
-    if action == "approve":
-        return services.approve(registration, actor=current_user)
-    if action == "waitlist":
-        return services.move_to_waitlist(registration, actor=current_user)
-    return services.reject(registration, actor=current_user, reason=reason)
+def _added(registration: Registration) -> str:
+    return _(
+        "%(name)s is registered and confirmed; their link and badge are on their way.", name=registration.display_name
+    )
 
 
 def _back() -> str:
     target = request.form.get("next", "")
-    from forum.security import is_safe_next
-
     return target if is_safe_next(target) else url_for(".queue")
 
 
@@ -308,11 +268,13 @@ def _back() -> str:
 )
 @forum_role_required(Role.organiser)
 def decide(registration_id: int, action: str):
-    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    registration = forum_row_or_404(Registration, registration_id)
     form = RejectForm() if action == "reject" else ConfirmForm()
-    if form.validate_on_submit():
-        decision = _decide(registration, action, getattr(form, "reason", None) and form.reason.data or "")
-        db.session.commit()
+    reason = getattr(form, "reason", None) and form.reason.data or ""
+    if form.validate_on_submit() and (
+        decided := run(lambda: services.decide(registration, action, actor=current_user, reason=reason))
+    ):
+        decision = decided.value
         if action == "approve" and decision.status == RegistrationStatus.waitlisted:
             flash(
                 _("The forum is full: %(name)s was put on the waiting list.", name=registration.display_name), "warning"
@@ -325,11 +287,12 @@ def decide(registration_id: int, action: str):
 @bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>/resend", methods=["POST"])
 @forum_role_required(Role.organiser)
 def resend(registration_id: int):
-    registration = services.get_in_forum(g.forum, registration_id) or abort(404)
+    registration = forum_row_or_404(Registration, registration_id)
     if ConfirmForm().validate_on_submit():
-        services.resend_link(registration, actor=current_user)
-        db.session.commit()
-        flash(_("The e-mail has been sent again to %(email)s.", email=registration.email), "success")
+        run(
+            lambda: services.resend_link(registration, actor=current_user),
+            success=lambda _sent: _("The e-mail has been sent again to %(email)s.", email=registration.email),
+        )
     return redirect(url_for(".detail", registration_id=registration.id))
 
 
@@ -341,16 +304,14 @@ def bulk():
     if not form.validate_on_submit() or not ids:
         flash(_("Tick at least one registration."), "error")
         return redirect(_back())
-    outcomes: dict[RegistrationStatus, int] = {}
-    for registration_id in ids:
-        registration = services.get_in_forum(g.forum, registration_id)
-        if registration is None:
-            continue
-        decision = _decide(registration, form.action.data, form.reason.data or "")
-        outcomes[decision.status] = outcomes.get(decision.status, 0) + 1
-    db.session.commit()
-    summary = ", ".join(f"{status.title}: {count}" for status, count in outcomes.items())
-    flash(_("Done for %(count)s registrations (%(summary)s).", count=len(ids), summary=summary), "success")
+    run(
+        lambda: services.decide_many(g.forum, ids, form.action.data, actor=current_user, reason=form.reason.data or ""),
+        success=lambda outcomes: _(
+            "Done for %(count)s registrations (%(summary)s).",
+            count=len(ids),
+            summary=", ".join(f"{status.title}: {count}" for status, count in outcomes.items()),
+        ),
+    )
     return redirect(_back())
 
 
@@ -368,14 +329,12 @@ def settings():
     current = services.settings_for(forum)
     form = settings_form_class(forum)(obj=current)
     if request.method == "GET":
-        form.approval.data = current.approval.value
-        form.waitlist.data = current.waitlist.value
         form.category_quotas.process(None, data=current.category_quotas or {})
         form.province_quotas.process(None, data=current.province_quotas or {})
-    if form.validate_on_submit():
-        services.save_settings(forum, form.data_for_service(), actor=current_user)
-        db.session.commit()
-        flash(_("The registration settings are saved."), "success")
+    if form.validate_on_submit() and run(
+        lambda: services.save_settings(forum, form.data_for_service(), actor=current_user),
+        success=_("The registration settings are saved."),
+    ):
         return redirect(url_for(".settings"))
     return render_template("registration/settings.html", forum=forum, form=form)
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from helpers import body_of
 
 from forum import hooks
@@ -379,3 +380,22 @@ def test_the_team_holds_badges_but_none_of_the_participants_places(db, make_foru
         services.edit_by_organiser(speaker, details(5, category=Category.expert), actor=organiser)
     db.session.rollback()
     assert db.session.get(Registration, speaker.id).category == Category.speaker and services.places_taken(forum) == 1
+
+
+def test_approval_warns_of_a_broken_minimum_share_but_is_bounded_by_capacity_alone(db, make_forum, make_registration):
+    forum = make_forum(capacity=4)
+    set_up(db, forum, approval=ApprovalMode.manual, min_women_percent=50)
+    for _ in range(2):
+        make_registration(forum, gender=Gender.male, area=Area.urban)
+    man = make_registration(forum, status=Status.pending, gender=Gender.male, area=Area.urban)
+    woman = make_registration(forum, status=Status.pending, gender=Gender.female)
+    # Half of the 4 places are kept for women: a third man would break that promise.
+    with force_locale("en"):
+        warnings = services.approval_warnings(forum, [man, woman])
+    assert warnings == {man.id: ["The remaining places are kept for women."], woman.id: []}
+    assert services.approve(man, actor=None).status == Status.confirmed
+    make_registration(forum, gender=Gender.female)
+    db.session.commit()
+    late = make_registration(forum, status=Status.pending, gender=Gender.male, area=Area.urban)
+    assert services.approval_warnings(forum, [late])[late.id]
+    assert services.approve(late, actor=None).status == Status.waitlisted  # no place is left

@@ -1,0 +1,221 @@
+"""The public sign-up and its double opt-in. Its hot path runs statements built once, with bound
+parameters: building a select and its cache key cost SQLAlchemy more than the round trip to the database."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm.attributes import set_committed_value
+
+from forum.db import utcnow
+from forum.events.models import Forum
+from forum.extensions import db
+from forum.registration.models import ApprovalMode, Registration, RegistrationSettings, _new_key
+from forum.registration.services._common import Status, confirm, lock, to_waitlist
+from forum.registration.services.details import fill_details, normalise_email, organisation_for, was_never_confirmed
+from forum.registration.services.errors import AlreadyRegistered, InvalidLink, RegistrationClosed
+from forum.registration.services.notify import CONFIRM_SALT, send_confirmation_request, send_link
+from forum.registration.services.quotas import has_quotas, has_room, room_for
+from forum.registration.services.settings import default_settings, settings_for
+from forum.registration.services.waitlist import expire_forum, fill_places
+
+
+@dataclass
+class SignUp:
+    registration: Registration
+    #: False when the e-mail was already registered at this forum (the link was sent again)
+    is_new: bool
+
+
+def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None, user: Any = None) -> SignUp:
+    """Sign a person up. Within capacity (and quotas, with automatic approval) the registration keeps
+    a place while the person confirms their e-mail; when the forum is full it joins the waiting list.
+    An e-mail already registered here creates nothing: its management link is sent again.
+
+    Raises AlreadyRegistered when a simultaneous request registered the same e-mail first: the caller
+    rolls back and calls again (which then sends the link)."""
+    now = now or utcnow()
+    if not forum.registration_is_open(now):
+        raise RegistrationClosed()
+    email = normalise_email(data["email"])
+    settings, overdue, registered_id = _sign_up_state(forum, email, now)
+    if registered_id is None:
+        # A new row is written (pending, without a place) before the forum's lock is taken, so the
+        # lock is held only for the decision; a simultaneous sign-up of the same e-mail waits on the
+        # unique (forum, e-mail) constraint, never while holding the lock.
+        registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError as error:
+            raise AlreadyRegistered() from error
+        lock(forum)
+        if overdue:
+            expire_forum(forum, settings, now)
+    else:
+        # The e-mail is known here (rarely on the hot path): everything happens under the lock.
+        lock(forum)
+        if overdue:
+            expire_forum(forum, settings, now)
+        registration = db.session.get(Registration, registered_id)
+        if not was_never_confirmed(registration):
+            send_link(registration)
+            return SignUp(registration, is_new=False)
+        _prepare(registration, forum, settings, data, user, now)
+        db.session.flush()
+    if settings.approval == ApprovalMode.automatic and forum.capacity is not None and not has_quotas(settings):
+        _take_place_or_wait(registration, forum.capacity, now)
+        return SignUp(registration, is_new=True)
+    if settings.approval == ApprovalMode.automatic:
+        room, problems = room_for(forum, settings, registration)
+        if not room:
+            to_waitlist(registration, now)
+        elif not problems:
+            registration.holds_place = True
+    elif not has_room(forum):
+        to_waitlist(registration, now)
+    db.session.flush()
+    return SignUp(registration, is_new=True)
+
+
+def _prepare(
+    registration: Registration,
+    forum: Forum,
+    settings: RegistrationSettings,
+    data: dict[str, Any],
+    user: Any,
+    now: datetime,
+) -> None:
+    """Fill a sign-up from the form, pending and without a place, and render its confirmation e-mail
+    (sent only if the transaction commits)."""
+    fill_details(registration, data)
+    registration.organisation = organisation_for(data)
+    registration.user_id = getattr(user, "id", None)
+    registration.consent_at = now
+    registration.created_at = now
+    registration.status = Status.pending
+    registration.email_confirmed_at = None
+    registration.cancel_reason = None
+    registration.holds_place = False
+    registration.waitlisted_at = None
+    registration.decided_at = None
+    registration.decided_by_id = None
+    send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
+
+
+def _take_place_statement() -> sa.Update:
+    """Under the forum's lock, one statement counts the places taken and gives the registration a
+    place or puts it on the waiting list (each statement sees what earlier lock holders committed)."""
+    table, other = Registration.__table__, sa.orm.aliased(Registration)
+    taken = sa.select(sa.func.count()).where(other.forum_id == sa.bindparam("of_forum"), other.takes_place)
+    full = taken.scalar_subquery() >= sa.bindparam("capacity")
+    waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("registration_id"))
+        .values(
+            holds_place=sa.not_(full),
+            status=sa.case((full, waitlisted), else_=table.c.status),
+            waitlisted_at=sa.case((full, sa.bindparam("now", type_=table.c.waitlisted_at.type)), else_=None),
+        )
+        .returning(table.c.holds_place)
+    )
+
+
+_TAKE_PLACE = _take_place_statement()
+
+
+def _take_place_or_wait(registration: Registration, capacity: int, now: datetime) -> None:
+    """Automatic approval without quotas: a place while one is free, else the waiting list."""
+    held = db.session.execute(
+        _TAKE_PLACE,
+        {"of_forum": registration.forum_id, "capacity": capacity, "registration_id": registration.id, "now": now},
+    ).scalar_one()
+    if held:
+        set_committed_value(registration, "holds_place", True)
+    else:
+        for key, value in (("holds_place", False), ("status", Status.waitlisted), ("waitlisted_at", now)):
+            set_committed_value(registration, key, value)
+
+
+def _sign_up_state_statement() -> sa.Select:
+    forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
+    oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
+        Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
+    )
+    first_offer_end = sa.select(sa.func.min(Registration.offer_expires_at)).where(
+        Registration.forum_id == forum_id, Registration.status == Status.waitlisted
+    )
+    registered = sa.select(Registration.id).where(
+        Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
+    )
+    return (
+        sa.select(
+            RegistrationSettings,
+            oldest_unconfirmed.scalar_subquery(),
+            first_offer_end.scalar_subquery(),
+            registered.scalar_subquery(),
+        )
+        .select_from(Forum)
+        .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
+        .where(Forum.id == forum_id)
+    )
+
+
+_SIGN_UP_STATE = _sign_up_state_statement()
+
+
+def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
+    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
+    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
+    this e-mail here, if any."""
+    settings, oldest, offer_end, registered_id = db.session.execute(
+        _SIGN_UP_STATE, {"forum_id": forum.id, "email": email}
+    ).one()
+    settings = settings if settings is not None else default_settings(forum)
+    cutoff = now - timedelta(hours=settings.confirmation_hours)
+    overdue = (oldest is not None and oldest < cutoff) or (offer_end is not None and offer_end < now)
+    return settings, overdue, registered_id
+
+
+def confirm_email(registration: Registration, token: str, *, now: datetime | None = None) -> Registration:
+    """The person followed the link of the confirmation e-mail: their place (if they kept one) is
+    confirmed; with automatic approval a registration still without a place is decided now."""
+    now = now or utcnow()
+    forum = registration.forum
+    settings = settings_for(forum)
+    try:
+        key = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).loads(
+            token, max_age=settings.confirmation_hours * 3600
+        )
+    except (SignatureExpired, BadSignature) as error:
+        raise InvalidLink() from error
+    if not isinstance(key, str) or not hmac.compare_digest(key, registration.access_key):
+        raise InvalidLink()
+    lock(forum)
+    db.session.refresh(registration)
+    if registration.email_confirmed_at is not None:
+        return registration
+    if registration.status == Status.cancelled:
+        raise InvalidLink()
+    registration.email_confirmed_at = now
+    if registration.status == Status.pending:
+        if registration.holds_place:
+            confirm(registration, now=now, actor=None)
+        elif settings.approval == ApprovalMode.automatic:
+            room, problems = room_for(forum, settings, registration)
+            if not room:
+                to_waitlist(registration, now)
+            elif not problems:
+                confirm(registration, now=now, actor=None)
+    db.session.flush()
+    if registration.status == Status.waitlisted:
+        fill_places(forum, now=now)
+    return registration
