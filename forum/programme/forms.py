@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from forum.forms import TranslatedField
+from forum.forms import EnumSelectField, TranslatedField
 from forum.programme.models import SessionKind
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -61,7 +61,7 @@ class SpeakerForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[], validators=[DataRequired()])
+    kind = EnumSelectField(_l("Kind"), validators=[DataRequired()], enum=SessionKind)
     title = TranslatedField(_l("Title"))
     description = TranslatedField(_l("Description"), required=False, long=True, max_length=5000)
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=120)])
@@ -82,7 +82,6 @@ class SessionForm(FlaskForm):
     def __init__(self, *args, rooms=(), speakers=(), rapporteurs=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         none = ("", "—")
-        self.kind.choices = SessionKind.choices()
         self.room_id.choices = [none] + [(r.id, r.label) for r in rooms]
         self.speaker_ids.choices = [(s.id, s.display_name) for s in speakers]
         self.moderator_id.choices = [none] + [(s.id, s.display_name) for s in speakers]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import TitledEnum, UTCDateTime, translated, utcnow
 from forum.extensions import db
+from forum.i18n import person_name
 
 if TYPE_CHECKING:
     from forum.auth.models import User
@@ -94,8 +95,6 @@ class Speaker(db.Model):
 
     @property
     def display_name(self) -> str:
-        from forum.i18n import person_name
-
         return person_name(self.name_ar, self.name_latin)
 
 

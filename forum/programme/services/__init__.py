@@ -1,0 +1,75 @@
+"""The programme's rules: rooms, speakers, sessions without clashes, drafts and publication, workshop sign-up.
+
+One file per concern; callers import the package and write `services.save_session(...)`.
+"""
+
+from forum.programme.services.agendas import Agenda, AgendaEntry, agenda_of_day, personal_agenda
+from forum.programme.services.drafts import CALENDAR_FIELDS, PUBLIC_FIELDS, SESSION_FIELDS, DraftSession, draft_of
+from forum.programme.services.errors import Conflict, ProgrammeError, ScheduleConflict, SignupError
+from forum.programme.services.fingerprint import programme_fingerprint
+from forum.programme.services.notices import NOTIFIED_KINDS, Notice, notices_for, send_notices
+from forum.programme.services.public import (
+    ProgrammeDay,
+    Slot,
+    by_day,
+    public_programme,
+    published_session,
+    signup_choices,
+    themes_of,
+)
+from forum.programme.services.publication import latest_version, pending_changes, publish, version_numbered, versions_of
+from forum.programme.services.rooms import rooms_of, save_room
+from forum.programme.services.sessions import conflicts_of, delete_session, save_session, sessions_of
+from forum.programme.services.signups import cancel_signup, sign_up
+from forum.programme.services.speakers import rapporteurs_of, save_speaker, speaker_registrations, speakers_of
+from forum.programme.services.timetable import SLOT, Grid, GridCell, draft_day, timetable
+
+__all__ = [
+    "CALENDAR_FIELDS",
+    "NOTIFIED_KINDS",
+    "PUBLIC_FIELDS",
+    "SESSION_FIELDS",
+    "SLOT",
+    "Agenda",
+    "AgendaEntry",
+    "Conflict",
+    "DraftSession",
+    "Grid",
+    "GridCell",
+    "Notice",
+    "ProgrammeDay",
+    "ProgrammeError",
+    "ScheduleConflict",
+    "SignupError",
+    "Slot",
+    "agenda_of_day",
+    "by_day",
+    "cancel_signup",
+    "conflicts_of",
+    "delete_session",
+    "draft_day",
+    "draft_of",
+    "latest_version",
+    "notices_for",
+    "pending_changes",
+    "personal_agenda",
+    "programme_fingerprint",
+    "public_programme",
+    "publish",
+    "published_session",
+    "rapporteurs_of",
+    "rooms_of",
+    "save_room",
+    "save_session",
+    "save_speaker",
+    "send_notices",
+    "sessions_of",
+    "sign_up",
+    "signup_choices",
+    "speaker_registrations",
+    "speakers_of",
+    "themes_of",
+    "timetable",
+    "version_numbered",
+    "versions_of",
+]
