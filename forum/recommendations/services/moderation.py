@@ -24,31 +24,36 @@ from forum.recommendations.services.supports import Ranked, support_counts
 
 def accept(recommendation: Recommendation, *, actor: User, now: datetime | None = None) -> None:
     """An organiser accepts a recommendation (a merged one is decided through its survivor)."""
-    forum = db.session.get(Forum, recommendation.forum_id)
-    require_organiser(actor, forum)
-    if recommendation.status == RecommendationStatus.merged:
-        raise RecommendationError(_l("A merged recommendation is decided through the one it was merged into."))
-    recommendation.status = RecommendationStatus.accepted
-    recommendation.rejection_reason = None
-    recommendation.decided_by_id, recommendation.decided_at = actor.id, now or utcnow()
-    db.session.flush()
+    forum = _decide(recommendation, RecommendationStatus.accepted, actor=actor, now=now)
     audit.record("recommendation.accept", actor=actor, forum=forum, target=recommendation)
 
 
 def reject(recommendation: Recommendation, reason: str, *, actor: User, now: datetime | None = None) -> None:
     """An organiser does not retain a recommendation, giving its author a reason."""
+    reason = reason.strip()
+    forum = _decide(recommendation, RecommendationStatus.rejected, reason=reason, actor=actor, now=now)
+    audit.record("recommendation.reject", actor=actor, forum=forum, target=recommendation, reason=reason)
+
+
+def _decide(
+    recommendation: Recommendation,
+    status: RecommendationStatus,
+    *,
+    reason: str | None = None,
+    actor: User,
+    now: datetime | None,
+) -> Forum:
+    """An organiser decides a recommendation that is not merged (a rejection with a reason); its forum."""
     forum = db.session.get(Forum, recommendation.forum_id)
     require_organiser(actor, forum)
-    reason = reason.strip()
-    if not reason:
+    if status == RecommendationStatus.rejected and not reason:
         raise RecommendationError(_l("Give the author a reason."))
     if recommendation.status == RecommendationStatus.merged:
         raise RecommendationError(_l("A merged recommendation is decided through the one it was merged into."))
-    recommendation.status = RecommendationStatus.rejected
-    recommendation.rejection_reason = reason
+    recommendation.status, recommendation.rejection_reason = status, reason
     recommendation.decided_by_id, recommendation.decided_at = actor.id, now or utcnow()
     db.session.flush()
-    audit.record("recommendation.reject", actor=actor, forum=forum, target=recommendation, reason=reason)
+    return forum
 
 
 def merge(
