@@ -70,6 +70,7 @@ class FollowUpRow:
 
     @property
     def status(self) -> FollowUpStatus:
+        """Where it stands (not started while no follow-up is recorded)."""
         return self.follow_up.status if self.follow_up else FollowUpStatus.not_started
 
 

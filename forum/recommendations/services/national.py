@@ -42,10 +42,12 @@ class NationalTheme:
 
     @property
     def count(self) -> int:
+        """How many recommendations the theme holds."""
         return sum(len(rows) for _, rows in self.actors)
 
     @property
     def supports(self) -> int:
+        """The supports of the theme's recommendations."""
         return sum(row.supports for _, rows in self.actors for row in rows)
 
 
@@ -58,10 +60,12 @@ class NationalCompilation:
 
     @property
     def count(self) -> int:
+        """How many accepted recommendations the series holds."""
         return sum(n for _, n, _ in self.forums)
 
     @property
     def supports(self) -> int:
+        """The supports of the series' accepted recommendations."""
         return sum(s for _, _, s in self.forums)
 
 

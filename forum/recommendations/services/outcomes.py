@@ -36,6 +36,7 @@ class ThemeGroup:
 
     @property
     def count(self) -> int:
+        """How many recommendations the theme holds."""
         return sum(len(group.rows) for group in self.actors)
 
 
