@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum.forms import EnumSelectField
 from forum.recommendations.models import FollowUpStatus, Priority, TargetActor
 
 
@@ -26,25 +27,19 @@ class RecommendationForm(FlaskForm):
         description=_l("Recommendations are grouped by theme in the report."),
         render_kw={"list": "rec-themes", "autocomplete": "off"},
     )
-    target_actor = SelectField(_l("Addressed to"), validators=[DataRequired()])
-    priority = SelectField(_l("Priority"), default=Priority.medium.value)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.target_actor.choices = TargetActor.choices()
-        self.priority.choices = Priority.choices()
+    target_actor = EnumSelectField(_l("Addressed to"), validators=[DataRequired()], enum=TargetActor)
+    priority = EnumSelectField(_l("Priority"), enum=Priority, default=Priority.medium)
 
 
 class ParticipantRecommendationForm(FlaskForm):
     workshop = SelectField(_l("Workshop"), coerce=int, validators=[DataRequired()])
     text = TextAreaField(_l("Your recommendation"), validators=[DataRequired(), Length(max=2000)])
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=120)])
-    target_actor = SelectField(_l("Addressed to"), validators=[DataRequired()])
+    target_actor = EnumSelectField(_l("Addressed to"), validators=[DataRequired()], enum=TargetActor)
 
     def __init__(self, *args, workshops: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.workshop.choices = [(session.id, session.name) for session in workshops]
-        self.target_actor.choices = TargetActor.choices()
 
 
 class RejectForm(FlaskForm):
@@ -68,13 +63,9 @@ class MergeForm(FlaskForm):
 
 class FollowUpForm(FlaskForm):
     responsible = StringField(_l("Actor responsible"), validators=[Optional(), Length(max=200)])
-    status = SelectField(_l("Status"))
+    status = EnumSelectField(_l("Status"), enum=FollowUpStatus, default=FollowUpStatus.not_started)
     noted_on = DateField(_l("Date of the progress"), validators=[Optional()])
     note = TextAreaField(_l("Progress note"), validators=[Optional(), Length(max=2000)])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.status.choices = FollowUpStatus.choices()
 
 
 class WindowForm(FlaskForm):

@@ -78,8 +78,8 @@ def facts_section(forum: Forum) -> hooks.ReportSection:
             "registered": sum(counts.values()),
             "confirmed": counts.get(RegistrationStatus.confirmed, 0),
             "workshop_count": len(services.workshops(forum)),
-            "recommendation_count": sum(n for s, n in status_counts.items() if s.value != "merged"),
-            "accepted_count": status_counts[services.RecommendationStatus.accepted],
+            "recommendation_count": sum(n for s, n in status_counts.items() if s != RecommendationStatus.merged),
+            "accepted_count": status_counts[RecommendationStatus.accepted],
         },
     )
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.auth.models import User
 from forum.db import TitledEnum, UTCDateTime, utcnow
 from forum.extensions import db
-
-if TYPE_CHECKING:
-    from forum.auth.models import User
-    from forum.programme.models import Session
-    from forum.registration.models import Registration
+from forum.programme.models import Session
+from forum.registration.models import Registration
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 

@@ -1,4 +1,8 @@
-"""The forum's outcomes report: sections in a fixed order, as an HTML page and as a PDF built in a job."""
+"""The forum's outcomes report, as an HTML page and as a PDF built in a job.
+
+Modules add sections through `hooks.report_sections` (registered without an order); SECTION_ORDER below
+is the one order of the report, by section key.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-import sqlalchemy as sa
 from flask import current_app, g, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
@@ -16,12 +19,15 @@ from forum import hooks, jobs, storage
 from forum.events.models import Forum
 from forum.extensions import db
 
-#: the order of the report's parts; sections with other keys follow, by key
+#: the one order of the report's sections, by key (sections with other keys follow, by key)
 SECTION_ORDER = ("facts", "attendance", "programme", "recommendations", "exhibitors")
+
+#: the kind of the job that builds the report's PDF
+PDF_JOB = "recommendations.report_pdf"
 
 
 def sections(forum: Forum) -> list[hooks.ReportSection]:
-    """Every registered section for the forum, in the report's fixed order (missing ones left out)."""
+    """Every registered section for the forum, in SECTION_ORDER (missing ones left out)."""
     found = hooks.report_sections.collect(forum)
     rank = {key: n for n, key in enumerate(SECTION_ORDER)}
     return sorted(found, key=lambda section: (rank.get(section.key, len(rank)), section.key))
@@ -65,10 +71,10 @@ def _static_only_fetcher(static: Path) -> Any:
     return StaticOnlyFetcher()
 
 
-@jobs.task("recommendations.report_pdf")
+@jobs.task(PDF_JOB)
 def build_report_pdf(job: jobs.Job | None, forum_id: int, locale: str) -> dict[str, Any]:
     """Render the report in the given language and store it as a PDF; the result names the file."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # here, not at the top: importing WeasyPrint takes seconds, only this job pays
 
     forum = db.session.get(Forum, forum_id)
     if job is not None:
@@ -86,15 +92,3 @@ def build_report_pdf(job: jobs.Job | None, forum_id: int, locale: str) -> dict[s
     pdf = document.write_pdf()
     key = storage.save(f"reports/{forum.id}", pdf, ".pdf")
     return {"key": key, "filename": f"{forum.slug}-outcomes-{locale}.pdf", "size": len(pdf)}
-
-
-def forum_jobs(forum: Forum, limit: int = 5) -> list[jobs.Job]:
-    """The forum's latest report builds."""
-    return list(
-        db.session.scalars(
-            sa.select(jobs.Job)
-            .where(jobs.Job.forum_id == forum.id, jobs.Job.kind == "recommendations.report_pdf")
-            .order_by(jobs.Job.id.desc())
-            .limit(limit)
-        )
-    )
