@@ -58,9 +58,6 @@ registration_confirmed = Hook("registration_confirmed")
 #: fn(forum, user) -> None : an organiser appointed someone to the team and asked for their badge; the
 #: registration module gives them a confirmed registration of the team (kept if they have one).
 team_badge = Hook("team_badge")
-#: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk);
-#: registration is a Registration or a record of one with at least its id and forum_id.
-registration_agenda = Hook("registration_agenda")
 #: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), in the order
 #: of recommendations/report.py SECTION_ORDER, by key.
 report_sections = Hook("report_sections")
@@ -80,14 +77,6 @@ class DashboardPanel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
-
-
-@dataclass
-class AgendaItem:
-    starts_at: Any
-    ends_at: Any
-    title: str
-    room: str = ""
 
 
 @dataclass
