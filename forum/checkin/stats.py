@@ -32,7 +32,7 @@ def _present_ids(forum: Forum, day: date | None) -> set[int]:
     query = (
         sa.select(Admission.registration_id)
         .join(CheckInList, CheckInList.id == Admission.list_id)
-        .where(CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, Admission.undone_at.is_(None))
+        .where(CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, Admission.is_live)
     )
     if day is not None:
         query = query.where(CheckInList.day == day)
@@ -81,7 +81,7 @@ def arrivals(forum: Forum, day: date) -> list[tuple[str, int]]:
             CheckInList.forum_id == forum.id,
             CheckInList.kind == ListKind.entrance,
             CheckInList.day == day,
-            Admission.undone_at.is_(None),
+            Admission.is_live,
         )
     ).all()
     if not times:
@@ -110,7 +110,7 @@ def sessions(forum: Forum) -> list[Bar]:
     present = dict(
         db.session.execute(
             sa.select(Admission.list_id, sa.func.count(Admission.id))
-            .where(Admission.list_id.in_([cl.id for cl, _ in lists]), Admission.undone_at.is_(None))
+            .where(Admission.list_id.in_([cl.id for cl, _ in lists]), Admission.is_live)
             .group_by(Admission.list_id)
         ).all()
     )
