@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,13 +17,12 @@ from forum.badges.services import mark_printed
 from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
-from forum.db import utcnow
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
 from forum.extensions import csrf, db, limiter
 from forum.forms import ConfirmForm
 from forum.registration.models import Registration
-from forum.web import forum_row_or_404
+from forum.web import forum_row_or_404, run
 
 DESK_ROLES = (Role.organiser, Role.checkin_agent)
 
@@ -210,10 +209,13 @@ def api_scan(forum_slug: str):
 def manage():
     form = DeskForm()
     token = None
-    if form.validate_on_submit():
-        desk, token = services.create_desk(g.forum, form.name.data, actor=current_user)
-        db.session.commit()
-        flash(_("The desk has been created. Copy its device token now: it will not be shown again."), "success")
+    if form.validate_on_submit() and (
+        created := run(
+            lambda: services.create_desk(g.forum, form.name.data, actor=current_user),
+            success=_("The desk has been created. Copy its device token now: it will not be shown again."),
+        )
+    ):
+        token = created.value[1]
         form = DeskForm(formdata=None)
     lists = services.ensure_lists(g.forum)
     db.session.commit()
@@ -235,9 +237,10 @@ def manage():
 def revoke_desk(desk_id: int):
     desk = _desk(desk_id)
     if ConfirmForm().validate_on_submit():
-        services.revoke_desk(desk, actor=current_user)
-        db.session.commit()
-        flash(_("The desk has been closed; its token no longer works."), "success")
+        run(
+            lambda: services.revoke_desk(desk, actor=current_user),
+            success=_("The desk has been closed; its token no longer works."),
+        )
     return redirect(url_for(".manage"))
 
 
@@ -247,39 +250,24 @@ def list_settings(list_id: int):
     checkin_list = _list(list_id)
     form = ListSettingsForm()
     if form.validate_on_submit():
-        services.update_list(
-            checkin_list,
-            allows_reentry=form.allows_reentry.data,
-            records_exits=form.records_exits.data,
-            actor=current_user,
+        run(
+            lambda: services.update_list(
+                checkin_list,
+                allows_reentry=form.allows_reentry.data,
+                records_exits=form.records_exits.data,
+                actor=current_user,
+            ),
+            success=_("The list has been saved."),
         )
-        db.session.commit()
-        flash(_("The list has been saved."), "success")
     return redirect(url_for(".manage"))
 
 
-def _day() -> date:
-    text = request.args.get("day", "")
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = utcnow().astimezone(g.forum.zone).date()
-    return min(max(day, g.forum.starts_on), g.forum.ends_on)
-
-
 def _live_context() -> dict:
-    day = _day()
-    present, confirmed = stats.totals(g.forum, day=day)
-    return {
-        "forum": g.forum,
-        "day": day,
-        "present": present,
-        "confirmed": confirmed,
-        "arrivals": stats.arrivals(g.forum, day),
-        "breakdowns": stats.breakdowns(g.forum, day=day),
-        "sessions": stats.sessions(g.forum),
-        "updated_at": utcnow(),
-    }
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    return {"forum": g.forum, **stats.live_figures(g.forum, day)}
 
 
 @bp.route("/f/<forum_slug>/manage/checkin/live")

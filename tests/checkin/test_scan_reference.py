@@ -19,7 +19,7 @@ from forum.registration.models import RegistrationStatus
 ZONE = ZoneInfo("Africa/Casablanca")
 
 
-def obvious_answer(registration, checkin_list: CheckInList, today, *, exit: bool) -> tuple[str, str]:
+def obvious_answer(db, registration, checkin_list: CheckInList, today, *, exit: bool) -> tuple[str, str]:
     """The rules of a scan written the plain way, with ORM objects and one query per question."""
     if registration.status == RegistrationStatus.cancelled:
         return "refused", "cancelled"
@@ -32,11 +32,11 @@ def obvious_answer(registration, checkin_list: CheckInList, today, *, exit: bool
         seat = sa.select(Signup).filter_by(
             session_id=session.id, registration_id=registration.id, status=SignupStatus.confirmed
         )
-        if scan.db.session.scalar(seat) is None:
+        if db.session.scalar(seat) is None:
             return "refused", "not_signed_up"
     live = [
         admission
-        for admission in scan.db.session.scalars(
+        for admission in db.session.scalars(
             sa.select(Admission).filter_by(list_id=checkin_list.id, registration_id=registration.id)
         )
         if admission.is_live
@@ -88,7 +88,7 @@ def test_the_fast_path_decides_as_the_obvious_version(db, today_forum, make_regi
         services.update_list(checkin_list, allows_reentry=reentry, records_exits=exits, actor=None)
         db.session.commit()
         for person in people:
-            expected = obvious_answer(person, checkin_list, today, exit=exit)
+            expected = obvious_answer(db, person, checkin_list, today, exit=exit)
             if n % 2:  # the devices' entry point, then the desk page's
                 reading = scan.read_with_token(forum.slug, token, list_id=checkin_list.id, code=badge_code(person))
                 result = scan.scan_with_token(reading, exit=exit)
