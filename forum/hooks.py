@@ -55,9 +55,6 @@ seed_steps = Hook("seed_steps")
 #: fn(registration) -> None : called by registration services when a registration becomes confirmed
 #: (after flush, before commit); e.g. badges queue the badge e-mail.
 registration_confirmed = Hook("registration_confirmed")
-#: fn(registration, day: date) -> list[AgendaItem] : what a person is signed up to on a day (check-in desk);
-#: registration is a Registration or a record of one with at least its id and forum_id.
-registration_agenda = Hook("registration_agenda")
 #: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), in the order
 #: of recommendations/report.py SECTION_ORDER, by key.
 report_sections = Hook("report_sections")
@@ -77,14 +74,6 @@ class DashboardPanel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
-
-
-@dataclass
-class AgendaItem:
-    starts_at: Any
-    ends_at: Any
-    title: str
-    room: str = ""
 
 
 @dataclass

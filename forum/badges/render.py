@@ -19,6 +19,7 @@ from fontTools.merge import Merger
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 from qrcode.constants import ERROR_CORRECT_M
 
+from forum import storage
 from forum.badges.services import badge_code
 from forum.db import translated
 from forum.registration.models import BadgeRole, Registration
@@ -177,8 +178,6 @@ class BadgeParts:
 def _forum_logo(logo_key: str) -> tuple[Image.Image, list[int]]:
     """The forum's logo fitted in LOGO_BOX on white, as palette indices after the fixed colours, and
     the colours those indices stand for (a few, so that a page stays small and prints flat)."""
-    from forum import storage
-
     with Image.open(io.BytesIO(storage.read(logo_key))) as uploaded:
         logo = uploaded.convert("RGBA")
     logo.thumbnail(LOGO_BOX, Image.Resampling.LANCZOS)

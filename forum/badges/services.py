@@ -18,9 +18,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from forum import audit, jobs
+from forum.badges.models import BadgePrint, PrintBatch
+from forum.db import utcnow
 from forum.errors import ForumError
 from forum.extensions import db
-from forum.registration.models import Registration
+from forum.jobs import Job
+from forum.registration.models import Registration, RegistrationStatus
 
 PREFIX = "MQ1"
 SIGNATURE_BYTES = 16
@@ -141,14 +145,40 @@ class PrintSelectionError(ForumError):
     message = _l("No confirmed registration matches this choice.")
 
 
+class NoSuchEmail(ForumError):
+    message = _l("No registration of this forum has this e-mail address.")
+
+
+def reissue_for_email(forum, email: str, *, actor) -> Registration:
+    """Reissue the badge of the forum's registration with this e-mail address (kept in the audit log);
+    NoSuchEmail if there is none."""
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.forum_id == forum.id, Registration.email == email.strip().lower())
+    )
+    if registration is None:
+        raise NoSuchEmail()
+    reissue_badge(registration)
+    audit.record("badges.reissue", actor=actor, forum=forum, target=registration, version=registration.badge_version)
+    return registration
+
+
+def print_batches(forum, *, limit: int = 30) -> list[tuple[PrintBatch, Job | None]]:
+    """The forum's latest print batches, newest first, each with its job (None once it is gone)."""
+    rows = db.session.execute(
+        sa.select(PrintBatch, Job)
+        .outerjoin(Job, Job.id == PrintBatch.job_id)
+        .where(PrintBatch.forum_id == forum.id)
+        .order_by(PrintBatch.id.desc())
+        .limit(limit)
+    ).all()
+    return [(batch, job) for batch, job in rows]
+
+
 def registrations_to_print(
     forum_id: int, selection: str, *, category: str | None = None, emails: list[str] | None = None
 ) -> list[Registration]:
     """The confirmed registrations of a print set: all, not printed yet (their current badge version
     never printed), one category, or a list of e-mail addresses."""
-    from forum.badges.models import BadgePrint
-    from forum.registration.models import RegistrationStatus
-
     query = sa.select(Registration).where(
         Registration.forum_id == forum_id, Registration.status == RegistrationStatus.confirmed
     )
@@ -168,9 +198,6 @@ def request_print(
     forum, selection: str, layout: str, *, actor, category: str | None = None, emails: list[str] | None = None
 ):
     """Fix the set and queue the job that builds its PDF; returns the PrintBatch."""
-    from forum import audit, jobs
-    from forum.badges.models import PrintBatch
-
     registrations = registrations_to_print(forum.id, selection, category=category, emails=emails)
     if not registrations:
         raise PrintSelectionError()
@@ -192,9 +219,6 @@ def request_print(
 
 def mark_printed(registrations: list[Registration], *, batch_id: int | None = None, actor=None, now=None) -> None:
     """Record that the current badge of each registration was printed."""
-    from forum.badges.models import BadgePrint
-    from forum.db import utcnow
-
     now = now or utcnow()
     db.session.add_all(
         BadgePrint(

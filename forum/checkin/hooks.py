@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import random
-from datetime import datetime, timedelta
-
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from forum import hooks
-from forum.auth import services as accounts
 from forum.auth.models import Role
-from forum.checkin import services, stats
-from forum.checkin.models import Admission, Desk, ListKind
-from forum.extensions import db
-from forum.registration.models import Registration, RegistrationStatus
+from forum.checkin import seed, stats
 
 
 @hooks.dashboard_panels.register(order=40)
@@ -56,33 +48,4 @@ def attendance_section(forum):
     )
 
 
-@hooks.seed_steps.register(order=40)
-def seed_checkin(forums, echo) -> None:
-    """A desk for the demo agent and arrivals at the 6th forum, so the dashboard has something to show."""
-    forum = forums["draa"]
-    agent = accounts.find_user("agent@multaqa.ma")
-    organiser = accounts.find_user("organiser@multaqa.ma")
-    if db.session.scalar(sa.select(Desk.id).where(Desk.forum_id == forum.id).limit(1)) is None:
-        services.create_desk(forum, "Entrée 1 · المدخل 1", actor=organiser or agent)
-        services.create_desk(forum, "Entrée 2 · المدخل 2", actor=organiser or agent)
-    lists = services.ensure_lists(forum)
-    desks = services.desks_of(forum)
-    entrance = [cl for cl in lists if cl.kind == ListKind.entrance]
-    if not entrance or db.session.scalar(
-        sa.select(Admission.id).where(Admission.list_id.in_([cl.id for cl in entrance])).limit(1)
-    ):
-        return
-    confirmed = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.forum_id == forum.id, Registration.status == RegistrationStatus.confirmed)
-            .order_by(Registration.id)
-        )
-    )
-    rng = random.Random(40)
-    for checkin_list, share in zip(entrance, (0.85, 0.7), strict=False):
-        opening = datetime.combine(checkin_list.day, datetime.min.time(), tzinfo=forum.zone) + timedelta(hours=8)
-        for registration in rng.sample(confirmed, int(len(confirmed) * share)):
-            at = opening + timedelta(minutes=abs(rng.gauss(50, 35)))
-            services.scan(forum, checkin_list, registration=registration, desk=rng.choice(desks), agent=agent, now=at)
-    echo(f"  check-in: {len(desks)} desks, arrivals recorded for {forum.slug}")
+hooks.seed_steps.connect(seed.seed_checkin, order=40)

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import TitledEnum, UTCDateTime, utcnow
@@ -78,9 +79,16 @@ class Desk(db.Model):
     def __repr__(self) -> str:
         return f"<Desk {self.id} {self.name}>"
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """The desk is open: not closed by an organiser, so its token still scans (the one rule, in
+        Python and in SQL: `revoked_at IS NULL`)."""
         return self.revoked_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.revoked_at.is_(None)
 
 
 class Admission(db.Model):
@@ -113,6 +121,17 @@ class Admission(db.Model):
 
     registration: Mapped[Registration] = relationship()
     desk: Mapped[Desk | None] = relationship()
+
+    @hybrid_property
+    def is_live(self) -> bool:
+        """The admission counts: it was not undone (the one rule, in Python and in SQL: `undone_at IS
+        NULL`, also the condition of the partial unique index above and of the scan's text INSERT)."""
+        return self.undone_at is None
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.undone_at.is_(None)
 
     def __repr__(self) -> str:
         return f"<Admission list={self.list_id} registration={self.registration_id}>"

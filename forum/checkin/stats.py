@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from forum.checkin.models import Admission, CheckInList, ListKind
+from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import province_name
@@ -32,7 +33,7 @@ def _present_ids(forum: Forum, day: date | None) -> set[int]:
     query = (
         sa.select(Admission.registration_id)
         .join(CheckInList, CheckInList.id == Admission.list_id)
-        .where(CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, Admission.undone_at.is_(None))
+        .where(CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, Admission.is_live)
     )
     if day is not None:
         query = query.where(CheckInList.day == day)
@@ -81,7 +82,7 @@ def arrivals(forum: Forum, day: date) -> list[tuple[str, int]]:
             CheckInList.forum_id == forum.id,
             CheckInList.kind == ListKind.entrance,
             CheckInList.day == day,
-            Admission.undone_at.is_(None),
+            Admission.is_live,
         )
     ).all()
     if not times:
@@ -110,7 +111,7 @@ def sessions(forum: Forum) -> list[Bar]:
     present = dict(
         db.session.execute(
             sa.select(Admission.list_id, sa.func.count(Admission.id))
-            .where(Admission.list_id.in_([cl.id for cl, _ in lists]), Admission.undone_at.is_(None))
+            .where(Admission.list_id.in_([cl.id for cl, _ in lists]), Admission.is_live)
             .group_by(Admission.list_id)
         ).all()
     )
@@ -124,3 +125,20 @@ def sessions(forum: Forum) -> list[Bar]:
     return [
         Bar(session.name, present.get(cl.id, 0), signed.get(session.id) or session.seats or 0) for cl, session in lists
     ]
+
+
+def live_figures(forum: Forum, day: date | None = None, *, now: datetime | None = None) -> dict:
+    """The live dashboard's figures of a day (today by the forum's clock if none is given), the day
+    kept within the forum's days."""
+    now = now or utcnow()
+    day = min(max(day or now.astimezone(forum.zone).date(), forum.starts_on), forum.ends_on)
+    present, confirmed = totals(forum, day=day)
+    return {
+        "day": day,
+        "present": present,
+        "confirmed": confirmed,
+        "arrivals": arrivals(forum, day),
+        "breakdowns": breakdowns(forum, day=day),
+        "sessions": sessions(forum),
+        "updated_at": now,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,32 +14,31 @@ from forum.auth.models import Role
 from forum.badges.pdf import write_badges
 from forum.badges.render import badge_parts
 from forum.badges.services import mark_printed
-from forum.checkin import bp, services, stats
+from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
-from forum.db import utcnow
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
 from forum.extensions import csrf, db, limiter
 from forum.forms import ConfirmForm
 from forum.registration.models import Registration
+from forum.web import forum_row_or_404, run
 
 DESK_ROLES = (Role.organiser, Role.checkin_agent)
 
 
 def _desk(desk_id: int) -> Desk:
-    desk = db.get_or_404(Desk, desk_id)
-    if desk.forum_id != g.forum.id or not desk.is_active:
+    desk = forum_row_or_404(Desk, desk_id)
+    if not desk.is_active:
         abort(404)
     return desk
 
 
 def _list(list_id: int | str | None) -> CheckInList:
-    if not list_id:
-        checkin_list = services.default_list(g.forum)
-    else:
-        checkin_list = db.session.get(CheckInList, int(list_id)) if str(list_id).isdigit() else None
-    if checkin_list is None or checkin_list.forum_id != g.forum.id:
+    if list_id and str(list_id).isdigit():
+        return forum_row_or_404(CheckInList, int(list_id))
+    checkin_list = services.default_list(g.forum) if not list_id else None
+    if checkin_list is None:
         abort(404)
     return checkin_list
 
@@ -53,7 +52,7 @@ def choose_desk():
     lists = services.ensure_lists(g.forum)
     db.session.commit()
     default = services.default_list(g.forum)
-    desks = [d for d in services.desks_of(g.forum) if d.is_active]
+    desks = services.open_desks_of(g.forum)
     return render_template(
         "checkin/choose.html", forum=g.forum, desks=desks, lists=lists, default=default, label=services.list_label
     )
@@ -87,10 +86,8 @@ def desk_scan(desk_id: int):
     if data.get("registration_id"):
         if not str(data["registration_id"]).isdigit():
             abort(400)
-        registration = db.session.get(Registration, int(data["registration_id"]))
-        if registration is None or registration.forum_id != g.forum.id:
-            abort(404)
-    result = services.scan(
+        registration = forum_row_or_404(Registration, int(data["registration_id"]))
+    result = scan.scan_at_desk(
         g.forum,
         checkin_list,
         code=data.get("code"),
@@ -143,8 +140,8 @@ def desk_search(desk_id: int):
 def print_badge(registration_id: int):
     """Print (or reprint) a badge on the spot: a one-page A6 PDF, which prints at its exact size (an
     image would print at whatever size the browser chooses), and the print recorded."""
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.forum_id != g.forum.id or not registration.is_confirmed:
+    registration = forum_row_or_404(Registration, registration_id)
+    if not registration.is_confirmed:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -165,33 +162,37 @@ def print_badge(registration_id: int):
 # --- the API for scanning devices --------------------------------------------------------------
 
 
+def _unreadable_scan(forum_slug: str, token: str):
+    """A request the scan cannot read (no token, or a list that is not a number): checked as any page
+    would, the desk's token first."""
+    g.forum = forum_or_404(forum_slug)
+    if not token or services.desk_for_token(g.forum, token) is None:
+        raise services.DeskRefused()
+    return jsonify(error=400, message=_("No such check-in list.")), 400
+
+
 @bp.route("/api/f/<forum_slug>/checkin/scan", methods=["POST"])
 @reads_its_forum
 @csrf.exempt
 @limiter.exempt
 def api_scan(forum_slug: str):
     """Scan with a desk token (`Authorization: Bearer <token>`): {code, list?, nonce?, direction?}."""
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    auth = request.authorization
+    token = (auth.token or "") if auth is not None and auth.type == "bearer" else ""
     data = request.get_json(silent=True) or {}
     list_id = str(data.get("list") or "")
     try:
-        if list_id and not list_id.isdigit():  # a request the scan cannot read: checked as any page would
-            g.forum = forum_or_404(forum_slug)
-            if not token or services.desk_for_token(g.forum, token) is None:
-                raise services.DeskRefused()
-            return jsonify(error=400, message=_("No such check-in list.")), 400
-        if not token:
-            g.forum = forum_or_404(forum_slug)
-            raise services.DeskRefused()
-        result = services.scan_with_token(
+        if not token or (list_id and not list_id.isdigit()):
+            return _unreadable_scan(forum_slug, token)
+        reading = scan.read_with_token(
             forum_slug,
             token,
             list_id=int(list_id) if list_id else None,
             code=str(data.get("code") or ""),
             nonce=data.get("nonce"),
-            exit=data.get("direction") == "out",
         )
+        g.forum = reading.forum  # the forum the scan read, for the answer's language and times
+        result = scan.scan_with_token(reading, exit=data.get("direction") == "out")
     except services.DeskRefused:
         return jsonify(error=401, message=_("A valid desk token is needed.")), 401
     except services.NoSuchList:
@@ -208,10 +209,13 @@ def api_scan(forum_slug: str):
 def manage():
     form = DeskForm()
     token = None
-    if form.validate_on_submit():
-        desk, token = services.create_desk(g.forum, form.name.data, actor=current_user)
-        db.session.commit()
-        flash(_("The desk has been created. Copy its device token now: it will not be shown again."), "success")
+    if form.validate_on_submit() and (
+        created := run(
+            lambda: services.create_desk(g.forum, form.name.data, actor=current_user),
+            success=_("The desk has been created. Copy its device token now: it will not be shown again."),
+        )
+    ):
+        token = created.value[1]
         form = DeskForm(formdata=None)
     lists = services.ensure_lists(g.forum)
     db.session.commit()
@@ -233,9 +237,10 @@ def manage():
 def revoke_desk(desk_id: int):
     desk = _desk(desk_id)
     if ConfirmForm().validate_on_submit():
-        services.revoke_desk(desk, actor=current_user)
-        db.session.commit()
-        flash(_("The desk has been closed; its token no longer works."), "success")
+        run(
+            lambda: services.revoke_desk(desk, actor=current_user),
+            success=_("The desk has been closed; its token no longer works."),
+        )
     return redirect(url_for(".manage"))
 
 
@@ -245,39 +250,24 @@ def list_settings(list_id: int):
     checkin_list = _list(list_id)
     form = ListSettingsForm()
     if form.validate_on_submit():
-        services.update_list(
-            checkin_list,
-            allows_reentry=form.allows_reentry.data,
-            records_exits=form.records_exits.data,
-            actor=current_user,
+        run(
+            lambda: services.update_list(
+                checkin_list,
+                allows_reentry=form.allows_reentry.data,
+                records_exits=form.records_exits.data,
+                actor=current_user,
+            ),
+            success=_("The list has been saved."),
         )
-        db.session.commit()
-        flash(_("The list has been saved."), "success")
     return redirect(url_for(".manage"))
 
 
-def _day() -> date:
-    text = request.args.get("day", "")
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = utcnow().astimezone(g.forum.zone).date()
-    return min(max(day, g.forum.starts_on), g.forum.ends_on)
-
-
 def _live_context() -> dict:
-    day = _day()
-    present, confirmed = stats.totals(g.forum, day=day)
-    return {
-        "forum": g.forum,
-        "day": day,
-        "present": present,
-        "confirmed": confirmed,
-        "arrivals": stats.arrivals(g.forum, day),
-        "breakdowns": stats.breakdowns(g.forum, day=day),
-        "sessions": stats.sessions(g.forum),
-        "updated_at": utcnow(),
-    }
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    return {"forum": g.forum, **stats.live_figures(g.forum, day)}
 
 
 @bp.route("/f/<forum_slug>/manage/checkin/live")
@@ -295,12 +285,7 @@ def live_panel():
 @bp.route("/f/<forum_slug>/manage/checkin/trail")
 @forum_role_required(Role.organiser)
 def trail():
-    scans = services.recent_scans(g.forum, limit=300)
-    ids = {s.registration_id for s in scans if s.registration_id}
-    people = {r.id: r for r in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids)))}
-    from forum.auth import services as accounts
-
-    agents = accounts.names_by_id({s.agent_id for s in scans if s.agent_id})
+    scans, people, agents = services.trail_of(g.forum, limit=300)
     return render_template(
         "checkin/trail.html", forum=g.forum, scans=scans, people=people, agents=agents, reasons=services.REASONS
     )

@@ -1,8 +1,6 @@
-"""What the programme adds to shared pages: links, the dashboard panel, the check-in agenda, the report."""
+"""What the programme adds to shared pages: links, the dashboard panel, the report."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
@@ -10,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from forum import hooks, mail
 from forum.auth.models import Role
-from forum.db import translated
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.programme import seed, services
@@ -94,14 +91,6 @@ def programme_panel(forum: Forum, user) -> hooks.DashboardPanel | None:
         },
         url=url_for("programme.timetable", forum_slug=forum.slug),
     )
-
-
-@hooks.registration_agenda.register(order=20)
-def workshops_of_day(registration: Registration, day: date) -> list[hooks.AgendaItem]:
-    return [
-        hooks.AgendaItem(row.starts_at, row.ends_at, translated(row.title), translated(row.room) if row.room else "")
-        for row in services.agenda_of_day(registration, day)
-    ]
 
 
 @hooks.report_sections.register()

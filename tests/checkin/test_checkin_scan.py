@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +12,10 @@ import sqlalchemy as sa
 from forum.badges.services import badge_code, reissue_badge
 from forum.checkin import services
 from forum.checkin.models import Admission, CheckIn, ListKind
+from forum.checkin.scan import read_with_token, scan_at_desk, scan_with_token
+from forum.db import translated
+from forum.i18n import local_time
+from forum.programme import services as programme
 from forum.programme.models import Session, SessionKind, Signup
 from forum.registration.models import RegistrationStatus
 
@@ -40,11 +44,11 @@ def entrance(forum, day: date | None = None):
 def test_first_scan_welcomes_second_says_when_and_where(db, today_forum, desk, make_registration):
     person = make_registration(today_forum)
     checkin_list = entrance(today_forum)
-    first = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    first = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
     db.session.commit()
     assert (first.outcome, first.reason) == ("ok", "ok")
     assert first.registration["name_latin"] == person.name_latin and first.inside == 1
-    second = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    second = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
     db.session.commit()
     assert (second.outcome, second.reason) == ("duplicate", "already_checked_in")
     assert second.desk == "Desk 2" and second.when_local
@@ -66,12 +70,12 @@ def test_each_day_and_each_session_is_its_own_list(db, today_forum, desk, make_r
     db.session.commit()
     lists = services.ensure_lists(today_forum)
     room = next(cl for cl in lists if cl.kind == ListKind.session)
-    assert services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk).outcome == "ok"
-    assert services.scan(today_forum, room, code=badge_code(person), desk=desk).outcome == "ok"
+    assert scan_at_desk(today_forum, entrance(today_forum), code=badge_code(person), desk=desk).outcome == "ok"
+    assert scan_at_desk(today_forum, room, code=badge_code(person), desk=desk).outcome == "ok"
     tomorrow = entrance(today_forum, today_forum.ends_on)
-    later = services.scan(today_forum, tomorrow, code=badge_code(person), desk=desk, now=now + timedelta(days=1))
+    later = scan_at_desk(today_forum, tomorrow, code=badge_code(person), desk=desk, now=now + timedelta(days=1))
     assert later.outcome == "ok"
-    refused = services.scan(today_forum, tomorrow, code=badge_code(make_registration(today_forum)), desk=desk)
+    refused = scan_at_desk(today_forum, tomorrow, code=badge_code(make_registration(today_forum)), desk=desk)
     assert (refused.outcome, refused.reason) == ("refused", "wrong_day")
 
 
@@ -92,7 +96,7 @@ def test_refusals_say_why_and_never_match_someone_else(db, today_forum, make_for
         "unknown": "hello",
     }
     for reason, code in cases.items():
-        result = services.scan(today_forum, checkin_list, code=code, desk=desk)
+        result = scan_at_desk(today_forum, checkin_list, code=code, desk=desk)
         assert (result.outcome, result.reason) == ("refused", reason), reason
         if reason == "tampered":
             assert result.registration is None
@@ -116,17 +120,17 @@ def test_a_workshop_needing_sign_up_refuses_those_not_signed_up(db, today_forum,
     db.session.add(Signup(session=session, registration=signed))
     db.session.commit()
     room = next(cl for cl in services.ensure_lists(today_forum) if cl.session_id == session.id)
-    assert services.scan(today_forum, room, code=badge_code(signed), desk=desk).outcome == "ok"
-    refused = services.scan(today_forum, room, code=badge_code(stranger), desk=desk)
+    assert scan_at_desk(today_forum, room, code=badge_code(signed), desk=desk).outcome == "ok"
+    refused = scan_at_desk(today_forum, room, code=badge_code(stranger), desk=desk)
     assert (refused.outcome, refused.reason) == ("refused", "not_signed_up")
 
 
 def test_a_retried_nonce_returns_the_first_answer_and_records_nothing_twice(db, today_forum, desk, make_registration):
     person = make_registration(today_forum)
     checkin_list = entrance(today_forum)
-    first = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
+    first = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
     db.session.commit()
-    again = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
+    again = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, nonce="n-1")
     db.session.commit()
     assert again.outcome == "ok" and again.replayed and first.registration == again.registration
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
@@ -135,13 +139,13 @@ def test_a_retried_nonce_returns_the_first_answer_and_records_nothing_twice(db, 
 def test_undo_keeps_the_trail_and_lets_the_person_be_welcomed_again(db, today_forum, desk, make_registration):
     person = make_registration(today_forum)
     checkin_list = entrance(today_forum)
-    services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
     undone = services.undo_last(today_forum, desk, agent=None)
     db.session.commit()
     assert undone.outcome == "undone" and undone.inside == 0
     with pytest.raises(services.NothingToUndo):
         services.undo_last(today_forum, desk, agent=None)
-    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).outcome == "ok"
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).outcome == "ok"
     db.session.commit()
     admissions = db.session.scalars(sa.select(Admission).order_by(Admission.id)).all()
     assert len(admissions) == 2 and admissions[0].undone_at is not None and admissions[1].undone_at is None
@@ -155,30 +159,44 @@ def test_undo_keeps_the_trail_and_lets_the_person_be_welcomed_again(db, today_fo
 def test_exits_and_reentry_keep_count_of_who_is_inside(db, today_forum, desk, make_registration):
     person, other = make_registration(today_forum), make_registration(today_forum)
     checkin_list = entrance(today_forum)
-    refused = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
+    refused = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
     assert refused.reason == "not_inside"
     services.update_list(checkin_list, allows_reentry=True, records_exits=True, actor=None)
-    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).inside == 1
-    assert services.scan(today_forum, checkin_list, code=badge_code(other), desk=desk).inside == 2
-    out = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).inside == 1
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(other), desk=desk).inside == 2
+    out = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
     assert (out.outcome, out.inside) == ("exit", 1)
-    back = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    back = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
     assert (back.outcome, back.reason, back.inside) == ("ok", "reentry", 2)
-    assert services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk).reason == "already_checked_in"
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).reason == "already_checked_in"
 
 
-def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration, connect_hook):
-    from forum import hooks
-
+def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration):
+    # a real workshop of today the person holds a seat in, and one of tomorrow that is not listed
     person = make_registration(today_forum)
-    now = datetime.now(UTC)
-
-    def fake_agenda(registration, day):
-        return [hooks.AgendaItem(now, now + timedelta(hours=1), f"Workshop for {registration.id}", "Room B")]
-
-    connect_hook(hooks.registration_agenda, fake_agenda, order=999)
-    result = services.scan(today_forum, entrance(today_forum), code=badge_code(person), desk=desk)
-    assert result.agenda == [{"time": result.agenda[0]["time"], "title": f"Workshop for {person.id}", "room": "Room B"}]
+    today = datetime.now(UTC).astimezone(ZONE).date()
+    room = programme.save_room(
+        today_forum, None, {"name": {"fr": "Salle B", "ar": "قاعة B"}, "capacity": 20}, actor=None
+    )
+    title = {"ar": "ورشة التمويل", "fr": "Atelier financement", "en": "Funding workshop"}
+    workshops = []
+    for day, hour in ((today, 15), (today, 9), (today + timedelta(days=1), 9)):
+        starts_at = datetime.combine(day, time(hour), tzinfo=ZONE)
+        data = {"kind": SessionKind.workshop, "title": title, "room_id": room.id, "is_signup_required": True}
+        data.update(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1))
+        session, _warnings = programme.save_session(today_forum, None, data, actor=None)
+        session.published_at = datetime.now(UTC)
+        workshops.append(session)
+    db.session.commit()
+    for session in workshops:
+        programme.sign_up(person, session)
+    db.session.commit()
+    result = scan_at_desk(today_forum, entrance(today_forum), code=badge_code(person), desk=desk)
+    assert [(item["title"], item["room"]) for item in result.agenda] == [(translated(title), translated(room.name))] * 2
+    assert [item["time"] for item in result.agenda] == [
+        local_time(workshops[1].starts_at),
+        local_time(workshops[0].starts_at),
+    ]
 
 
 def test_two_desks_scanning_the_same_badge_at_once_give_exactly_one_welcome(app, db, today_forum, make_registration):
@@ -206,7 +224,7 @@ def test_two_desks_scanning_the_same_badge_at_once_give_exactly_one_welcome(app,
             thread_db.session.commit()
             sqlite_write_intent.set(True)
             barrier.wait()
-            result = services.scan(forum, cl, code=code, desk=desk)
+            result = scan_at_desk(forum, cl, code=code, desk=desk)
             thread_db.session.commit()
             outcomes.append(result.outcome)
 
@@ -244,7 +262,7 @@ def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(ap
             thread_db.session.commit()
             sqlite_write_intent.set(True)
             barrier.wait()
-            result = services.scan_with_token(forum.slug, token, code=code, nonce=token[-12:] + code[-8:])
+            result = scan_with_token(read_with_token(forum.slug, token, code=code, nonce=token[-12:] + code[-8:]))
             thread_db.session.commit()
             answers.append((result.outcome, result.inside))
 
@@ -289,14 +307,14 @@ def test_the_inside_count_matches_a_recount_after_every_kind_of_scan(db, today_f
         (c, True, ("exit", "exit", 2)),
     ]
     for person, exit, expected in steps:
-        result = services.scan(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=exit)
+        result = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=exit)
         db.session.commit()
         assert (result.outcome, result.reason, result.inside) == expected
         assert services.inside_count(checkin_list) == recount(db, checkin_list.id) == expected[2]
     # the last welcome at the desk was c's (gone out since): undoing it leaves the count as it is
     assert services.undo_last(today_forum, desk, agent=None).inside == 2
     db.session.commit()
-    services.scan(today_forum, checkin_list, code=badge_code(c), desk=desk)
+    scan_at_desk(today_forum, checkin_list, code=badge_code(c), desk=desk)
     undone = services.undo_last(today_forum, desk, agent=None)  # c inside again, then undone: one fewer
     db.session.commit()
     assert undone.inside == 2 and services.inside_count(checkin_list) == recount(db, checkin_list.id) == 2
@@ -329,7 +347,7 @@ def test_the_inside_count_stays_exact_with_four_desks_at_once(app, db, today_for
             for round_ in range(3):
                 for code in codes:
                     barrier.wait()
-                    result = services.scan(forum, cl, code=code, desk=desk, exit=round_ == 1)
+                    result = scan_at_desk(forum, cl, code=code, desk=desk, exit=round_ == 1)
                     thread_db.session.commit()
                     answers.append((result.outcome, result.reason))
 

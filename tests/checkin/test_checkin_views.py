@@ -11,7 +11,8 @@ from babel.dates import format_time
 
 from forum.badges.services import badge_code
 from forum.checkin import services
-from forum.checkin.models import CheckIn, Desk, ListKind
+from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind
+from forum.checkin.scan import scan_at_desk
 from forum.programme.models import Session, SessionKind
 from forum.registration.models import RegistrationStatus
 
@@ -157,7 +158,7 @@ def test_each_list_on_the_organisers_page_shows_how_many_are_inside(
     client, _forum, _user = as_role("organiser", forum=forum)
     entrance = services.default_list(forum)
     for person in (make_registration(forum), make_registration(forum)):
-        services.scan(forum, entrance, code=badge_code(person), desk=desk)
+        scan_at_desk(forum, entrance, code=badge_code(person), desk=desk)
     db.session.commit()
     page = client.get(f"/f/{forum.slug}/manage/checkin/").get_data(as_text=True)
     card = page.split(f'action="/f/{forum.slug}/manage/checkin/lists/{entrance.id}"')[1].split("</form>")[0]
@@ -176,7 +177,7 @@ def test_list_settings_and_live_dashboard(db, as_role, forum, desk_and_token, ma
     db.session.refresh(checkin_list)
     assert checkin_list.allows_reentry and checkin_list.records_exits
     for _ in range(3):
-        services.scan(forum, checkin_list, code=badge_code(make_registration(forum)), desk=desk)
+        scan_at_desk(forum, checkin_list, code=badge_code(make_registration(forum)), desk=desk)
     make_registration(forum)
     db.session.commit()
     html = client.get(f"/f/{forum.slug}/manage/checkin/live").get_data(as_text=True)
@@ -194,7 +195,7 @@ def test_the_trail_gives_each_reason_in_the_readers_language(db, as_role, forum,
     code = badge_code(make_registration(forum))
     with client.application.test_request_context(headers={"Accept-Language": "en"}):
         for _ in range(2):  # scanned at an English desk
-            services.scan(forum, services.default_list(forum), code=code, desk=desk)
+            scan_at_desk(forum, services.default_list(forum), code=code, desk=desk)
     db.session.commit()
     trail = client.get(f"/f/{forum.slug}/manage/checkin/trail", headers={"Accept-Language": "fr"}).get_data(
         as_text=True
@@ -210,7 +211,7 @@ def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_tok
     desk, _token = desk_and_token
     people = [make_registration(forum) for _ in range(4)]
     checkin_list = services.default_list(forum)
-    services.scan(forum, checkin_list, code=badge_code(people[0]), desk=desk)
+    scan_at_desk(forum, checkin_list, code=badge_code(people[0]), desk=desk)
     db.session.commit()
     section = next(s for s in hooks.report_sections.collect(forum) if s.key == "attendance")
     assert section.context["present"] == 1 and section.context["confirmed"] == 4
@@ -312,7 +313,7 @@ def test_the_api_answers_in_the_forums_time_and_takes_its_own_today(db, client, 
     again = client.post(f"/api/f/{forum.slug}/checkin/scan", json={"code": badge_code(person)}, headers=headers)
     assert first.json["outcome"] == "ok" and again.json["reason"] == "already_checked_in"
     db.session.rollback()
-    admission = db.session.scalars(sa.select(services.Admission)).one()
-    assert db.session.get(services.CheckInList, admission.list_id).day == today
+    admission = db.session.scalars(sa.select(Admission)).one()
+    assert db.session.get(CheckInList, admission.list_id).day == today
     expected = format_time(admission.admitted_at, "short", tzinfo=zone, locale=forum.default_locale)
     assert again.json["when_local"] == expected and again.json["message"] != "Already checked in"

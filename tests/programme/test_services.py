@@ -10,6 +10,7 @@ from flask import render_template
 from helpers import local
 
 from forum import hooks
+from forum.db import translated
 from forum.programme import services
 from forum.programme.models import SessionKind, Signup, SignupStatus
 from forum.registration.models import RegistrationStatus
@@ -222,15 +223,17 @@ def test_raising_capacity_promotes_the_waiting_list(db, forum, make_room, make_s
 # --- what other modules see ----------------------------------------------------------------------------
 
 
-def test_registration_agenda_lists_the_days_confirmed_workshops(db, forum, make_room, make_session, make_registration):
+def test_agenda_of_day_lists_the_days_confirmed_workshops(db, forum, make_room, make_session, make_registration):
     session = make_session(forum, make_room(forum), DAY2, (9, 30), (12, 30))
     person = make_registration(forum)
     services.sign_up(person, session)
     db.session.commit()
-    items = [item for items in hooks.registration_agenda.collect(person, DAY2) for item in items]
-    assert [(i.title, i.room) for i in items] == [("Crowdfunding workshop", "قاعة Salle A")]
-    assert items[0].starts_at == local(forum, DAY2, 9, 30)
-    assert [i for items in hooks.registration_agenda.collect(person, DAY1) for i in items] == []
+    rows = services.agenda_of_day(person, DAY2)
+    assert [(translated(row.title), translated(row.room)) for row in rows] == [
+        ("Crowdfunding workshop", "قاعة Salle A")
+    ]
+    assert rows[0].starts_at == local(forum, DAY2, 9, 30)
+    assert services.agenda_of_day(person, DAY1) == []
 
 
 def test_report_section_lists_the_programme_with_speakers(app, db, forum, make_room, make_speaker, make_session):

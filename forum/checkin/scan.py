@@ -1,0 +1,337 @@
+"""The scan, check-in's hot path: reading a badge at a desk (or a device), deciding, answering.
+
+What it saves. Everything a scan decides on is read in one prebuilt statement (the list and its
+settings and count, the session's sign-up rule and the person's seat, the desk and whether it is
+open, the registration the code names and its organisation, the answer already given to the nonce;
+for a device also its forum, by the address's slug, so no Forum is loaded before the view). The
+welcome and the trail row are one text `INSERT … ON CONFLICT … DO NOTHING RETURNING id` each, because
+SQLAlchemy does not cache statements built with the dialects' `on_conflict_do_nothing()` (it compiled
+them again on every scan, milliseconds of CPU). All statements are built once at import and run on
+the session's connection, without the ORM's execution layer; nothing of it is cached in a worker, so
+a closed desk, a changed list setting or a cancelled registration applies from the very next scan.
+
+How it was measured: bench/bench_checkin.py (10,000 confirmed registrations, distinct badges through
+the devices' API, 4 workers): capacity with 8 devices scanning back to back, 3,000 scans (budget 200
+scans/s on PostgreSQL, no error, exactly one check-in per badge), then latency at 50 scans a second
+for 60 s, each measured from its scheduled time (budget p99 25 ms); see docs/architecture.md,
+"Check-in". tests/checkin/test_scan_reference.py compares its decisions with the slow, obvious
+version of the rules, and its text statements' SQL with the models' rules.
+
+Two entry points: `scan_at_desk` for the desk page (the forum loaded, the desk by id) and, for the
+devices' API, `read_with_token` (the reading statement, which finds the forum by its slug and the desk
+by its token's hash; the view sets g.forum to the forum it read, for the answer's language and times)
+then `scan_with_token` (the decision and the answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from forum.badges.services import BadgeCode, BadgeCodeError, check_badge_code, parse_badge_code
+from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind, Outcome
+from forum.checkin.services import desk_is_open, ensure_lists, hash_token, record_exit
+from forum.checkin.services._common import CheckInError, DeskRefused, NoSuchList, inside_of, live_admission, move, run
+from forum.checkin.services.trail import Admitted, Person, ScanContext, ScanResult, insert_or_nothing, record
+from forum.db import utcnow
+from forum.events.models import Forum, ForumStatus
+from forum.events.services import forum_or_404
+from forum.extensions import db
+from forum.programme.models import Session, Signup, SignupStatus
+from forum.registration.models import Organisation, Registration, RegistrationStatus
+
+
+@dataclass(frozen=True)
+class ForumOfScan:
+    """The forum of a device's scan, as the scan's reading statement gives it: what the scan and its
+    answer need of it (the same names as Forum's)."""
+
+    id: int
+    slug: str
+    timezone: str
+    default_locale: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_PERSON_COLUMNS = tuple(name for name in Person.__dataclass_fields__ if name != "organisation")
+
+
+def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
+    """Everything a scan must know, read in one statement: the list and its settings (the session's
+    sign-up rule, whether this person holds a seat), the desk and whether it is still open, the
+    registration the code names and its organisation, and the answer already given to this nonce.
+
+    Read afresh on every scan, so a closed desk, a changed list setting or a cancelled registration
+    applies to the very next scan, in every worker process; nothing of it is cached.
+
+    A device's scan finds its forum by the slug of the address (no ORM Forum loaded before), its desk
+    by the token's hash, and today's entrance list among the forum's lists of the days `today` may be
+    wherever the forum is (the UTC day and its neighbours, or the forum's first or last day): the
+    caller picks the row of the forum's own today."""
+    forum = Forum.slug == sa.bindparam("slug") if device else Forum.id == sa.bindparam("forum_id")
+    desk = Desk.token_hash == sa.bindparam("token_hash") if device else Desk.id == sa.bindparam("desk_id")
+    checkin_list = (
+        sa.and_(
+            CheckInList.kind == ListKind.entrance,
+            sa.or_(
+                CheckInList.day.in_(sa.bindparam("days", type_=sa.Date, expanding=True)),
+                CheckInList.day.in_([Forum.starts_on, Forum.ends_on]),
+            ),
+        )
+        if default_list
+        else CheckInList.id == sa.bindparam("list_id")
+    )
+    replay = (
+        sa.select(CheckIn.response)
+        .where(CheckIn.forum_id == Forum.id, CheckIn.nonce == sa.bindparam("nonce"))
+        .scalar_subquery()
+    )
+    signed_up = sa.exists().where(
+        Signup.session_id == CheckInList.session_id,
+        Signup.registration_id == Registration.id,
+        Signup.status == SignupStatus.confirmed,
+    )
+    return (
+        sa.select(
+            CheckInList.id,
+            CheckInList.kind,
+            CheckInList.day,
+            CheckInList.allows_reentry,
+            CheckInList.records_exits,
+            CheckInList.inside,
+            Session.is_signup_required,
+            signed_up.label("signed_up"),
+            Desk.id.label("desk_id"),
+            Desk.is_active.label("desk_is_open"),
+            *(getattr(Registration, name).label(f"person_{name}") for name in _PERSON_COLUMNS),
+            Organisation.name.label("person_organisation"),
+            replay.label("replay"),
+            *(getattr(Forum, name).label(f"forum_{name}") for name in ForumOfScan.__dataclass_fields__),
+            Forum.status.label("forum_status"),
+        )
+        .select_from(Forum)
+        .join(CheckInList, CheckInList.forum_id == Forum.id)
+        .outerjoin(Session, Session.id == CheckInList.session_id)
+        .outerjoin(Desk, sa.and_(Desk.forum_id == CheckInList.forum_id, desk))
+        .outerjoin(Registration, Registration.id == sa.bindparam("registration_id"))
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .where(forum, checkin_list)
+    )
+
+
+#: built once: SQLAlchemy caches their compiled form, the scan only binds values
+_AT_DESK = _facts_statement(device=False, default_list=False)
+_WITH_TOKEN = {default: _facts_statement(device=True, default_list=default) for default in (False, True)}
+
+#: the one statement that admits: the partial unique index (one live admission per list and person)
+#: lets one INSERT through when two desks scan at once; the other does nothing (PostgreSQL waits
+#: for the first to commit, SQLite's write lock queues them). Its WHERE is Admission.is_live, as SQL
+#: text (tests/checkin/test_checkin_scan.py checks both say the same).
+_ADMIT = insert_or_nothing(
+    Admission.__table__,
+    ("list_id", "registration_id", "desk_id", "admitted_at", "is_inside"),
+    '("list_id", "registration_id") WHERE undone_at IS NULL',
+)
+
+
+@dataclass(frozen=True)
+class _Badge:
+    """What was scanned: a code (its parts, or why it cannot be read) or a registration found by
+    name; and the request's nonce and time."""
+
+    code: str | None
+    registration: Registration | None
+    parsed: BadgeCode | None
+    refusal: str | None
+    nonce: str | None
+    now: datetime
+
+    @classmethod
+    def read(cls, code: str | None, registration: Registration | None, nonce: str | None, now: datetime | None):
+        now = now or utcnow()
+        nonce = (nonce or "").strip()[:64] or None
+        db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
+        parsed, refusal = None, None
+        if registration is None:
+            try:
+                parsed = parse_badge_code(code or "")
+            except BadgeCodeError as error:
+                refusal = error.reason
+        return cls(code, registration, parsed, refusal, nonce, now)
+
+    @property
+    def registration_id(self) -> int | None:
+        return self.registration.id if self.registration else getattr(self.parsed, "registration_id", None)
+
+
+def scan_at_desk(
+    forum: Forum,
+    checkin_list: CheckInList,
+    *,
+    code: str | None = None,
+    registration: Registration | None = None,
+    desk: Desk | None = None,
+    agent: Any = None,
+    nonce: str | None = None,
+    exit: bool = False,
+    now: datetime | None = None,
+) -> ScanResult:
+    """Read a badge code (or take a registration found by name) at a desk, on a list, and answer.
+
+    Exactly one welcome per person and list, also when two desks scan at the same instant: the live
+    admission is guarded by a partial unique index. A repeated `nonce` returns the first answer and
+    records nothing. Every scan leaves a CheckIn row.
+    """
+    if checkin_list.forum_id != forum.id:
+        raise CheckInError()
+    badge = _Badge.read(code, registration, nonce, now)
+    desk_id = getattr(desk, "id", None)
+    params = {"forum_id": forum.id, "desk_id": desk_id, "list_id": checkin_list.id}
+    facts = run(_AT_DESK, {**params, "registration_id": badge.registration_id, "nonce": badge.nonce}).first()
+    if facts is None:
+        raise NoSuchList()
+    return _decide(forum, facts, badge, desk_id=desk_id, agent_id=getattr(agent, "id", None), exit=exit)
+
+
+@dataclass(frozen=True)
+class DeviceReading:
+    """What a device's reading statement found: the forum (the record it read, or the Forum when it
+    found nothing), the list's row of facts (None when it found none), and what was asked."""
+
+    forum: Forum | ForumOfScan
+    facts: sa.Row | None
+    params: dict[str, Any]
+    badge: _Badge
+
+
+def read_with_token(
+    forum_slug: str,
+    token: str,
+    *,
+    list_id: int | None = None,
+    code: str,
+    nonce: str | None = None,
+    now: datetime | None = None,
+) -> DeviceReading:
+    """A scanning device's reading statement: its forum by the slug (404 for an unknown or draft one,
+    as for any page), its desk by the token, the list (today's entrance unless one is given) and the
+    rest of the scan's facts. The caller sets g.forum to `.forum`, then calls scan_with_token."""
+    badge = _Badge.read(code, None, nonce, now)
+    params: dict[str, Any] = {"slug": forum_slug, "token_hash": hash_token(token), "list_id": list_id, "days": []}
+    if list_id is None:
+        utc_day = badge.now.astimezone(UTC).date()
+        params["days"] = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
+    params.update(registration_id=badge.registration_id, nonce=badge.nonce)
+    facts = _pick(run(_WITH_TOKEN[list_id is None], params).all(), list_id is None, badge.now)
+    if facts is None or facts.forum_status == ForumStatus.draft:
+        # no such list (or desk, or forum), or a draft forum: as any page of the forum would
+        return DeviceReading(forum_or_404(forum_slug), facts, params, badge)
+    forum = ForumOfScan(**{name: facts._mapping[f"forum_{name}"] for name in ForumOfScan.__dataclass_fields__})
+    return DeviceReading(forum, facts, params, badge)
+
+
+def scan_with_token(reading: DeviceReading, *, exit: bool = False) -> ScanResult:
+    """A scanning device's scan, after read_with_token. The desk and the list were read in the scan's
+    one reading statement, so a closed desk is refused from its very next scan on. DeskRefused, then
+    NoSuchList, otherwise as scan_at_desk()."""
+    forum, facts, params = reading.forum, reading.facts, reading.params
+    today = params["list_id"] is None
+    if facts is None and not desk_is_open(forum, params["token_hash"]):
+        raise DeskRefused()
+    if facts is None and today:
+        ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
+        facts = _pick(run(_WITH_TOKEN[today], params).all(), today, reading.badge.now)
+    if facts is None:
+        raise NoSuchList()
+    if facts.desk_id is None or not facts.desk_is_open:
+        raise DeskRefused()
+    return _decide(forum, facts, reading.badge, desk_id=None, agent_id=None, exit=exit)
+
+
+def _pick(rows: list[sa.Row], default: bool, now: datetime) -> sa.Row | None:
+    """The row of the list asked for; for today's entrance, the row of the forum's own today (or of
+    its first or last day, before or after it)."""
+    if not default or not rows:
+        return rows[0] if rows else None
+    first = rows[0]
+    today = now.astimezone(ZoneInfo(first.forum_timezone)).date()
+    day = min(max(today, first.forum_starts_on), first.forum_ends_on)
+    return next((row for row in rows if row.day == day), None)
+
+
+def _decide(
+    forum: Forum | ForumOfScan, facts: sa.Row, badge: _Badge, *, desk_id: int | None, agent_id: int | None, exit: bool
+) -> ScanResult:
+    """The answer to a scan whose facts were read: a replay, a refusal, a welcome or an exit."""
+    if facts.replay is not None:
+        return ScanResult.from_stored(facts.replay)
+    now = badge.now
+    ctx = ScanContext(
+        forum, facts, facts.desk_id if desk_id is None else desk_id, agent_id, badge.nonce, badge.code, now
+    )
+    if badge.refusal is not None:
+        return record(ctx, None, None, Outcome.refused, badge.refusal)
+    person = None
+    if facts.person_id is not None:
+        person = Person(**{name: facts._mapping[f"person_{name}"] for name in Person.__dataclass_fields__})
+    if badge.registration is None:
+        try:
+            person = check_badge_code(badge.parsed, person, forum_id=forum.id)
+        except BadgeCodeError as error:
+            return record(ctx, None, None, Outcome.refused, error.reason)
+    elif badge.registration.forum_id != forum.id:
+        return record(ctx, None, None, Outcome.refused, "wrong_forum")
+    person = person or Person.of(badge.registration)
+    reason = _refusal(person, facts, now.astimezone(forum.zone).date())
+    if reason is not None:
+        return record(ctx, person, None, Outcome.refused, reason)
+    if exit:
+        outcome, reason, admission, inside = record_exit(facts, person, now)
+    else:
+        outcome, reason, admission, inside = _enter(facts, person, ctx.desk_id, now)
+    return record(ctx, person, admission, outcome, reason, inside=inside)
+
+
+def _refusal(registration: Person, facts: Any, today: date) -> str | None:
+    """Why this person may not come in on this list (its row of facts), or None."""
+    if registration.status == RegistrationStatus.cancelled:
+        return "cancelled"
+    if registration.status != RegistrationStatus.confirmed:
+        return "not_approved"
+    if facts.day != today:
+        return "wrong_day"
+    if facts.kind == ListKind.session and facts.is_signup_required and not facts.signed_up:
+        return "not_signed_up"
+    return None
+
+
+def _enter(facts: sa.Row, registration: Person, desk_id: int | None, now: datetime):
+    """Welcome (or welcome back) a person: (outcome, reason, admission, how many are inside now)."""
+    admitted_id = run(
+        _ADMIT,
+        {
+            "list_id": facts.id,
+            "registration_id": registration.id,
+            "desk_id": desk_id,
+            "admitted_at": now,
+            "is_inside": True,
+        },
+    ).scalar()
+    if admitted_id is not None:
+        return Outcome.ok, "ok", Admitted(admitted_id, now), move(facts.id, +1)
+    admission, desk_name = live_admission(facts.id, registration.id)
+    admitted = Admitted(admission.id, admission.admitted_at, desk_name)
+    if facts.allows_reentry and not admission.is_inside:
+        admission.is_inside, admission.moved_at = True, now
+        return Outcome.ok, "reentry", admitted, move(facts.id, +1)
+    # nothing changed, but the count may have since the scan's facts were read (a concurrent welcome)
+    return Outcome.duplicate, "already_checked_in", admitted, inside_of(facts.id)

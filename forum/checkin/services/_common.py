@@ -1,0 +1,68 @@
+"""What the check-in services share: their errors, the Core runner, the count of who is inside and
+the live admission of a person on a list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from forum.checkin.models import Admission, CheckInList, Desk
+from forum.errors import ForumError
+from forum.extensions import db
+
+
+class CheckInError(ForumError):
+    message = _l("Check-in is not possible here.")
+
+
+class NothingToUndo(CheckInError):
+    message = _l("There is no check-in to undo at this desk.")
+
+
+class DeskRefused(CheckInError):
+    """The device's token is not that of an open desk of this forum."""
+
+
+class NoSuchList(CheckInError):
+    """The list asked for is not one of this forum's."""
+
+
+def run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
+    """A Core statement on the session's connection (its transaction), without the ORM's execution
+    layer (nothing it returns is an ORM object; pending changes are flushed by the caller)."""
+    return db.session.connection().execute(statement, params)
+
+
+#: who is inside a list now (its live admissions, less those who went out), as the list keeps it
+_INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
+#: one more (or one fewer) inside: run in the transaction that lets the person in (or out); the row
+#: lock it takes orders concurrent desks, so each is told the count after its own change
+_MOVE = (
+    sa.update(CheckInList)
+    .where(CheckInList.id == sa.bindparam("list_id"))
+    .values(inside=CheckInList.inside + sa.bindparam("delta", type_=sa.Integer))
+    .returning(CheckInList.inside)
+)
+
+
+def move(list_id: int, delta: int) -> int:
+    """One more (+1) or one fewer (-1) inside the list: the count after this change."""
+    return run(_MOVE, {"list_id": list_id, "delta": delta}).scalar_one()
+
+
+def inside_of(list_id: int) -> int:
+    """How many are inside the list now, as the list keeps it."""
+    return run(_INSIDE, {"list_id": list_id}).scalar()
+
+
+def live_admission(list_id: int, registration_id: int) -> tuple[Admission, str | None] | None:
+    """The live admission (row locked until commit) and the name of the desk that gave it."""
+    row = db.session.execute(
+        sa.select(Admission, Desk.name)
+        .outerjoin(Desk, Desk.id == Admission.desk_id)
+        .where(Admission.list_id == list_id, Admission.registration_id == registration_id, Admission.is_live)
+        .with_for_update(of=Admission)
+    ).first()
+    return (row[0], row[1]) if row is not None else None

@@ -1,0 +1,262 @@
+"""The scan trail: the answer of a scan (what a desk shows, what the API gives), kept as one row of
+the append-only trail, and the trail read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from forum.auth import services as accounts
+from forum.checkin.models import CheckIn, Desk, Outcome
+from forum.checkin.services._common import run
+from forum.db import translated
+from forum.events.models import Forum
+from forum.extensions import db
+from forum.i18n import local_time
+from forum.programme.services import agenda_of_day
+from forum.registration.models import Category, Registration, RegistrationStatus, badge_role_of
+
+#: what a desk shows for each refusal reason (the API gives the reason itself)
+REASONS = {
+    "ok": _l("Welcome"),
+    "reentry": _l("Welcome back"),
+    "exit": _l("Exit recorded"),
+    "already_checked_in": _l("Already checked in"),
+    "unknown": _l("Not a valid badge"),
+    "tampered": _l("Not valid: this badge code has been altered"),
+    "revoked": _l("Not valid: this badge was replaced by a newer one"),
+    "cancelled": _l("Cancelled registration"),
+    "not_approved": _l("Registration not approved"),
+    "wrong_forum": _l("Badge of another forum"),
+    "wrong_day": _l("This list is not open today"),
+    "not_signed_up": _l("Not signed up to this session"),
+    "not_inside": _l("Not checked in on this list"),
+    "undone": _l("Check-in undone"),
+}
+
+
+@dataclass
+class ScanResult:
+    """The answer of one scan, as the desk and the API show it."""
+
+    outcome: str
+    reason: str
+    registration: dict[str, Any] | None = None
+    when: str | None = None
+    when_local: str | None = None
+    desk: str | None = None
+    agenda: list[dict[str, str]] = field(default_factory=list)
+    inside: int | None = None
+    replayed: bool = False
+
+    @cached_property
+    def message(self) -> str:  # translated once, though the answer is both stored and sent
+        return str(REASONS.get(self.reason, self.reason))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "message": self.message,
+            "registration": self.registration,
+            "when": self.when,
+            "when_local": self.when_local,
+            "desk": self.desk,
+            "agenda": self.agenda,
+            "inside": self.inside,
+            "replayed": self.replayed,
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> ScanResult:
+        return cls(**{k: v for k, v in data.items() if k not in ("message", "replayed")}, replayed=True)
+
+
+@dataclass(frozen=True)
+class Person:
+    """The registration a scan is about, as the scan's reading statement gives it (no ORM object)."""
+
+    id: int
+    forum_id: int
+    badge_secret: str
+    badge_version: int
+    status: RegistrationStatus
+    name_ar: str
+    name_latin: str
+    category: Category
+    organisation: str | None
+
+    @classmethod
+    def of(cls, registration: Registration) -> Person:
+        organisation = registration.organisation.name if registration.organisation else None
+        fields = {name: getattr(registration, name) for name in cls.__dataclass_fields__ if name != "organisation"}
+        return cls(**fields, organisation=organisation)
+
+
+def _person(person: Person) -> dict[str, Any]:
+    role = badge_role_of(person.category)
+    return {
+        "id": person.id,
+        "name_ar": person.name_ar,
+        "name_latin": person.name_latin,
+        "organisation": person.organisation,
+        "role": role.value,
+        "role_label": role.title,
+        "category": person.category.title,
+    }
+
+
+@dataclass(frozen=True)
+class _Attendee:
+    """Whose agenda of the day a welcome shows: the registration's id and forum, and the forum's zone
+    (so that no Forum needs loading for it)."""
+
+    id: int
+    forum_id: int
+    forum_zone: ZoneInfo
+
+
+def _agenda(registration: Person, day: date, zone: ZoneInfo) -> list[dict[str, str]]:
+    """The sessions the person holds a seat in today, in the order they start (the programme's)."""
+    rows = agenda_of_day(_Attendee(registration.id, registration.forum_id, zone), day)
+    return [
+        {
+            "time": local_time(row.starts_at),
+            "title": translated(row.title),
+            "room": translated(row.room) if row.room else "",
+        }
+        for row in sorted(rows, key=lambda row: row.starts_at)
+    ]
+
+
+@dataclass
+class Admitted:
+    """The live admission of a person on a list: just given (its desk is this one), or found."""
+
+    id: int
+    admitted_at: datetime
+    desk_name: str | None = None
+
+
+@dataclass
+class ScanContext:
+    """Where and by whom a scan happens, and what was scanned."""
+
+    forum: Any  # the Forum, or the record of it a device's scan read
+    checkin_list: Any  # the list's row as the scan's facts give it (id, kind, day, inside, ...)
+    desk_id: int | None
+    agent_id: int | None
+    nonce: str | None
+    code: str | None
+    now: datetime
+
+
+def insert_or_nothing(table: sa.Table, columns: tuple[str, ...], conflict: str) -> sa.TextClause:
+    """INSERT … ON CONFLICT … DO NOTHING RETURNING id, the same text on PostgreSQL and SQLite (3.35+).
+
+    Written as text because SQLAlchemy never caches a statement built with the dialects'
+    on_conflict_do_nothing(): it would be compiled again on every scan (milliseconds of CPU)."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    values = ", ".join(f":{name}" for name in columns)
+    return (
+        sa.text(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({values}) ON CONFLICT {conflict} DO NOTHING RETURNING id'
+        )
+        .bindparams(*(sa.bindparam(name, type_=table.c[name].type) for name in columns))
+        .columns(table.c.id)
+    )
+
+
+#: one row of the trail; a nonce already answered (a retry arriving at the same instant) adds nothing
+_TRAIL = insert_or_nothing(
+    CheckIn.__table__,
+    (
+        "forum_id",
+        "list_id",
+        "desk_id",
+        "agent_id",
+        "registration_id",
+        "admission_id",
+        "outcome",
+        "reason",
+        "scanned",
+        "nonce",
+        "response",
+        "at",
+    ),
+    '("forum_id", "nonce")',
+)
+
+
+def _replay(forum: Forum, nonce: str) -> ScanResult | None:
+    stored = db.session.scalar(sa.select(CheckIn.response).where(CheckIn.forum_id == forum.id, CheckIn.nonce == nonce))
+    return ScanResult.from_stored(stored) if stored is not None else None
+
+
+def record(
+    ctx: ScanContext,
+    registration: Person | None,
+    admission: Admitted | None,
+    outcome: Outcome,
+    reason: str,
+    *,
+    inside: int | None = None,
+) -> ScanResult:
+    """The answer, kept in the trail. `inside` is the count after the change; a refusal changed
+    nothing and answers with the count read in the scan's facts."""
+    forum, now = ctx.forum, ctx.now
+    result = ScanResult(
+        outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
+    )
+    if registration is not None:
+        result.registration = _person(registration)
+        if outcome == Outcome.ok:
+            zone = forum.zone
+            result.agenda = _agenda(registration, now.astimezone(zone).date(), zone)
+    if outcome == Outcome.duplicate and admission is not None:
+        result.when = admission.admitted_at.isoformat()
+        result.when_local = local_time(admission.admitted_at)
+        result.desk = admission.desk_name
+    values = dict(
+        forum_id=forum.id,
+        list_id=ctx.checkin_list.id,
+        desk_id=ctx.desk_id,
+        agent_id=ctx.agent_id,
+        registration_id=registration.id if registration else None,
+        admission_id=admission.id if admission else None,
+        outcome=outcome,
+        reason=reason,
+        scanned=(ctx.code or "")[:80] or None,
+        nonce=ctx.nonce,
+        response=result.as_dict(),
+        at=now,
+    )
+    if run(_TRAIL, values).scalar() is None:
+        # The same request is being answered at this instant (a client retry): give its answer, and
+        # keep nothing of this one.
+        db.session.rollback()
+        return _replay(forum, ctx.nonce) or result
+    return result
+
+
+def recent_scans(forum: Forum, *, desk: Desk | None = None, limit: int = 100) -> list[CheckIn]:
+    """The latest scans of the forum (of one desk, if given), newest first."""
+    query = sa.select(CheckIn).where(CheckIn.forum_id == forum.id)
+    if desk is not None:
+        query = query.where(CheckIn.desk_id == desk.id)
+    return list(db.session.scalars(query.options(selectinload(CheckIn.desk)).order_by(CheckIn.id.desc()).limit(limit)))
+
+
+def trail_of(forum: Forum, *, limit: int = 300) -> tuple[list[CheckIn], dict[int, Registration], dict[int, str]]:
+    """The trail page: the latest scans, the registrations they name (by id) and their agents' names."""
+    scans = recent_scans(forum, limit=limit)
+    ids = {s.registration_id for s in scans if s.registration_id}
+    people = {r.id: r for r in db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids)))}
+    return scans, people, accounts.names_by_id({s.agent_id for s in scans if s.agent_id})
