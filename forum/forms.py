@@ -53,10 +53,13 @@ class _EnumChoices:
         kwargs.setdefault("choices", enum.choices)
         super().__init__(label, validators, coerce=self._member, **kwargs)  # type: ignore[call-arg]
 
-    def _member(self, value: Any) -> TitledEnum | None:
+    def _member(self, value: Any) -> TitledEnum | Any:
         if value is None or value == "":
             return None
-        return self.enum(value)
+        try:
+            return self.enum(value)
+        except ValueError:
+            return value  # not a member: the choice check answers "Not a valid choice."
 
     def offer(self, members: Iterable[TitledEnum], *, blank: Any = None) -> None:
         """Offer only these members (in this order), after an empty choice labelled `blank` if given."""

@@ -34,6 +34,11 @@ def participant():
         field=form.text,
     ):
         return redirect(url_for(".participant"))
+    return _participant_page(form, sessions, confirmed)
+
+
+def _participant_page(form: ParticipantRecommendationForm, sessions: list, confirmed: bool) -> str:
+    registration = g.registration
     return render_template(
         "recommendations/participant.html",
         forum=g.forum,
