@@ -42,7 +42,7 @@ def update_profile(exhibitor: Exhibitor, data: dict[str, Any], *, logo: bytes | 
     exhibitor.offers = [Partnership(v).value for v in data.get("offers", [])]
     exhibitor.seeks = [Partnership(v).value for v in data.get("seeks", [])]
     audit.record("exhibition.profile_update", actor=actor, forum=forum_of(exhibitor.forum_id), target=exhibitor)
-    if logo:
+    if logo is not None:
         save_logo(exhibitor, logo, actor=actor)
     return exhibitor
 
@@ -58,7 +58,8 @@ def save_logo(exhibitor: Exhibitor, data: bytes, *, actor: User) -> str:
 
 
 def logo_visible(exhibitor: Exhibitor, viewer: Any) -> bool:
-    """An approved exhibitor's logo is public; before that only the organisers and its own staff see it."""
+    """An approved exhibitor's logo is public; before that only the organisers and its own staff see it
+    (`viewer` is the signed-in user or an anonymous one)."""
     if exhibitor.status == ExhibitorStatus.approved:
         return True
     if not viewer.is_authenticated:
