@@ -20,18 +20,14 @@ from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Op
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.exhibition.models import BoothTier, ExhibitorTier, Partnership, Sector
-from forum.forms import TranslatedField
+from forum.exhibition.services import EXHIBITOR_KINDS
+from forum.forms import EnumSelectField, TranslatedField, clean_translations
+from forum.registration.models import OrganisationKind
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _kind_choices() -> list[tuple[str, str]]:
-    from forum.exhibition.services import EXHIBITOR_KINDS
-
-    return [(kind.value, kind.title) for kind in EXHIBITOR_KINDS]
 
 
 class ZoneForm(FlaskForm):
@@ -55,7 +51,7 @@ class BoothForm(FlaskForm):
     y = IntegerField(_l("Row on the plan"), default=0, validators=[Optional(), NumberRange(min=0, max=500)])
     width = IntegerField(_l("Width on the plan"), default=3, validators=[DataRequired(), NumberRange(min=1, max=100)])
     height = IntegerField(_l("Depth on the plan"), default=3, validators=[DataRequired(), NumberRange(min=1, max=100)])
-    tier = SelectField(_l("Tier"))
+    tier = EnumSelectField(_l("Tier"), enum=BoothTier)
     has_power = BooleanField(_l("Power"))
     has_water = BooleanField(_l("Water"))
     has_wall = BooleanField(_l("Wall for hanging"))
@@ -63,7 +59,22 @@ class BoothForm(FlaskForm):
     def __init__(self, *args, zones: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.zone_id.choices = [(zone.id, f"{zone.code} · {zone.label}") for zone in zones]
-        self.tier.choices = BoothTier.choices()
+
+    def booth_data(self) -> dict:
+        """The booth as services.save_booth takes it."""
+        return {
+            "code": self.code.data,
+            "zone_id": self.zone_id.data,
+            "area_m2": self.area_m2.data,
+            "x": self.x.data or 0,
+            "y": self.y.data or 0,
+            "width": self.width.data,
+            "height": self.height.data,
+            "tier": self.tier.data,
+            "has_power": self.has_power.data,
+            "has_water": self.has_water.data,
+            "has_wall": self.has_wall.data,
+        }
 
 
 class BoothImportForm(FlaskForm):
@@ -78,42 +89,41 @@ class DeadlineForm(FlaskForm):
 
 class InviteExhibitorForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"), validators=[DataRequired()])
-    tier = SelectField(_l("Tier"))
+    kind = EnumSelectField(_l("Kind of organisation"), validators=[DataRequired()], enum=OrganisationKind)
+    tier = EnumSelectField(_l("Tier"), enum=ExhibitorTier)
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = _kind_choices()
-        self.tier.choices = ExhibitorTier.choices()
+        self.kind.offer(EXHIBITOR_KINDS)
 
 
 class ExhibitRequestForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind of organisation"), validators=[DataRequired()])
-    sector = SelectField(_l("Sector"), validators=[DataRequired()])
+    kind = EnumSelectField(_l("Kind of organisation"), validators=[DataRequired()], enum=OrganisationKind)
+    sector = EnumSelectField(_l("Sector"), validators=[DataRequired()], enum=Sector)
     description = TranslatedField(_l("What you would show"), long=True, max_length=2000)
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = _kind_choices()
-        self.sector.choices = Sector.choices()
+        self.kind.offer(EXHIBITOR_KINDS)
 
 
 class TierForm(FlaskForm):
-    tier = SelectField(_l("Tier"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.tier.choices = ExhibitorTier.choices()
+    tier = EnumSelectField(_l("Tier"), enum=ExhibitorTier)
 
 
 class AssignForm(FlaskForm):
     booth_id = SelectField(_l("Booth"), coerce=int, validators=[DataRequired()])
     exhibitor_id = SelectField(_l("Exhibitor"), coerce=int, validators=[DataRequired()])
+
+    def __init__(self, *args, booths: list, exhibitors: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.booth_id.choices = [(booth.id, booth.code) for booth in booths]
+        self.exhibitor_id.choices = [(exhibitor.id, exhibitor.name) for exhibitor in exhibitors]
 
 
 class ApplicationForm(FlaskForm):
@@ -135,10 +145,26 @@ class ApplicationForm(FlaskForm):
         self.choice_2.choices = blank + options
         self.choice_3.choices = blank + options
 
+    def fill_choices(self, tokens: list[str]) -> None:
+        """Show an application's choices again (services.choice_tokens), by rank."""
+        for field, token in zip((self.choice_1, self.choice_2, self.choice_3), tokens, strict=False):
+            field.data = token
+
+    def application(self) -> dict:
+        """The application as services.submit_application takes it (besides the exhibitor and actor)."""
+        return {
+            "choices": [self.choice_1.data, self.choice_2.data, self.choice_3.data],
+            "needs_power": self.needs_power.data,
+            "needs_water": self.needs_water.data,
+            "needs_wall": self.needs_wall.data,
+            "min_area_m2": self.min_area_m2.data or 0,
+            "showcase": self.showcase.data,
+        }
+
 
 class ProfileForm(FlaskForm):
     description = TranslatedField(_l("Description"), required=False, long=True, max_length=2000)
-    sector = SelectField(_l("Sector"), validators=[Optional()])
+    sector = EnumSelectField(_l("Sector"), validators=[Optional()], enum=Sector)
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
     offers = MultiCheckboxField(_l("What we offer"))
     seeks = MultiCheckboxField(_l("What we seek"))
@@ -146,9 +172,19 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.sector.choices = [("", "—"), *Sector.choices()]
+        self.sector.offer(Sector, blank="—")
         self.offers.choices = Partnership.choices()
         self.seeks.choices = Partnership.choices()
+
+    def profile(self) -> dict:
+        """The public profile as services.update_profile takes it (the logo aside)."""
+        return {
+            "description": clean_translations(self.description.data),
+            "sector": self.sector.data,
+            "website": self.website.data,
+            "offers": self.offers.data,
+            "seeks": self.seeks.data,
+        }
 
 
 class StaffForm(FlaskForm):

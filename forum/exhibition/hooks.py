@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import hooks
 from forum.auth.models import Role
+from forum.exhibition import seed, services
 from forum.exhibition.models import Booth, BoothAssignment, Exhibitor, ExhibitorStatus, Lead
 from forum.extensions import db
 
@@ -31,9 +32,7 @@ def directory_link(forum):
 
 @hooks.forum_links.register(order=31)
 def request_link(forum):
-    from forum.exhibition.services import find_exhibition
-
-    exhibition = find_exhibition(forum)
+    exhibition = services.find_exhibition(forum)
     if not _has_exhibition(forum) or forum.is_past() or (exhibition and not exhibition.accepts_applications()):
         return None
     return hooks.ForumLink(
@@ -80,9 +79,7 @@ def dashboard_panel(forum, user):
 @hooks.registration_links.register(order=30)
 def scans_link(registration):
     """Offered with a badge, and afterwards to whoever exhibitors keep the details of (law 09-08)."""
-    from forum.exhibition.services import scanned_by
-
-    if not registration.is_confirmed and not scanned_by(registration):
+    if not registration.is_confirmed and not services.scanned_by(registration):
         return None
     return hooks.ForumLink(
         _l("Exhibitors who scanned my badge"),
@@ -93,9 +90,7 @@ def scans_link(registration):
 
 @hooks.report_sections.register()
 def report_section(forum):
-    from forum.exhibition.services import exhibitors_of
-
-    exhibitors = exhibitors_of(forum, status=ExhibitorStatus.approved)
+    exhibitors = services.exhibitors_of(forum, status=ExhibitorStatus.approved)
     if not exhibitors:
         return None
     return hooks.ReportSection("exhibitors", _l("Exhibitors"), "exhibition/_report.html", {"exhibitors": exhibitors})
@@ -103,6 +98,4 @@ def report_section(forum):
 
 @hooks.seed_steps.register(order=30)
 def seed_exhibition(forums, echo):
-    from forum.exhibition.seed import seed
-
-    seed(forums["draa"], echo)
+    seed.seed(forums["draa"], echo)

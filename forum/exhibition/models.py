@@ -4,19 +4,15 @@ booth applications, assignments and the leads exhibitors collect by scanning bad
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.auth.models import User
 from forum.db import TitledEnum, UTCDateTime, translated, utcnow
 from forum.extensions import db
-from forum.registration.models import Organisation
-
-if TYPE_CHECKING:
-    from forum.auth.models import User
-    from forum.registration.models import Registration
+from forum.registration.models import Organisation, Registration
 
 
 class BoothTier(TitledEnum):
