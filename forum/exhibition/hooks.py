@@ -104,5 +104,6 @@ def report_section(forum):
 @hooks.seed_steps.register(order=30)
 def seed_exhibition(forums, echo):
     from forum.exhibition.seed import seed
+    from forum.seed import clock
 
-    seed(forums["draa"], echo)
+    seed(forums["draa"], echo, now=clock(forums))
