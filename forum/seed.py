@@ -340,7 +340,8 @@ def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
 
 
 def demo_visitor(forum: Forum) -> Registration | None:
-    """A confirmed participant of the current forum who has not come in yet today: the badge to try."""
+    """A confirmed participant of the current forum who has not come in yet today: the badge to try (one
+    who agreed to share their contact details, so the same badge also gives the exhibitor a lead)."""
     from forum.checkin import services as checkin
     from forum.checkin.models import Admission
 
@@ -348,7 +349,11 @@ def demo_visitor(forum: Forum) -> Registration | None:
     entrance = checkin.entrance_list(forum, today)
     query = (
         sa.select(Registration)
-        .where(Registration.forum_id == forum.id, Registration.status == RegistrationStatus.confirmed)
+        .where(
+            Registration.forum_id == forum.id,
+            Registration.status == RegistrationStatus.confirmed,
+            Registration.shares_contact.is_(True),
+        )
         .order_by(Registration.id)
         .limit(1)
     )
