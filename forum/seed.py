@@ -299,7 +299,11 @@ def _move_to(today: date, dates: dict[str, dict], echo: Callable[[str], None]) -
     organisations stay), so that the steps build them again for today."""
     slugs = {FORUMS[key]["slug"]: key for key in FORUMS}
     existing = db.session.scalars(sa.select(Forum).where(Forum.slug.in_(slugs))).all()
-    stale = [f for f in existing if (f.starts_on, f.ends_on) != tuple(dates[slugs[f.slug]][k] for k in _DAYS)]
+    stale = [
+        f
+        for f in existing
+        if (f.starts_on, f.ends_on) != (dates[slugs[f.slug]]["starts_on"], dates[slugs[f.slug]]["ends_on"])
+    ]
     if not stale:
         return
     ids = [forum.id for forum in existing]
@@ -310,9 +314,6 @@ def _move_to(today: date, dates: dict[str, dict], echo: Callable[[str], None]) -
     db.session.commit()
     db.session.expunge_all()
     echo(f"The demo was laid out for {laid_out_for or 'another day'}: its forums are rebuilt for {today}.")
-
-
-_DAYS = ("starts_on", "ends_on")
 
 
 def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
