@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -41,9 +42,10 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
-    """Create the demo forum series (idempotent: running it again changes nothing)."""
-    seed(click.echo)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True, help="Lay the demo out for this day.")
+def seed_demo(today: datetime | None) -> None:
+    """Create the demo forum series around today (idempotent on one day; on a later day it moves there)."""
+    seed(click.echo, today=today.date() if today else None)
 
 
 @click.group("translate")

@@ -1,10 +1,25 @@
-"""Demo data for `flask seed-demo`: a realistic forum series. Idempotent; modules add their steps."""
+"""Demo data for `flask seed-demo`: a realistic forum series laid out around today. Idempotent; modules add
+their steps.
+
+The demo lives on the day it is seeded (a day of Africa/Casablanca, `--today` for tests):
+- the 6th forum (Drâa-Tafilalet) is happening: its real programme has the opening, the plenary and the
+  exhibition on day 1 and the four workshops on day 2, so day 2 is today and day 1 was yesterday. That way
+  the rapporteur's workshop is under way today, today's entrance list is the one the desks scan, yesterday's
+  arrivals are all recorded and today's partly (up to the demo's clock, `clock()`: 10:30 today, while the
+  workshops run, 09:30–12:30) and the recommendations are being collected;
+- the 3rd forum (Guelmim-Oued Noun) took place seven months ago and is archived, with its outcomes report
+  and a follow-up noted in the months after it (never after today);
+- the 7th forum (Souss-Massa) is two months ahead, its registration open and its programme published.
+Every time a step writes is derived from these dates, never read from the real clock, so one day gives one
+demo. Seeding on another day rebuilds the demo forums for that day (the accounts stay).
+"""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -12,6 +27,7 @@ from forum import hooks
 from forum.auth import services as accounts
 from forum.auth.models import Role, User
 from forum.events.models import Forum, ForumStatus
+from forum.exhibition.models import Booth
 from forum.extensions import db
 from forum.registration.models import (
     Area,
@@ -65,10 +81,6 @@ FORUMS = {
         },
         region="draa-tafilalet",
         city="Errachidia",
-        starts_on=date(2026, 2, 13),
-        ends_on=date(2026, 2, 14),
-        registration_opens_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC),
-        registration_closes_at=datetime(2026, 2, 11, 23, 0, tzinfo=UTC),
         capacity=400,
         status=ForumStatus.closed,
     ),
@@ -93,8 +105,6 @@ FORUMS = {
         venue={"fr": "Centre culturel", "ar": "المركب الثقافي", "en": "Cultural Centre"},
         region="guelmim-oued-noun",
         city="Guelmim",
-        starts_on=date(2025, 4, 18),
-        ends_on=date(2025, 4, 19),
         capacity=300,
         status=ForumStatus.archived,
     ),
@@ -114,10 +124,6 @@ FORUMS = {
         venue={"fr": "Palais des congrès", "ar": "قصر المؤتمرات", "en": "Congress Hall"},
         region="souss-massa",
         city="Agadir",
-        starts_on=date(2027, 2, 19),
-        ends_on=date(2027, 2, 20),
-        registration_opens_at=datetime(2026, 11, 1, 9, 0, tzinfo=UTC),
-        registration_closes_at=datetime(2027, 2, 16, 23, 0, tzinfo=UTC),
         capacity=350,
         status=ForumStatus.open,
     ),
@@ -210,9 +216,56 @@ PUBLIC_CATEGORY_BY_KIND = {
 }
 
 
-def seed(echo: Callable[[str], None]) -> dict[str, Forum]:
-    """Create or complete the demo series; every step looks before it adds."""
-    forums = {key: _forum(data) for key, data in FORUMS.items()}
+ZONE = ZoneInfo("Africa/Casablanca")
+#: the demo's "now" on the current forum's second day: the workshops (09:30–12:30) are under way
+CLOCK = time(10, 30)
+BASE_URL = "http://127.0.0.1:5000"
+
+
+def _local(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(UTC)
+
+
+def demo_dates(today: date) -> dict[str, dict]:
+    """Each demo forum's days and registration window, laid out around `today` (see the module's notes)."""
+    guelmim = today - timedelta(days=212)
+    souss = today + timedelta(days=60)
+    return {
+        "draa": dict(
+            starts_on=today - timedelta(days=1),
+            ends_on=today,
+            registration_opens_at=_local(today - timedelta(days=40)),
+            registration_closes_at=_local(today - timedelta(days=3), 23),
+        ),
+        "guelmim": dict(
+            starts_on=guelmim,
+            ends_on=guelmim + timedelta(days=1),
+            registration_opens_at=_local(guelmim - timedelta(days=45)),
+            registration_closes_at=_local(guelmim - timedelta(days=4), 23),
+        ),
+        "souss": dict(
+            starts_on=souss,
+            ends_on=souss + timedelta(days=1),
+            registration_opens_at=_local(today - timedelta(days=30)),
+            registration_closes_at=_local(souss - timedelta(days=3), 23),
+        ),
+    }
+
+
+def clock(forums: dict[str, Forum]) -> datetime:
+    """The demo's "now" (UTC), which every seed step uses for the times it writes: 10:30 on the current
+    forum's last day, which is the day the demo was seeded for."""
+    draa = forums["draa"]
+    return datetime.combine(draa.ends_on, CLOCK, tzinfo=draa.zone).astimezone(UTC)
+
+
+def seed(echo: Callable[[str], None], *, today: date | None = None) -> dict[str, Forum]:
+    """Create or complete the demo series for `today` (by default today in Morocco); every step looks
+    before it adds."""
+    today = today or datetime.now(ZONE).date()
+    dates = demo_dates(today)
+    _move_to(today, dates, echo)
+    forums = {key: _forum({**data, **dates[key]}) for key, data in FORUMS.items()}
     users = {email: _user(email, name, is_admin) for email, name, is_admin, _ in DEMO_USERS}
     for email, _name, _admin, roles in DEMO_USERS:
         for role in roles:
@@ -220,21 +273,95 @@ def seed(echo: Callable[[str], None]) -> dict[str, Forum]:
     for key in ("guelmim", "souss"):
         accounts.appoint(users["organiser@multaqa.ma"], forums[key], Role.organiser, actor=None)
     organisations = [_organisation(*row) for row in ORGANISATIONS]
-    _participants(forums["draa"], organisations, count=160, seed_value=6)
-    _participants(forums["guelmim"], organisations, count=60, seed_value=3)
-    _participants(forums["souss"], organisations, count=24, seed_value=7)
+    now = clock(forums)
+    _participants(forums["draa"], organisations, count=160, seed_value=6, now=now)
+    _participants(forums["guelmim"], organisations, count=60, seed_value=3, now=now)
+    _participants(forums["souss"], organisations, count=24, seed_value=7, now=now)
     db.session.commit()
     for step in hooks.seed_steps:
         step(forums, echo)
         db.session.commit()
     echo("Demo forums:")
     for forum in forums.values():
-        echo(f"  /f/{forum.slug}/  {forum.title['fr']}")
+        echo(f"  /f/{forum.slug}/  {forum.title['fr']}  ({forum.starts_on:%d %b %Y}, {forum.status.value})")
     echo(f"Demo logins (password: {DEMO_PASSWORD}):")
     for email, _name, is_admin, roles in DEMO_USERS:
-        what = "platform admin" if is_admin else ", ".join(role.value for role in roles) + " (6th forum)"
+        what = "platform admin" if is_admin else ", ".join(role.value for role in roles) + " (6th forum, today)"
+        if Role.organiser in roles:
+            what = "organiser of the three forums"
         echo(f"  {email:<24} {what}")
+    _try_first(forums, echo)
     return forums
+
+
+def _move_to(today: date, dates: dict[str, dict], echo: Callable[[str], None]) -> None:
+    """Demo forums laid out for another day are deleted with all their rows (the accounts and the shared
+    organisations stay), so that the steps build them again for today."""
+    slugs = {FORUMS[key]["slug"]: key for key in FORUMS}
+    existing = db.session.scalars(sa.select(Forum).where(Forum.slug.in_(slugs))).all()
+    stale = [
+        f
+        for f in existing
+        if (f.starts_on, f.ends_on) != (dates[slugs[f.slug]]["starts_on"], dates[slugs[f.slug]]["ends_on"])
+    ]
+    if not stale:
+        return
+    ids = [forum.id for forum in existing]
+    laid_out_for = next((f.ends_on for f in existing if slugs[f.slug] == "draa"), None)
+    # Every other row of a forum goes with it (ON DELETE CASCADE), except booths, which a zone RESTRICTs.
+    db.session.execute(sa.delete(Booth).where(Booth.forum_id.in_(ids)))
+    db.session.execute(sa.delete(Forum).where(Forum.id.in_(ids)))
+    db.session.commit()
+    db.session.expunge_all()
+    echo(f"The demo was laid out for {laid_out_for or 'another day'}: its forums are rebuilt for {today}.")
+
+
+def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
+    """Three things to try first, with their full addresses."""
+    from forum.checkin import services as checkin
+
+    draa, guelmim, souss = forums["draa"], forums["guelmim"], forums["souss"]
+    desk = next(iter(checkin.desks_of(draa)), None)
+    echo("Try first:")
+    echo(f"  1. Register as a participant (7th forum): {BASE_URL}/f/{souss.slug}/register")
+    if desk is not None:
+        echo(
+            "  2. Scan a badge at the desk (sign in as agent@multaqa.ma): "
+            f"{BASE_URL}/f/{draa.slug}/checkin/desk/{desk.id}"
+        )
+        visitor = demo_visitor(draa)
+        if visitor is not None:
+            from forum.badges.services import badge_code
+
+            echo(f"     type {badge_code(visitor)}  (or search the name: {visitor.name_latin})")
+    echo(
+        "  3. Open the outcomes report (sign in as organiser@multaqa.ma): "
+        f"{BASE_URL}/f/{guelmim.slug}/manage/recommendations/report"
+    )
+
+
+def demo_visitor(forum: Forum) -> Registration | None:
+    """A confirmed participant of the current forum who has not come in yet today: the badge to try (one
+    who agreed to share their contact details, so the same badge also gives the exhibitor a lead)."""
+    from forum.checkin import services as checkin
+    from forum.checkin.models import Admission
+
+    today = clock({"draa": forum}).astimezone(forum.zone).date()
+    entrance = checkin.entrance_list(forum, today)
+    query = (
+        sa.select(Registration)
+        .where(
+            Registration.forum_id == forum.id,
+            Registration.status == RegistrationStatus.confirmed,
+            Registration.shares_contact.is_(True),
+        )
+        .order_by(Registration.id)
+        .limit(1)
+    )
+    if entrance is not None:
+        inside = sa.select(Admission.registration_id).where(Admission.list_id == entrance.id)
+        query = query.where(Registration.id.not_in(inside))
+    return db.session.scalar(query)
 
 
 def _forum(data: dict) -> Forum:
@@ -264,7 +391,9 @@ def _organisation(name: str, kind: OrganisationKind, province: str, area: Area) 
     return organisation
 
 
-def _participants(forum: Forum, organisations: list[Organisation], *, count: int, seed_value: int) -> None:
+def _participants(
+    forum: Forum, organisations: list[Organisation], *, count: int, seed_value: int, now: datetime
+) -> None:
     """Participants with Arabic and Latin names from the region's provinces, urban and rural."""
     existing = db.session.scalar(sa.select(sa.func.count()).where(Registration.forum_id == forum.id))
     if existing:
@@ -278,7 +407,11 @@ def _participants(forum: Forum, organisations: list[Organisation], *, count: int
     statuses = [RegistrationStatus.confirmed] * 7 + [RegistrationStatus.pending] * 2 + [RegistrationStatus.waitlisted]
     if forum.status == ForumStatus.open:
         statuses = [RegistrationStatus.pending] * 3 + [RegistrationStatus.confirmed]
+    # They signed up one after another while registration was open (until now, for an open forum).
+    opens = forum.registration_opens_at
+    step = (min(forum.registration_closes_at, now - timedelta(hours=1)) - opens) / count
     for n in range(count):
+        signed_up_at = opens + step * n
         gender = Gender.female if rng.random() < 0.45 else Gender.male
         given = rng.choice(WOMEN if gender == Gender.female else MEN)
         family = rng.choice(FAMILIES)
@@ -301,7 +434,9 @@ def _participants(forum: Forum, organisations: list[Organisation], *, count: int
                 has_disability=rng.random() < 0.06,
                 shares_contact=rng.random() < 0.7,
                 status=rng.choice(statuses),
-                email_confirmed_at=datetime(2026, 1, 10, tzinfo=UTC),
+                created_at=signed_up_at,
+                consent_at=signed_up_at,
+                email_confirmed_at=signed_up_at + timedelta(minutes=20),
             )
         )
     db.session.flush()

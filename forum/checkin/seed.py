@@ -13,11 +13,13 @@ from forum.checkin.models import Admission, Desk, ListKind
 from forum.checkin.scan import scan_at_desk
 from forum.extensions import db
 from forum.registration.models import Registration, RegistrationStatus
+from forum.seed import clock
 
 
 def seed_checkin(forums, echo) -> None:
-    """A desk for the demo agent and arrivals at the 6th forum, so the dashboard has something to show."""
-    forum = forums["draa"]
+    """Desks for the demo agent at the 6th forum, yesterday's arrivals and today's so far (until the demo's
+    clock), so the desks open now and the dashboard has something to show."""
+    forum, now = forums["draa"], clock(forums)
     agent = accounts.find_user("agent@multaqa.ma")
     organiser = accounts.find_user("organiser@multaqa.ma")
     if db.session.scalar(sa.select(Desk.id).where(Desk.forum_id == forum.id).limit(1)) is None:
@@ -38,9 +40,12 @@ def seed_checkin(forums, echo) -> None:
         )
     )
     rng = random.Random(40)
-    for checkin_list, share in zip(entrance, (0.85, 0.7), strict=False):
+    for checkin_list, share in zip(entrance, (0.9, 0.55), strict=False):
         opening = datetime.combine(checkin_list.day, datetime.min.time(), tzinfo=forum.zone) + timedelta(hours=8)
         for registration in rng.sample(confirmed, int(len(confirmed) * share)):
             at = opening + timedelta(minutes=abs(rng.gauss(50, 35)))
-            scan_at_desk(forum, checkin_list, registration=registration, desk=rng.choice(desks), agent=agent, now=at)
-    echo(f"  check-in: {len(desks)} desks, arrivals recorded for {forum.slug}")
+            if at < now:  # today's later arrivals are still to come
+                scan_at_desk(
+                    forum, checkin_list, registration=registration, desk=rng.choice(desks), agent=agent, now=at
+                )
+    echo(f"  check-in: {len(desks)} desks, yesterday's arrivals and today's so far recorded for {forum.slug}")

@@ -13,6 +13,7 @@ from forum.auth.models import Role
 from forum.exhibition import seed, services
 from forum.exhibition.models import Booth, BoothAssignment, Exhibitor, ExhibitorStatus, Lead
 from forum.extensions import db
+from forum.seed import clock
 
 
 def _has_exhibition(forum) -> bool:
@@ -98,4 +99,4 @@ def report_section(forum):
 
 @hooks.seed_steps.register(order=30)
 def seed_exhibition(forums, echo):
-    seed.seed(forums["draa"], echo)
+    seed.seed(forums["draa"], echo, now=clock(forums))

@@ -4,7 +4,7 @@ kind, applications, published booths and a couple of leads for the demo exhibito
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
@@ -268,21 +268,23 @@ def _layout() -> list[dict]:
     return rows
 
 
-def seed(forum: Forum, echo: Callable[[str], None]) -> None:
+def seed(forum: Forum, echo: Callable[[str], None], *, now: datetime) -> None:
+    """`now` is the demo's clock: the forum is under way, its booths published a few days before."""
     if services.find_exhibition(forum) is not None:
         return
     if has_request_context():
-        _seed(forum, echo)
+        _seed(forum, echo, now)
         return
     # Staff badges and links are built with url_for, which needs a request outside a web request.
     with current_app.test_request_context("/"):
-        _seed(forum, echo)
+        _seed(forum, echo, now)
 
 
-def _seed(forum: Forum, echo: Callable[[str], None]) -> None:
+def _seed(forum: Forum, echo: Callable[[str], None], now: datetime) -> None:
     organiser = accounts.find_user("organiser@multaqa.ma")
     exhibition = services.get_exhibition(forum)
-    exhibition.applications_close_at = datetime(2026, 2, 6, 23, 0, tzinfo=UTC)
+    opening = datetime.combine(forum.starts_on, time(9), tzinfo=forum.zone).astimezone(UTC)
+    exhibition.applications_close_at = opening - timedelta(days=7, hours=10)
     zones: dict[str, Zone] = {}
     for code, names, _per_row, _top in ZONES:
         zones[code] = services.save_zone(forum, None, code=code, name=names, actor=organiser)
@@ -292,7 +294,7 @@ def _seed(forum: Forum, echo: Callable[[str], None]) -> None:
         booth = services.save_booth(forum, None, data, actor=organiser)
         booths[booth.code] = booth
     demo_user = accounts.find_user(DEMO_EXHIBITOR_EMAIL)
-    applied_at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    applied_at = opening - timedelta(days=32)
     for n, (name, kind, sector, tier, offers, seeks, (fr, ar), choices, booth_code) in enumerate(EXHIBITORS):
         exhibitor = services.create_exhibitor(
             forum,
@@ -326,13 +328,14 @@ def _seed(forum: Forum, echo: Callable[[str], None]) -> None:
             assignment = services.assign(booths[booth_code], exhibitor, actor=organiser, now=applied_at)
             assignment.is_published = True
         if n == 0 and demo_user is not None:
-            _demo_leads(forum, exhibitor, demo_user)
-    exhibition.published_at = datetime(2026, 2, 8, 10, 0, tzinfo=UTC)
+            _demo_leads(forum, exhibitor, demo_user, opening + timedelta(hours=2, minutes=30))
+    exhibition.published_at = opening - timedelta(days=5)
     db.session.flush()
     echo(f"Exhibition: {len(booths)} booths, {len(EXHIBITORS)} exhibitors ({forum.slug}).")
 
 
-def _demo_leads(forum: Forum, exhibitor, user) -> None:
+def _demo_leads(forum: Forum, exhibitor, user, at: datetime) -> None:
+    """Two visitors scanned on the first day, by the exhibition's opening."""
     visitors = db.session.scalars(
         sa.select(Registration)
         .where(
@@ -346,7 +349,5 @@ def _demo_leads(forum: Forum, exhibitor, user) -> None:
     ).all()
     notes = ["Intéressée par le micro-crédit pour sa coopérative.", "Rappeler après le forum : compte associatif."]
     for visitor, note in zip(visitors, notes, strict=False):
-        outcome = services.record_lead(
-            exhibitor, badge_code(visitor), actor=user, now=datetime(2026, 2, 13, 11, 30, tzinfo=UTC)
-        )
+        outcome = services.record_lead(exhibitor, badge_code(visitor), actor=user, now=at)
         services.update_note(outcome.lead, note, actor=user)

@@ -1,9 +1,10 @@
-"""Demo programme of the 6th forum (Drâa-Tafilalet, Errachidia, 13–14 February 2026). Idempotent."""
+"""Demo programmes: the 6th forum's real one (Drâa-Tafilalet, Errachidia; held 13–14 February 2026, laid out
+by the demo on yesterday and today) and an invented one for the 7th (Souss-Massa, Agadir). Idempotent."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from forum.extensions import db
 from forum.programme import services
 from forum.programme.models import Session, SessionKind, Signup
 from forum.registration.models import Registration, RegistrationStatus
+from forum.seed import clock
 
 ROOMS = [
     # (ar, fr, en), seats, accessible
@@ -83,45 +85,130 @@ WORKSHOPS = [
 ]
 
 
+OPENING = {"ar": "الجلسة الافتتاحية", "fr": "Séance d'ouverture", "en": "Opening session"}
+CLOSING = {
+    "ar": "الجلسة الختامية: تقديم توصيات الورشات",
+    "fr": "Séance de clôture : restitution des recommandations des ateliers",
+    "en": "Closing session: the workshops' recommendations",
+}
+
+SOUSS_ROOMS = [
+    (("القاعة الكبرى", "Grande salle", "Main hall"), 350, True),
+    (("قاعة أركان", "Salle Argane", "Argane room"), 60, True),
+    (("قاعة تافراوت", "Salle Tafraout", "Tafraout room"), 60, True),
+    (("قاعة ماسة", "Salle Massa", "Massa room"), 50, True),
+    (("قاعة إيموزار", "Salle Imouzzer", "Imouzzer room"), 40, False),
+]
+
+SOUSS_SPEAKERS = {
+    "minister": SPEAKERS["minister"],
+    "wali": ("والي جهة سوس ماسة", "Le Wali de la région Souss-Massa", "Wali", "Wilaya Souss-Massa"),
+    "academic": ("إبراهيم أيت لحسن", "Brahim Ait Lahcen", "Professeur d'informatique", "Université Ibn Zohr"),
+    "agency": ("سناء أمغار", "Sanaa Amghar", "Cheffe de projet", "Agence de développement du digital"),
+    "accountant": ("رشيد أوبلا", "Rachid Oubella", "Expert-comptable", "Ordre des experts-comptables"),
+    "communication": ("مريم الصحراوي", "Meryem Sahraoui", "Journaliste", "Radio Souss FM"),
+    "privacy": ("عمر بوزيان", "Omar Bouziane", "Juriste", "Commission de protection des données personnelles"),
+    "association": ("يطو أمزيان", "Itto Amziane", "Présidente", "Réseau des associations de Tiznit"),
+    "moderator": ("خالد الإدريسي", "Khalid Idrissi", "Journaliste", "Radio Souss FM"),
+}
+
+SOUSS_WORKSHOPS = [
+    # title, theme, speakers, day (0 or 1), start, end, seats
+    (
+        {
+            "ar": "التدبير الجمعوي الرقمي: المحاسبة والمنخرطون والتقارير",
+            "fr": "Gestion associative en ligne : comptabilité, adhérents et rapports",
+            "en": "Running an association online: accounts, members and reports",
+        },
+        "gestion",
+        ["accountant", "association"],
+        (0, (14, 30), (17, 0)),
+        40,
+    ),
+    (
+        {
+            "ar": "المنصات العمومية الرقمية: التصريح بالجمعيات وطلبات الدعم العمومي",
+            "fr": "Les plateformes publiques en ligne : déclaration des associations et demandes de subventions",
+            "en": "Public platforms online: declaring an association and applying for public grants",
+        },
+        "financements",
+        ["agency"],
+        (0, (14, 30), (17, 0)),
+        40,
+    ),
+    (
+        {
+            "ar": "التواصل الرقمي وشبكات التواصل الاجتماعي في خدمة العمل الجمعوي",
+            "fr": "Communication numérique et réseaux sociaux au service de l'action associative",
+            "en": "Digital communication and social media for associations",
+        },
+        "communication",
+        ["communication", "academic"],
+        (1, (9, 30), (12, 30)),
+        35,
+    ),
+    (
+        {
+            "ar": "حماية المعطيات الشخصية (القانون 09-08) والأمن الرقمي للجمعيات",
+            "fr": "Protection des données personnelles (loi 09-08) et cybersécurité des associations",
+            "en": "Personal data protection (law 09-08) and cybersecurity for associations",
+        },
+        "données",
+        ["privacy"],
+        (1, (9, 30), (12, 30)),
+        30,
+    ),
+]
+
+
 def _at(day: date, hour: int, minute: int, forum: Forum) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=forum.zone).astimezone(UTC)
 
 
 def seed_programme(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
-    forum = forums["draa"]
-    if db.session.scalar(sa.select(Session.id).where(Session.forum_id == forum.id).limit(1)):
-        return
-    organiser = accounts.find_user("organiser@multaqa.ma")
-    rapporteur = accounts.find_user("rapporteur@multaqa.ma")
-    rooms = [
-        services.save_room(
-            forum,
-            None,
-            {
-                "name": dict(zip(("ar", "fr", "en"), names, strict=True)),
-                "capacity": seats,
-                "is_accessible": ok,
-                "position": n,
-            },
-            actor=None,
-        )
-        for n, (names, seats, ok) in enumerate(ROOMS)
-    ]
-    hall, exhibition = rooms[0], rooms[-1]
-    speakers = {
-        key: services.save_speaker(
-            forum,
-            None,
-            {"name_ar": ar, "name_latin": latin, "job_title": title, "organisation": org, "bio": {}},
-            actor=None,
-        )
-        for key, (ar, latin, title, org) in SPEAKERS.items()
-    }
-    day1, day2 = forum.starts_on, forum.ends_on
+    now = clock(forums)
+    _seed_draa(forums["draa"], now, echo)
+    if "souss" in forums:
+        _seed_souss(forums["souss"], now, echo)
 
-    def add(kind, title, room, start, end, *, people=(), moderator=None, signup=False, theme=None, **extra):
+
+def _has_sessions(forum: Forum) -> bool:
+    return bool(db.session.scalar(sa.select(Session.id).where(Session.forum_id == forum.id).limit(1)))
+
+
+class _Builder:
+    """Rooms, speakers and sessions of one demo programme, saved through the programme's services."""
+
+    def __init__(self, forum: Forum, rooms: list, speakers: dict) -> None:
+        self.forum = forum
+        self.organiser = accounts.find_user("organiser@multaqa.ma")
+        self.rooms = [
+            services.save_room(
+                forum,
+                None,
+                {
+                    "name": dict(zip(("ar", "fr", "en"), names, strict=True)),
+                    "capacity": seats,
+                    "is_accessible": ok,
+                    "position": n,
+                },
+                actor=None,
+            )
+            for n, (names, seats, ok) in enumerate(rooms)
+        ]
+        self.speakers = {
+            key: services.save_speaker(
+                forum,
+                None,
+                {"name_ar": ar, "name_latin": latin, "job_title": title, "organisation": org, "bio": {}},
+                actor=None,
+            )
+            for key, (ar, latin, title, org) in speakers.items()
+        }
+
+    def add(self, kind, title, room, start, end, *, people=(), moderator=None, signup=False, theme=None, **extra):
         services.save_session(
-            forum,
+            self.forum,
             None,
             {
                 "kind": kind,
@@ -133,16 +220,25 @@ def seed_programme(forums: dict[str, Forum], echo: Callable[[str], None]) -> Non
                 "ends_at": end,
                 "capacity": extra.get("capacity"),
                 "is_signup_required": signup,
-                "moderator_id": speakers[moderator].id if moderator else None,
+                "moderator_id": self.speakers[moderator].id if moderator else None,
                 "rapporteur_id": extra.get("rapporteur_id"),
-                "speaker_ids": [speakers[p].id for p in people],
+                "speaker_ids": [self.speakers[p].id for p in people],
             },
-            actor=organiser,
+            actor=self.organiser,
         )
 
+
+def _seed_draa(forum: Forum, now: datetime, echo: Callable[[str], None]) -> None:
+    if _has_sessions(forum):
+        return
+    rapporteur = accounts.find_user("rapporteur@multaqa.ma")
+    build = _Builder(forum, ROOMS, SPEAKERS)
+    add, rooms = build.add, build.rooms
+    hall, exhibition = rooms[0], rooms[-1]
+    day1, day2 = forum.starts_on, forum.ends_on
     add(
         SessionKind.ceremony,
-        {"ar": "الجلسة الافتتاحية", "fr": "Séance d'ouverture", "en": "Opening session"},
+        OPENING,
         hall,
         _at(day1, 9, 30, forum),
         _at(day1, 10, 30, forum),
@@ -195,23 +291,77 @@ def seed_programme(forums: dict[str, Forum], echo: Callable[[str], None]) -> Non
         )
     add(
         SessionKind.plenary,
-        {
-            "ar": "الجلسة الختامية: تقديم توصيات الورشات",
-            "fr": "Séance de clôture : restitution des recommandations des ateliers",
-            "en": "Closing session: the workshops' recommendations",
-        },
+        CLOSING,
         hall,
         _at(day2, 15, 0, forum),
         _at(day2, 16, 30, forum),
         people=["minister"],
         moderator="moderator",
     )
-    services.publish(forum, actor=organiser, now=datetime(2026, 2, 2, 9, 0, tzinfo=UTC))
-    _signups(forum)
+    services.publish(forum, actor=build.organiser, now=now - timedelta(days=12))
+    _signups(forum, now - timedelta(days=8))
     echo("Programme: 6 rooms, 10 sessions, version 1 published, workshop sign-ups.")
 
 
-def _signups(forum: Forum) -> None:
+def _seed_souss(forum: Forum, now: datetime, echo: Callable[[str], None]) -> None:
+    """Two days in Agadir on digital tools for associations: plenaries, four workshops to sign up to."""
+    if _has_sessions(forum):
+        return
+    build = _Builder(forum, SOUSS_ROOMS, SOUSS_SPEAKERS)
+    add, hall = build.add, build.rooms[0]
+    day1, day2 = forum.starts_on, forum.ends_on
+    add(
+        SessionKind.ceremony,
+        OPENING,
+        hall,
+        _at(day1, 9, 30, forum),
+        _at(day1, 10, 30, forum),
+        people=["minister", "wali"],
+        moderator="moderator",
+    )
+    add(
+        SessionKind.plenary,
+        {
+            "ar": "جلسة علمية: التحول الرقمي للجمعيات، الحكامة والشفافية والولوج إلى التمويل",
+            "fr": "Séance plénière : la transformation numérique des associations, gouvernance, transparence "
+            "et accès aux financements",
+            "en": "Plenary session: the digital transformation of associations, governance, transparency "
+            "and access to funding",
+        },
+        hall,
+        _at(day1, 10, 45, forum),
+        _at(day1, 12, 30, forum),
+        people=["academic", "agency", "association"],
+        moderator="moderator",
+        theme="gouvernance",
+    )
+    for n, (title, theme, people, (day, start, end), seats) in enumerate(SOUSS_WORKSHOPS):
+        add(
+            SessionKind.workshop,
+            title,
+            build.rooms[1 + n],
+            _at((day1, day2)[day], *start, forum),
+            _at((day1, day2)[day], *end, forum),
+            people=people,
+            signup=True,
+            theme=theme,
+            capacity=seats,
+        )
+    add(
+        SessionKind.plenary,
+        CLOSING,
+        hall,
+        _at(day2, 15, 0, forum),
+        _at(day2, 16, 30, forum),
+        people=["wali"],
+        moderator="moderator",
+    )
+    services.publish(forum, actor=build.organiser, now=now - timedelta(days=7))
+    _signups(forum, now - timedelta(days=2), share=(1, 2))
+    echo(f"Programme: {len(SOUSS_WORKSHOPS)} workshops of the 7th forum published, open for sign-up.")
+
+
+def _signups(forum: Forum, at: datetime, *, share: tuple[int, int] = (3, 4)) -> None:
     if db.session.scalar(sa.select(Signup.id).join(Session).where(Session.forum_id == forum.id).limit(1)):
         return
     workshops = list(
@@ -226,5 +376,5 @@ def _signups(forum: Forum) -> None:
         .where(Registration.forum_id == forum.id, Registration.status == RegistrationStatus.confirmed)
         .order_by(Registration.id)
     ).all()
-    for n, registration in enumerate(participants[: len(participants) * 3 // 4]):
-        services.sign_up(registration, workshops[n % len(workshops)], now=datetime(2026, 2, 5, 10, 0, tzinfo=UTC))
+    for n, registration in enumerate(participants[: len(participants) * share[0] // share[1]]):
+        services.sign_up(registration, workshops[n % len(workshops)], now=at)

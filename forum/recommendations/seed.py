@@ -15,6 +15,7 @@ from forum.programme.models import Session, SessionKind
 from forum.recommendations import services
 from forum.recommendations.models import FollowUpStatus, Priority, Recommendation, TargetActor
 from forum.registration.models import Registration, RegistrationStatus
+from forum.seed import clock
 
 A = TargetActor
 # (keywords that recognise the workshop in its French or Arabic title, theme, recommendations)
@@ -164,14 +165,33 @@ GUELMIM = [
     ),
 ]
 
+#: (responsible, status, note, days after the forum) for the first of GUELMIM
+GUELMIM_FOLLOW_UP = [
+    (
+        "Conseil régional Guelmim-Oued Noun",
+        FollowUpStatus.in_progress,
+        "Fonds d'amorçage voté en session ; premier appel à projets en préparation.",
+        60,
+    ),
+    (
+        "Ministère de la Solidarité, de l'Insertion sociale et de la Famille",
+        FollowUpStatus.in_progress,
+        "Guichet d'accompagnement ouvert à Guelmim pour les porteurs de projets en situation de handicap.",
+        120,
+    ),
+    ("Agence de développement social", FollowUpStatus.done, "Grille de l'appel à projets 2025 rééquilibrée.", 150),
+]
+
 
 def seed_recommendations(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
-    """Recommendations with supports, decisions and follow-up; nothing is added twice."""
+    """Recommendations being collected at the 6th forum, decided and followed up at the 3rd; nothing is
+    added twice."""
+    now = clock(forums)
     draa, guelmim = forums.get("draa"), forums.get("guelmim")
     if draa is not None:
-        _seed_draa(draa, echo)
+        _seed_draa(draa, now, echo)
     if guelmim is not None:
-        _seed_guelmim(guelmim, echo)
+        _seed_guelmim(guelmim, now, echo)
 
 
 def _has_recommendations(forum: Forum) -> bool:
@@ -212,7 +232,9 @@ def _supporters(forum: Forum) -> list[Registration]:
     )
 
 
-def _seed_draa(forum: Forum, echo: Callable[[str], None]) -> None:
+def _seed_draa(forum: Forum, now: datetime, echo: Callable[[str], None]) -> None:
+    """The workshops are under way (the demo's clock): the rapporteur has entered the first
+    recommendations, participants support them, a duplicate is merged; nothing is decided yet."""
     if _has_recommendations(forum):
         return
     sessions = services.workshops(forum)
@@ -222,13 +244,11 @@ def _seed_draa(forum: Forum, echo: Callable[[str], None]) -> None:
     organiser = _organiser(forum)
     supporters = _supporters(forum)
     rng = random.Random(50)
-    day = forum.ends_on
-    during = _during(forum, day, 11)
-    outcomes = [FollowUpStatus.done, FollowUpStatus.in_progress, FollowUpStatus.not_started, FollowUpStatus.done]
-    for number, (session, (_keywords, theme, items)) in enumerate(_match(sessions)):
+    for session, (_keywords, theme, items) in _match(sessions):
         author = session.rapporteur or organiser
         if not services.can_edit_workshop(author, session):
             author = organiser
+        during = min(session.starts_at + timedelta(minutes=15), now - timedelta(hours=1))
         added = []
         for n, (text, actor, priority) in enumerate(items):
             added.append(
@@ -242,9 +262,10 @@ def _seed_draa(forum: Forum, echo: Callable[[str], None]) -> None:
                     now=during + timedelta(minutes=7 * n),
                 )
             )
+        supported = now - timedelta(minutes=10)
         for recommendation in added:
             for registration in rng.sample(supporters, k=min(len(supporters), rng.randint(4, 28))):
-                services.endorse(recommendation, registration, now=during + timedelta(hours=2))
+                services.endorse(recommendation, registration, now=supported)
         if "participatif" in theme.lower() and supporters:
             duplicate = services.add_recommendation(
                 session,
@@ -252,42 +273,17 @@ def _seed_draa(forum: Forum, echo: Callable[[str], None]) -> None:
                 theme=theme,
                 target_actor=DUPLICATE[1],
                 registration=supporters[0],
-                now=during + timedelta(minutes=50),
+                now=during + timedelta(minutes=30),
             )
             for registration in supporters[:9]:
-                services.endorse(duplicate, registration, now=during + timedelta(hours=2))
-            services.merge([duplicate], added[1], actor=organiser, now=during + timedelta(hours=5))
-        decided = during + timedelta(hours=6)
-        for recommendation in added[:4]:
-            services.accept(recommendation, actor=organiser, now=decided)
-        services.reject(
-            added[4],
-            "Retenue dans une formulation plus large d'un autre atelier.",
-            actor=organiser,
-            now=decided,
-        )
-        services.update_follow_up(
-            added[0],
-            responsible="Ministère délégué chargé des relations avec le Parlement",
-            status=FollowUpStatus.in_progress,
-            note="Projet de texte présenté au comité de pilotage Nassij.",
-            noted_on=date(2026, 5, 12),
-            actor=organiser,
-            now=decided + timedelta(days=90),
-        )
-        services.update_follow_up(
-            added[1],
-            responsible="Conseil régional Drâa-Tafilalet",
-            status=outcomes[number % len(outcomes)],
-            note="Premières conventions signées avec trois associations de la région.",
-            noted_on=date(2026, 6, 30),
-            actor=organiser,
-            now=decided + timedelta(days=120),
-        )
-    echo(f"recommendations: {len(sessions)} workshops of the 6th forum filled")
+                services.endorse(duplicate, registration, now=supported)
+            services.merge([duplicate], added[1], actor=organiser, now=now - timedelta(minutes=5))
+    echo(f"recommendations: {len(sessions)} workshops of the 6th forum collecting recommendations")
 
 
-def _seed_guelmim(forum: Forum, echo: Callable[[str], None]) -> None:
+def _seed_guelmim(forum: Forum, now: datetime, echo: Callable[[str], None]) -> None:
+    """An archived forum: its recommendations accepted on its last day, their follow-up noted in the
+    months after it (never after the demo's today)."""
     if _has_recommendations(forum):
         return
     organiser = _organiser(forum)
@@ -324,4 +320,17 @@ def _seed_guelmim(forum: Forum, echo: Callable[[str], None]) -> None:
         for registration in rng.sample(supporters, k=min(len(supporters), rng.randint(3, 15))):
             services.endorse(recommendation, registration, now=during + timedelta(hours=1))
         services.accept(recommendation, actor=organiser, now=during + timedelta(hours=4))
-    echo("recommendations: the 3rd forum's recommendations added")
+        if n < len(GUELMIM_FOLLOW_UP):
+            responsible, status, note, days = GUELMIM_FOLLOW_UP[n]
+            noted = forum.ends_on + timedelta(days=days)
+            if noted < now.astimezone(forum.zone).date():
+                services.update_follow_up(
+                    recommendation,
+                    responsible=responsible,
+                    status=status,
+                    note=note,
+                    noted_on=noted,
+                    actor=organiser,
+                    now=_during(forum, noted, 10),
+                )
+    echo("recommendations: the 3rd forum's recommendations added, with their follow-up")
