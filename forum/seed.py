@@ -26,6 +26,9 @@ import sqlalchemy as sa
 from forum import hooks
 from forum.auth import services as accounts
 from forum.auth.models import Role, User
+from forum.badges.services import badge_code
+from forum.checkin import services as checkin
+from forum.checkin.models import Admission
 from forum.events.models import Forum, ForumStatus
 from forum.exhibition.models import Booth
 from forum.extensions import db
@@ -318,8 +321,6 @@ def _move_to(today: date, dates: dict[str, dict], echo: Callable[[str], None]) -
 
 def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
     """Three things to try first, with their full addresses."""
-    from forum.checkin import services as checkin
-
     draa, guelmim, souss = forums["draa"], forums["guelmim"], forums["souss"]
     desk = next(iter(checkin.desks_of(draa)), None)
     echo("Try first:")
@@ -331,8 +332,6 @@ def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
         )
         visitor = demo_visitor(draa)
         if visitor is not None:
-            from forum.badges.services import badge_code
-
             echo(f"     type {badge_code(visitor)}  (or search the name: {visitor.name_latin})")
     echo(
         "  3. Open the outcomes report (sign in as organiser@multaqa.ma): "
@@ -343,9 +342,6 @@ def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
 def demo_visitor(forum: Forum) -> Registration | None:
     """A confirmed participant of the current forum who has not come in yet today: the badge to try (one
     who agreed to share their contact details, so the same badge also gives the exhibitor a lead)."""
-    from forum.checkin import services as checkin
-    from forum.checkin.models import Admission
-
     today = clock({"draa": forum}).astimezone(forum.zone).date()
     entrance = checkin.entrance_list(forum, today)
     query = (
