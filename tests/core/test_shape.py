@@ -91,3 +91,15 @@ def test_importing_a_modules_models_imports_no_views(module):
     )
     loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_every_public_service_function_says_what_it_does():
+    services = [p for p in _sources() if p.name == "services.py" or "services" in p.relative_to(FORUM).parts[:-1]]
+    assert services, "no service modules found"
+    silent = [
+        f"{path.relative_to(ROOT)}:{node.name}"
+        for path in services
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and ast.get_docstring(node) is None
+    ]
+    assert silent == []
