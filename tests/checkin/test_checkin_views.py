@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from forum.checkin import services
 from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind
 from forum.checkin.scan import scan_at_desk
 from forum.programme.models import Session, SessionKind
-from forum.registration.models import RegistrationStatus
+from forum.registration.models import Category, RegistrationStatus
 
 ZONE = ZoneInfo("Africa/Casablanca")
 
@@ -86,6 +87,20 @@ def test_an_agent_sees_the_desk_and_nothing_else(db, as_role, forum, desk_and_to
     assert person.id in [row["id"] for row in found]
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").json["outcome"] == "undone"
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").status_code == 409
+
+
+def test_the_dashboard_says_what_each_count_of_confirmed_people_counts(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    here, _away = make_registration(forum), make_registration(forum)
+    make_registration(forum, category=Category.speaker)  # the team holds a badge, not a place
+    scan_at_desk(forum, services.default_list(forum), code=badge_code(here), desk=desk)
+    db.session.commit()
+    client, _forum, _organiser = as_role("organiser", forum=forum)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)))
+    assert "Confirmed participants (in the places) 2 " in page and "Team, outside the places 1 " in page
+    assert "1 / 3 came in at the entrance / confirmed, team included" in page
 
 
 def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
