@@ -231,7 +231,9 @@ def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_tok
     section = next(s for s in hooks.report_sections.collect(forum) if s.key == "attendance")
     assert section.context["present"] == 1 and section.context["confirmed"] == 4
     html = render_template_string('{% include "checkin/_report.html" %}', **section.context)
-    assert "<svg" in html and "<script" not in html and "1 / 4" in html
+    assert "<svg" in html and "<script" not in html and "<text" not in html  # the figures are the table's
+    assert '<th scope="row">الرشيدية</th>' in html  # the label is text: shaped wherever it is drawn
+    assert '<td class="bars-figure">1</td>' in html and '<td class="bars-figure">4</td>' in html
 
 
 def test_the_api_refuses_a_list_that_is_not_this_forums(db, client, forum, make_forum, desk_and_token):
