@@ -330,7 +330,9 @@ def _enter(facts: sa.Row, registration: Person, desk_id: int | None, now: dateti
         return Outcome.ok, "ok", Admitted(admitted_id, now), move(facts.id, +1)
     admission, desk_name = live_admission(facts.id, registration.id)
     admitted = Admitted(admission.id, admission.admitted_at, desk_name)
-    if facts.allows_reentry and not admission.is_inside:
+    if not admission.is_inside:  # went out (the list records exits) and came back
+        if not facts.allows_reentry:
+            return Outcome.duplicate, "no_reentry", admitted, inside_of(facts.id)
         admission.is_inside, admission.moved_at = True, now
         return Outcome.ok, "reentry", admitted, move(facts.id, +1)
     # nothing changed, but the count may have since the scan's facts were read (a concurrent welcome)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +22,13 @@ from forum.web import forum_row_or_404, run
 def home():
     upcoming, past = services.public_forums()
     return render_template("events/home.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon where browsers look for it without reading the page (pages link the SVG one)."""
+    static = current_app.static_folder or "static"
+    return send_from_directory(static, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.route("/f/<forum_slug>/")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from forum.badges.services import badge_code, reissue_badge
 from forum.checkin import services
@@ -160,7 +161,7 @@ def test_exits_and_reentry_keep_count_of_who_is_inside(db, today_forum, desk, ma
     person, other = make_registration(today_forum), make_registration(today_forum)
     checkin_list = entrance(today_forum)
     refused = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
-    assert refused.reason == "not_inside"
+    assert refused.reason == "exits_not_recorded"
     services.update_list(checkin_list, allows_reentry=True, records_exits=True, actor=None)
     assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).inside == 1
     assert scan_at_desk(today_forum, checkin_list, code=badge_code(other), desk=desk).inside == 2
@@ -169,6 +170,29 @@ def test_exits_and_reentry_keep_count_of_who_is_inside(db, today_forum, desk, ma
     back = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
     assert (back.outcome, back.reason, back.inside) == ("ok", "reentry", 2)
     assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).reason == "already_checked_in"
+
+
+def test_an_exit_on_a_list_that_does_not_record_exits_says_so(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk).outcome == "ok"
+    with force_locale("fr"):
+        out = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True)
+        assert (out.outcome, out.reason, out.inside) == ("refused", "exits_not_recorded", 1)
+        assert out.message == "Cette liste n’enregistre pas les sorties"  # not "not checked in": they are inside
+
+
+def test_coming_back_on_a_list_without_reentry_says_so_and_when_they_came_in(db, today_forum, desk, make_registration):
+    person = make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    services.update_list(checkin_list, allows_reentry=False, records_exits=True, actor=None)
+    scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
+    assert scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk, exit=True).inside == 0
+    with force_locale("ar"):
+        back = scan_at_desk(today_forum, checkin_list, code=badge_code(person), desk=desk)
+        assert (back.outcome, back.reason, back.inside) == ("duplicate", "no_reentry", 0)
+        assert back.message == "سبق دخوله: هذه القائمة لا تسمح بإعادة الدخول"
+    assert back.desk == "Desk 2" and back.when == db.session.scalar(sa.select(Admission.admitted_at)).isoformat()
 
 
 def test_the_welcome_lists_todays_agenda(db, today_forum, desk, make_registration):

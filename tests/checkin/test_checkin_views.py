@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from forum.checkin import services
 from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind
 from forum.checkin.scan import scan_at_desk
 from forum.programme.models import Session, SessionKind
-from forum.registration.models import RegistrationStatus
+from forum.registration.models import Category, RegistrationStatus
 
 ZONE = ZoneInfo("Africa/Casablanca")
 
@@ -86,6 +87,20 @@ def test_an_agent_sees_the_desk_and_nothing_else(db, as_role, forum, desk_and_to
     assert person.id in [row["id"] for row in found]
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").json["outcome"] == "undone"
     assert client.post(f"/f/{forum.slug}/checkin/desk/{desk.id}/undo").status_code == 409
+
+
+def test_the_dashboard_says_what_each_count_of_confirmed_people_counts(
+    db, as_role, forum, desk_and_token, make_registration
+):
+    desk, _token = desk_and_token
+    here, _away = make_registration(forum), make_registration(forum)
+    make_registration(forum, category=Category.speaker)  # the team holds a badge, not a place
+    scan_at_desk(forum, services.default_list(forum), code=badge_code(here), desk=desk)
+    db.session.commit()
+    client, _forum, _organiser = as_role("organiser", forum=forum)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)))
+    assert "Confirmed participants (in the places) 2 " in page and "Team, outside the places 1 " in page
+    assert "1 / 3 came in at the entrance / confirmed, team included" in page
 
 
 def test_the_name_search_offers_a_badge_to_print_only_to_the_confirmed(
@@ -216,7 +231,9 @@ def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_tok
     section = next(s for s in hooks.report_sections.collect(forum) if s.key == "attendance")
     assert section.context["present"] == 1 and section.context["confirmed"] == 4
     html = render_template_string('{% include "checkin/_report.html" %}', **section.context)
-    assert "<svg" in html and "<script" not in html and "1 / 4" in html
+    assert "<svg" in html and "<script" not in html and "<text" not in html  # the figures are the table's
+    assert '<th scope="row">الرشيدية</th>' in html  # the label is text: shaped wherever it is drawn
+    assert '<td class="bars-figure">1</td>' in html and '<td class="bars-figure">4</td>' in html
 
 
 def test_the_api_refuses_a_list_that_is_not_this_forums(db, client, forum, make_forum, desk_and_token):
@@ -250,7 +267,7 @@ def test_list_settings_changed_by_the_organiser_apply_to_the_next_scan(
     checkin_list = services.default_list(forum)
     db.session.commit()
     assert api(client, forum, token, code=code).json["inside"] == 1
-    assert api(client, forum, token, code=code, direction="out").json["reason"] == "not_inside"
+    assert api(client, forum, token, code=code, direction="out").json["reason"] == "exits_not_recorded"
     organiser, _forum, _user = as_role("organiser", forum=forum)
     settings = f"/f/{forum.slug}/manage/checkin/lists/{checkin_list.id}"
     organiser.post(settings, data={"allows_reentry": "y", "records_exits": "y"})
@@ -259,7 +276,7 @@ def test_list_settings_changed_by_the_organiser_apply_to_the_next_scan(
     back = api(client, forum, token, code=code).json
     assert (back["outcome"], back["reason"], back["inside"]) == ("ok", "reentry", 1)
     organiser.post(settings, data={})
-    assert api(client, forum, token, code=code, direction="out").json["reason"] == "not_inside"
+    assert api(client, forum, token, code=code, direction="out").json["reason"] == "exits_not_recorded"
     again = api(client, forum, token, code=code).json
     assert (again["reason"], again["desk"], again["inside"]) == ("already_checked_in", "Desk 1", 1)
 

@@ -42,13 +42,15 @@ def obvious_answer(db, registration, checkin_list: CheckInList, today, *, exit: 
         if admission.is_live
     ]
     if exit:
-        if not live or not checkin_list.records_exits or not live[0].is_inside:
+        if not checkin_list.records_exits:
+            return "refused", "exits_not_recorded"
+        if not live or not live[0].is_inside:
             return "refused", "not_inside"
         return "exit", "exit"
     if not live:
         return "ok", "ok"
-    if checkin_list.allows_reentry and not live[0].is_inside:
-        return "ok", "reentry"
+    if not live[0].is_inside:
+        return ("ok", "reentry") if checkin_list.allows_reentry else ("duplicate", "no_reentry")
     return "duplicate", "already_checked_in"
 
 
@@ -83,7 +85,9 @@ def test_the_fast_path_decides_as_the_obvious_version(db, today_forum, make_regi
     ]
     db.session.commit()
     today = now.astimezone(forum.zone).date()
-    steps = itertools.product(lists, [(False, False), (True, True), (True, False)], [False, True, False, False, True])
+    steps = itertools.product(
+        lists, [(False, False), (True, True), (False, True), (True, False)], [False, True, False, False, True]
+    )
     for n, (checkin_list, (reentry, exits), exit) in enumerate(steps):
         services.update_list(checkin_list, allows_reentry=reentry, records_exits=exits, actor=None)
         db.session.commit()

@@ -54,3 +54,12 @@ def test_organiser_pages_all_work(client, login, db, language):
     broken = {url: code for url, code in statuses.items() if code >= 500 or code == 404}
     assert broken == {}
     assert Role.organiser in organiser.roles_in(next(m.forum for m in organiser.memberships))
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(client, db):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
+    icon = client.get("/favicon.ico")  # browsers ask for it whatever the page links
+    assert icon.status_code == 200 and icon.mimetype.startswith("image/")
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -85,7 +85,7 @@ def test_the_scan_input_takes_the_focus_back_from_the_desk_buttons(
     # The camera button keeps no focus either (its Enter would switch the camera instead of scanning).
     page.click("[data-camera]")
     page.wait_for_timeout(300)
-    scan("already_checked_in")
+    scan("no_reentry")  # out, then back on a list that does not allow re-entry
     assert "Itto Ait Ali" in answer.inner_text()
 
 

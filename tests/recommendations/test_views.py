@@ -18,7 +18,7 @@ from forum import hooks
 from forum.jobs import Job, JobStatus
 from forum.recommendations import services
 from forum.recommendations.models import Endorsement, Recommendation, RecommendationStatus, TargetActor
-from forum.registration.models import RegistrationStatus
+from forum.registration.models import Category, Gender, RegistrationStatus
 
 
 @pytest.fixture
@@ -243,23 +243,36 @@ def _text_of(pdf: Path) -> str:
     return "".join(ch for ch in out if unicodedata.category(ch) != "Cf")
 
 
+def _words_of(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """Each word pdftotext finds, with where it starts and ends on the line and its height (points)."""
+    out = subprocess.run([_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', out.decode())
+    return [(word, float(x0), float(x1), round(float(y1) - float(y0), 1)) for x0, y0, x1, y1, word in found]
+
+
+def _report_pdf(client, db, forum, language: str, folder: Path) -> Path:
+    """The report's PDF as the signed-in organiser builds it in `language` and downloads it."""
+    client.post(f"/language/{language}")
+    response = client.post(f"/f/{forum.slug}/manage/recommendations/report/pdf")
+    assert response.status_code == 302
+    job = db.session.scalars(sa.select(Job).order_by(Job.id.desc())).first()
+    assert job.status == JobStatus.done, job.error
+    status = client.get(f"/f/{forum.slug}/manage/recommendations/report/jobs/{job.id}/status").get_data(as_text=True)
+    assert "data-poll-stop" in status and f"/jobs/{job.id}/download" in status
+    download = client.get(f"/f/{forum.slug}/manage/recommendations/report/jobs/{job.id}/download")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    pdf = folder / f"report-{language}.pdf"
+    pdf.write_bytes(download.data)
+    return pdf
+
+
 def test_pdf_report_is_built_in_a_job_with_shaped_rtl_arabic(client, switch_to, db, workshop_setup, tmp_path):
     forum, rapporteur, organiser, workshop = workshop_setup
     text = "تسريع إصدار النصوص التطبيقية المتعلقة بالتمويل التعاوني"
     services.accept(_add(workshop, rapporteur, text=text), actor=organiser)
     db.session.commit()
     switch_to(organiser)
-    client.post("/language/ar")
-    response = client.post(f"/f/{forum.slug}/manage/recommendations/report/pdf")
-    assert response.status_code == 302
-    job = db.session.scalar(sa.select(Job))
-    assert job.status == JobStatus.done, job.error
-    status = client.get(f"/f/{forum.slug}/manage/recommendations/report/jobs/{job.id}/status").get_data(as_text=True)
-    assert "data-poll-stop" in status and f"/jobs/{job.id}/download" in status
-    download = client.get(f"/f/{forum.slug}/manage/recommendations/report/jobs/{job.id}/download")
-    assert download.status_code == 200 and download.mimetype == "application/pdf"
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(download.data)
+    pdf = _report_pdf(client, db, forum, "ar", tmp_path)
 
     extracted = _text_of(pdf)
     assert text in re.sub(r"\s+", " ", extracted)  # logical order, not reversed
@@ -280,6 +293,28 @@ def test_pdf_report_is_built_in_a_job_with_shaped_rtl_arabic(client, switch_to, 
     top = image.crop((0, int(height * 0.04), width, int(height * 0.12)))
     ink = [x for x in range(width) if any(top.getpixel((x, y)) < 128 for y in range(top.size[1]))]
     assert ink and min(ink) > width * 0.3 and max(ink) > width * 0.8
+
+
+def test_pdf_attendance_charts_draw_their_labels_as_text_shaped_and_whole(
+    client, switch_to, db, workshop_setup, make_registration, tmp_path
+):
+    forum, _rapporteur, organiser, _workshop = workshop_setup
+    make_registration(forum, province="errachidia", category=Category.cooperative)
+    make_registration(forum, province="errachidia", gender=Gender.unspecified)
+    switch_to(organiser)
+    arabic = re.sub(r"\s+", " ", _text_of(_report_pdf(client, db, forum, "ar", tmp_path)))
+    # logical order, as typed: an SVG <text> came out reversed, its letters unjoined
+    assert "الرشيدية" in arabic and "تعاونية" in arabic
+    assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", arabic)
+    assert "ةيديشرلا" not in arabic  # what an SVG <text> gave: the letters reversed
+    french_pdf = _report_pdf(client, db, forum, "fr", tmp_path)
+    assert "Je préfère ne pas répondre" in re.sub(r"\s+", " ", _text_of(french_pdf))
+    words = _words_of(french_pdf)
+    body = {height for word, _x0, _x1, height in words if word == "Lieu"}  # the facts' text size
+    labels = [(x0, x1, height) for word, x0, x1, height in words if word == "répondre"]
+    assert labels and all(height in body for *_x, height in labels)  # the size of the text, not twice it
+    margin = 16 * 72 / 25.4  # the page's side margins (16 mm): nothing drawn past them
+    assert all(margin - 1 < x0 and x1 < 595 - margin + 1 for x0, x1, _h in labels)
 
 
 def test_exports_list_recommendations_with_supports(client, switch_to, db, workshop_setup, make_registration):

@@ -29,6 +29,7 @@ REASONS = {
     "reentry": _l("Welcome back"),
     "exit": _l("Exit recorded"),
     "already_checked_in": _l("Already checked in"),
+    "no_reentry": _l("Already came in: this list does not allow re-entry"),
     "unknown": _l("Not a valid badge"),
     "tampered": _l("Not valid: this badge code has been altered"),
     "revoked": _l("Not valid: this badge was replaced by a newer one"),
@@ -38,6 +39,7 @@ REASONS = {
     "wrong_day": _l("This list is not open today"),
     "not_signed_up": _l("Not signed up to this session"),
     "not_inside": _l("Not checked in on this list"),
+    "exits_not_recorded": _l("This list does not record exits"),
     "undone": _l("Check-in undone"),
 }
 

@@ -18,12 +18,14 @@ from forum.registration.models import Registration
 
 def record_exit(facts: sa.Row, registration: Person, now: datetime) -> tuple[Outcome, str, Admitted | None, int]:
     """Record that a person went out: (outcome, reason, admission, how many are inside now)."""
+    if not facts.records_exits:  # before looking for the person: the answer is the list's, not theirs
+        return Outcome.refused, "exits_not_recorded", None, facts.inside
     found = live_admission(facts.id, registration.id)
     if found is None:
         return Outcome.refused, "not_inside", None, facts.inside
     admission, desk_name = found
     admitted = Admitted(admission.id, admission.admitted_at, desk_name)
-    if not facts.records_exits or not admission.is_inside:
+    if not admission.is_inside:
         return Outcome.refused, "not_inside", admitted, facts.inside
     admission.is_inside, admission.moved_at = False, now
     return Outcome.exit, "exit", admitted, move(facts.id, -1)
