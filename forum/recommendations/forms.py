@@ -35,6 +35,11 @@ class RecommendationForm(FlaskForm):
     )
     target_actor = EnumSelectField(_l("Addressed to"), validators=[DataRequired()], enum=TargetActor)
     priority = EnumSelectField(_l("Priority"), enum=Priority, default=Priority.medium)
+
+
+class NewRecommendationForm(RecommendationForm):
+    """A recommendation entered in a workshop's list, which may repeat one entered already."""
+
     submit_anyway = submit_anyway_field()
 
 

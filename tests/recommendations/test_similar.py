@@ -133,6 +133,9 @@ def test_a_text_that_repeats_one_comes_back_once_with_it_and_goes_through_when_t
     response = client.post(url, data={**data, "priority": "high", "submit_anyway": "y"})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Recommendation.id))) == 2
+    # Correcting a recommendation's wording asks nothing of the kind.
+    page = client.get(f"/f/{forum.slug}/manage/recommendations/{survivor.id}/edit").get_data(as_text=True)
+    assert "submit_anyway" not in page and "Submit anyway" not in page
     # A participant is shown the same, with a support instead of a merge.
     person = make_registration(forum)
     base = f"/f/{forum.slug}/me/{person.access_key}/recommendations/"

@@ -14,7 +14,7 @@ from forum.extensions import db, limiter
 from forum.forms import ConfirmForm
 from forum.programme.models import Session
 from forum.recommendations import bp, services
-from forum.recommendations.forms import RecommendationForm, WindowForm
+from forum.recommendations.forms import NewRecommendationForm, RecommendationForm, WindowForm
 from forum.recommendations.views._common import (
     MANAGE,
     SIMILAR_RATE_LIMIT,
@@ -47,7 +47,7 @@ def index():
 @forum_role_required(Role.organiser, Role.rapporteur)
 def workspace(session_id: int):
     session = editable(workshop_or_404(session_id))
-    form = RecommendationForm()
+    form = NewRecommendationForm()
     if request.method == "GET":
         form.theme.data = session.theme or ""
     similar = []
@@ -70,7 +70,7 @@ def merge_into(session_id: int, recommendation_id: int):
     """The typed text repeats a recommendation already entered: added and merged into it at once."""
     session = editable(workshop_or_404(session_id))
     survivor = recommendation_or_404(recommendation_id)
-    form = RecommendationForm()
+    form = NewRecommendationForm()
     if form.validate_on_submit() and run(
         lambda: services.add_merged_into(survivor, session, actor=current_user, **_entry(form)),
         success=_("The text has been merged into the recommendation it repeats; its wording is kept there."),
@@ -92,7 +92,7 @@ def workshop_similar(session_id: int):
     )
 
 
-def _workspace_page(session: Session, form: RecommendationForm, similar: list[services.Similar]) -> str:
+def _workspace_page(session: Session, form: NewRecommendationForm, similar: list[services.Similar]) -> str:
     return render_template(
         "recommendations/workspace.html",
         forum=g.forum,
