@@ -2,9 +2,9 @@
 
 errors (how the rules say no) · window (when participants may take part) · access (the workshops, who
 edits which list) · entry (adding, editing with revisions, ordering) · supports (one per participant,
-counts, rankings) · similar (what reads like a text being typed) · moderation (accept, reject, merge)
-· follow_up (what became of accepted ones) ·
-outcomes (the forum's figures for the report) · national (the series' compilation) · exports.
+counts, rankings) · similar (what reads like a text being typed) · moderation (accept, reject, merge) ·
+follow_up (what became of accepted ones) · outcomes (the forum's figures for the report) · national
+(the series' compilation) · exports.
 """
 
 from .access import can_edit_workshop, workshops, workshops_for
