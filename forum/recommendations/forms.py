@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     SelectField,
@@ -19,6 +20,11 @@ from forum.forms import EnumSelectField
 from forum.recommendations.models import FollowUpStatus, Priority, TargetActor
 
 
+def submit_anyway_field() -> BooleanField:
+    """Ticked when the form came back with similar recommendations and the text is a new one all the same."""
+    return BooleanField(_l("Submit anyway: this text says something the similar ones do not"))
+
+
 class RecommendationForm(FlaskForm):
     text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=2000)])
     theme = StringField(
@@ -31,11 +37,18 @@ class RecommendationForm(FlaskForm):
     priority = EnumSelectField(_l("Priority"), enum=Priority, default=Priority.medium)
 
 
+class NewRecommendationForm(RecommendationForm):
+    """A recommendation entered in a workshop's list, which may repeat one entered already."""
+
+    submit_anyway = submit_anyway_field()
+
+
 class ParticipantRecommendationForm(FlaskForm):
     workshop = SelectField(_l("Workshop"), coerce=int, validators=[DataRequired()])
     text = TextAreaField(_l("Your recommendation"), validators=[DataRequired(), Length(max=2000)])
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=120)])
     target_actor = EnumSelectField(_l("Addressed to"), validators=[DataRequired()], enum=TargetActor)
+    submit_anyway = submit_anyway_field()
 
     def __init__(self, *args, workshops: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)

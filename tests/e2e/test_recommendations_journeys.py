@@ -24,6 +24,23 @@ def _sign_in(page, email: str) -> None:
     page.wait_for_url(re.compile(r".*/my/forums$"))
 
 
+def _open_workshop(db, forum, title: str, *, rapporteur=None) -> Session:
+    """A workshop of the forum going on now, the participants' input open since an hour ago."""
+    now = datetime.now(UTC)
+    db.session.add(RecommendationSettings(forum_id=forum.id, input_opens_at=now - timedelta(hours=1)))
+    workshop = Session(
+        forum_id=forum.id,
+        kind=SessionKind.workshop,
+        title={"fr": title},
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+        rapporteur_id=rapporteur.id if rapporteur else None,
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
 def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, make_forum, make_user, make_registration):
     forum = make_forum()
     now = datetime.now(UTC)
@@ -107,17 +124,7 @@ def test_the_wall_refreshes_by_itself(open_page, db, make_forum, make_user, make
 
     forum = make_forum()
     organiser = make_user(forum=forum, roles=("organiser",))
-    now = datetime.now(UTC)
-    db.session.add(RecommendationSettings(forum_id=forum.id, input_opens_at=now - timedelta(hours=1)))
-    workshop = Session(
-        forum_id=forum.id,
-        kind=SessionKind.workshop,
-        title={"fr": "Atelier RSE"},
-        starts_at=now,
-        ends_at=now + timedelta(hours=2),
-    )
-    db.session.add(workshop)
-    db.session.flush()
+    workshop = _open_workshop(db, forum, "Atelier RSE")
     recommendation = services.add_recommendation(
         workshop, text="Un guichet entreprises–associations", target_actor=TargetActor.private_sector, actor=organiser
     )
@@ -128,3 +135,49 @@ def test_the_wall_refreshes_by_itself(open_page, db, make_forum, make_user, make
     services.endorse(recommendation, make_registration(forum))
     db.session.commit()
     wall.locator(".rec-wall-count", has_text="1").wait_for(timeout=10_000)  # no reload: the page polls
+
+
+def test_similar_recommendations_show_while_typing_and_are_merged_or_supported(
+    open_page, db, make_forum, make_user, make_registration
+):
+    from forum.recommendations import services
+    from forum.recommendations.models import Endorsement, TargetActor
+
+    forum = make_forum()
+    rapporteur = make_user("rapporteur@example.ma", forum=forum, roles=("rapporteur",))
+    workshop = _open_workshop(db, forum, "Atelier : eau", rapporteur=rapporteur)
+    existing = services.add_recommendation(
+        workshop,
+        text="تعميم الربط بشبكة الماء الصالح للشرب في الدواوير",
+        target_actor=TargetActor.government,
+        actor=rapporteur,
+    )
+    db.session.commit()
+    participant = make_registration(forum)
+
+    # The rapporteur types the same idea with other letter forms: it shows, and is merged at once.
+    phone = open_page(width=390, height=844)
+    _sign_in(phone, rapporteur.email)
+    phone.goto(f"/f/{forum.slug}/manage/recommendations/workshops/{workshop.id}")
+    phone.locator("textarea[name=text]").press_sequentially("تعميمُ الربط بشبكة الماء الصالح للشرب فى الدواوير")
+    match = phone.locator(".rec-similar li")
+    expect(match).to_have_count(1, timeout=10_000)
+    assert "Similar recommendations already entered" in phone.locator(".rec-similar").inner_text()
+    phone.select_option("select[name=target_actor]", "government")
+    with phone.expect_navigation():
+        match.locator("button", has_text="Merge into this one").click()
+    assert "its wording is kept there" in phone.content()
+    assert phone.locator(".rec-item").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # A participant starts typing it too, and supports the one there instead.
+    visitor = open_page()
+    visitor.goto(f"/f/{forum.slug}/me/{participant.access_key}/recommendations/")
+    visitor.locator("#propose textarea[name=text]").fill("تعميم الربط بشبكة الماء الصالح للشرب")
+    with visitor.expect_navigation():
+        visitor.locator(".rec-similar button", has_text="Support this one instead").click(timeout=10_000)
+    assert "Your support has been counted." in visitor.content()
+    db.session.commit()
+    assert db.session.scalar(sa.select(Endorsement.recommendation_id)) == existing.id
+    statuses = sorted(s.value for s in db.session.scalars(sa.select(Recommendation.status)))
+    assert statuses == ["merged", "submitted"]

@@ -40,6 +40,16 @@ def make_workshop(db) -> Callable[..., Session]:
 
 
 @pytest.fixture
+def workshop_setup(make_forum, make_user, make_workshop, open_input):
+    """A forum open to input, its rapporteur and organiser, and the rapporteur's workshop."""
+    forum = make_forum()
+    open_input(forum)
+    rapporteur = make_user(forum=forum, roles=("rapporteur",))
+    organiser = make_user(forum=forum, roles=("organiser",))
+    return forum, rapporteur, organiser, make_workshop(forum, rapporteur=rapporteur)
+
+
+@pytest.fixture
 def open_input(db) -> Callable[[Forum], RecommendationSettings]:
     """Open the forum's input window around now."""
 

@@ -32,15 +32,6 @@ def switch_to(client, login):
     return do
 
 
-@pytest.fixture
-def workshop_setup(make_forum, make_user, make_workshop, open_input):
-    forum = make_forum()
-    open_input(forum)
-    rapporteur = make_user(forum=forum, roles=("rapporteur",))
-    organiser = make_user(forum=forum, roles=("organiser",))
-    return forum, rapporteur, organiser, make_workshop(forum, rapporteur=rapporteur)
-
-
 def _add(workshop, actor, text="Créer un fonds régional", **kw):
     kw.setdefault("target_actor", TargetActor.government)
     return services.add_recommendation(workshop, text=text, actor=actor, **kw)

@@ -6,10 +6,13 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from helpers import body_of
 from openpyxl import load_workbook
 
 from forum.audit import entries_for
+from forum.badges.services import badge_code
+from forum.exhibition import services as exhibition
 from forum.registration import services
 from forum.registration.models import Category, Gender, Organisation, OrganisationKind, RegistrationStatus
 
@@ -383,7 +386,9 @@ def test_an_organiser_registers_a_guest_who_is_confirmed_and_gets_their_link_and
     page = client.get(f"/f/{forum.slug}/manage/registration/").get_data(as_text=True)
     assert f'href="/f/{forum.slug}/manage/registration/new"' in page
     page = client.get(f"/f/{forum.slug}/manage/registration/new").get_data(as_text=True)
-    assert 'value="media"' in page and 'value="organiser"' in page and "shares_contact" not in page
+    assert 'value="media"' in page and 'value="organiser"' in page
+    [box] = re.findall(r'<input[^>]*name="shares_contact"[^>]*>', page)
+    assert "checked" not in box  # unticked unless the organiser says the person agreed
     data = form_data(email="Journaliste@Presse.ma", phone="", category="media", locale="fr", consent="y")
     response = client.post(f"/f/{forum.slug}/manage/registration/new", data=data)
     assert response.status_code == 302
@@ -397,6 +402,22 @@ def test_an_organiser_registers_a_guest_who_is_confirmed_and_gets_their_link_and
     texts = [body_of(m) for m in mailbox.wait_for(2) if m["To"] == "journaliste@presse.ma"]
     assert len(texts) == 2 and any("badge" in text for text in texts)
     assert any(f"/f/{forum.slug}/me/{guest.access_key}/" in text for text in texts)
+
+
+def test_an_organiser_records_the_persons_consent_to_share_contact_and_a_scan_respects_it(as_role, db, make_exhibitor):
+    client, forum, _ = as_role("organiser")
+    page = client.get(f"/f/{forum.slug}/manage/registration/new", headers={"Accept-Language": "fr"})
+    assert "Ne cochez que si elle l’a dit." in page.get_data(as_text=True)
+    agreed = form_data(email="agreed@example.ma", shares_contact="y")
+    assert client.post(f"/f/{forum.slug}/manage/registration/new", data=agreed).status_code == 302
+    client.post(f"/f/{forum.slug}/manage/registration/new", data=form_data(email="silent@example.ma"))
+    agreed, silent = services.find(forum, "agreed@example.ma"), services.find(forum, "silent@example.ma")
+    assert agreed.shares_contact and not silent.shares_contact
+    exhibitor = make_exhibitor(forum)
+    scanner = exhibitor.staff[0].user
+    assert exhibition.record_lead(exhibitor, badge_code(agreed), actor=scanner).is_new
+    with pytest.raises(exhibition.NoConsent):
+        exhibition.record_lead(exhibitor, badge_code(silent), actor=scanner)
 
 
 def test_registering_a_person_explains_bad_input_and_keeps_it(as_role, db, make_registration):

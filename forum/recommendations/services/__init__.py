@@ -2,8 +2,9 @@
 
 errors (how the rules say no) · window (when participants may take part) · access (the workshops, who
 edits which list) · entry (adding, editing with revisions, ordering) · supports (one per participant,
-counts, rankings) · moderation (accept, reject, merge) · follow_up (what became of accepted ones) ·
-outcomes (the forum's figures for the report) · national (the series' compilation) · exports.
+counts, rankings) · similar (what reads like a text being typed) · moderation (accept, reject, merge) ·
+follow_up (what became of accepted ones) · outcomes (the forum's figures for the report) · national
+(the series' compilation) · exports.
 """
 
 from .access import can_edit_workshop, workshops, workshops_for
@@ -14,6 +15,7 @@ from .follow_up import FollowUpRow, follow_up_rows, follow_up_summary, series_fo
 from .moderation import (
     Detail,
     accept,
+    add_merged_into,
     detail,
     forum_recommendations,
     merge,
@@ -24,6 +26,7 @@ from .moderation import (
 )
 from .national import NationalCompilation, NationalRow, NationalTheme, national_compilation, series_forums
 from .outcomes import ActorGroup, ThemeGroup, WorkshopOutcome, accepted_by_workshop, by_theme_and_actor, group
+from .similar import Similar, likely_duplicates, similar_to
 from .supports import (
     Ranked,
     accepted_support_counts,
@@ -48,9 +51,11 @@ __all__ = [
     "NationalTheme",
     "Ranked",
     "RecommendationError",
+    "Similar",
     "ThemeGroup",
     "WorkshopOutcome",
     "accept",
+    "add_merged_into",
     "accepted_by_workshop",
     "accepted_support_counts",
     "by_theme_and_actor",
@@ -68,6 +73,7 @@ __all__ = [
     "group",
     "input_is_open",
     "input_window",
+    "likely_duplicates",
     "list_sizes",
     "merge",
     "merge_candidates",
@@ -82,6 +88,7 @@ __all__ = [
     "series_forums",
     "set_input_window",
     "settings_of",
+    "similar_to",
     "status_counts",
     "support_counts",
     "supported_by",

@@ -1,4 +1,5 @@
-"""Moderation by the organisers: accepting, rejecting, merging duplicates, the forum's list."""
+"""Moderation by the organisers: accepting, rejecting, merging duplicates (and a rapporteur's merge of
+what they enter into what is there already), the forum's list."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from forum.db import utcnow
 from forum.errors import NotAllowed
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.recommendations.models import Endorsement, Recommendation, RecommendationRevision, RecommendationStatus
+from forum.programme.models import Session
+from forum.recommendations.models import (
+    Endorsement,
+    Priority,
+    Recommendation,
+    RecommendationRevision,
+    RecommendationStatus,
+    TargetActor,
+)
 from forum.recommendations.services._common import require_organiser
-from forum.recommendations.services.entry import revisions
+from forum.recommendations.services.entry import add_recommendation, revisions
 from forum.recommendations.services.errors import RecommendationError
 from forum.recommendations.services.supports import Ranked, support_counts
 
@@ -61,9 +70,35 @@ def merge(
 ) -> Recommendation:
     """Merge duplicates into the survivor: their supports are carried over (a person counted once),
     they point to the survivor, and their texts stay readable from it."""
+    require_organiser(actor, db.session.get(Forum, survivor.forum_id))
+    return _merge(duplicates, survivor, actor=actor, now=now or utcnow())
+
+
+def add_merged_into(
+    survivor: Recommendation,
+    session: Session,
+    *,
+    text: str,
+    target_actor: TargetActor,
+    theme: str = "",
+    priority: Priority = Priority.medium,
+    actor: User,
+    now: datetime | None = None,
+) -> Recommendation:
+    """The rapporteur (or an organiser) of a workshop enters a text that says what a recommendation
+    of the forum already says: it is added to the workshop's list and merged at once into that one,
+    its wording kept in the survivor's history, under the rules and audit of a merge."""
     now = now or utcnow()
+    if survivor.forum_id != session.forum_id:
+        raise NotAllowed()
+    entered = add_recommendation(
+        session, text=text, target_actor=target_actor, theme=theme, priority=priority, actor=actor, now=now
+    )
+    return _merge([entered], survivor, actor=actor, now=now)
+
+
+def _merge(duplicates: list[Recommendation], survivor: Recommendation, *, actor: User, now: datetime) -> Recommendation:
     forum = db.session.get(Forum, survivor.forum_id)
-    require_organiser(actor, forum)
     ids = sorted({d.id for d in duplicates} | {survivor.id})
     # Lock every row involved, in id order (no deadlock with a concurrent merge or support).
     locked = {

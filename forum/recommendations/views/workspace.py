@@ -1,4 +1,5 @@
-"""The rapporteurs' and organisers' workspace: the workshops, each workshop's list, editing, the input window."""
+"""The rapporteurs' and organisers' workspace: the workshops, each workshop's list (with the similar
+recommendations of the forum shown while typing), editing, the input window."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ from flask_login import current_user
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.events.services import local_to_utc, utc_to_local
-from forum.extensions import db
+from forum.extensions import db, limiter
 from forum.forms import ConfirmForm
+from forum.programme.models import Session
 from forum.recommendations import bp, services
-from forum.recommendations.forms import RecommendationForm, WindowForm
-from forum.recommendations.views._common import MANAGE, editable, recommendation_or_404, workshop_or_404
+from forum.recommendations.forms import NewRecommendationForm, RecommendationForm, WindowForm
+from forum.recommendations.views._common import (
+    MANAGE,
+    SIMILAR_RATE_LIMIT,
+    duplicates_of,
+    editable,
+    person_key,
+    recommendation_or_404,
+    similar_json,
+    workshop_or_404,
+)
 from forum.web import run
 
 
@@ -36,20 +47,58 @@ def index():
 @forum_role_required(Role.organiser, Role.rapporteur)
 def workspace(session_id: int):
     session = editable(workshop_or_404(session_id))
-    form = RecommendationForm()
+    form = NewRecommendationForm()
     if request.method == "GET":
         form.theme.data = session.theme or ""
+    similar = []
+    if (
+        form.validate_on_submit()
+        and not (similar := duplicates_of(form, session))
+        and run(
+            lambda: services.add_recommendation(session, actor=current_user, **_entry(form)),
+            success=_("The recommendation has been added."),
+            field=form.text,
+        )
+    ):
+        return redirect(url_for(".workspace", session_id=session.id) + "#add")
+    return _workspace_page(session, form, similar)
+
+
+@bp.route(f"{MANAGE}/workshops/<int:session_id>/merge-into/<int:recommendation_id>", methods=["POST"])
+@forum_role_required(Role.organiser, Role.rapporteur)
+def merge_into(session_id: int, recommendation_id: int):
+    """The typed text repeats a recommendation already entered: added and merged into it at once."""
+    session = editable(workshop_or_404(session_id))
+    survivor = recommendation_or_404(recommendation_id)
+    form = NewRecommendationForm()
     if form.validate_on_submit() and run(
-        lambda: services.add_recommendation(session, actor=current_user, **_entry(form)),
-        success=_("The recommendation has been added."),
+        lambda: services.add_merged_into(survivor, session, actor=current_user, **_entry(form)),
+        success=_("The text has been merged into the recommendation it repeats; its wording is kept there."),
         field=form.text,
     ):
         return redirect(url_for(".workspace", session_id=session.id) + "#add")
+    return _workspace_page(session, form, services.similar_to(session, form.text.data or ""))
+
+
+@bp.route(f"{MANAGE}/workshops/<int:session_id>/similar")
+@limiter.limit(SIMILAR_RATE_LIMIT, key_func=person_key)
+@forum_role_required(Role.organiser, Role.rapporteur)
+def workshop_similar(session_id: int):
+    """The recommendations of the forum that read like the text being typed (JSON, for the script)."""
+    session = editable(workshop_or_404(session_id))
+    return similar_json(
+        services.similar_to(session, request.args.get("text", "")),
+        lambda r: url_for(".merge_into", session_id=session.id, recommendation_id=r.id),
+    )
+
+
+def _workspace_page(session: Session, form: NewRecommendationForm, similar: list[services.Similar]) -> str:
     return render_template(
         "recommendations/workspace.html",
         forum=g.forum,
         session=session,
         form=form,
+        similar=similar,
         rows=services.workshop_list(session),
         themes=services.themes_in_use(g.forum),
     )

@@ -36,7 +36,8 @@ class OrganiserDetailsForm(ParticipantDetailsForm):
 
 class OrganiserAddForm(OrganiserDetailsForm):
     """An organiser registers a person themselves: the details, the e-mail that receives the link and
-    the badge, and the organiser's word that the person agreed. The phone may be unknown."""
+    the badge, and the organiser's word that the person agreed (to the processing of their data, and,
+    only if they said so, to exhibitors receiving their contact details). The phone may be unknown."""
 
     email = email_field(_l("The person receives their link and their badge at this address."), "off")
     phone = StringField(
@@ -50,6 +51,12 @@ class OrganiserAddForm(OrganiserDetailsForm):
         validators=[
             DataRequired(message=_l("Registering a person needs their agreement to the processing of their data."))
         ],
+    )
+    shares_contact = BooleanField(
+        _l(
+            "The person agreed that exhibitors who scan their badge receive their name, organisation, e-mail "
+            "and phone. Tick only if they said so."
+        )
     )
 
     def validate_phone(self, field: StringField) -> None:

@@ -27,7 +27,9 @@ def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: dat
     """An organiser registers a person themselves (a speaker, a guest, the press, a member of the
     team...): the registration is confirmed at once, takes a place like any other (ForumFull when none
     is left, as an approval would find), and the person is e-mailed their link and badge. An e-mail
-    already registered here is refused (EmailTaken), unless its sign-up expired unconfirmed."""
+    already registered here is refused (EmailTaken), unless its sign-up expired unconfirmed. Exhibitors
+    receive the person's contact details only when the organiser says the person agreed
+    (data["shares_contact"], law 09-08)."""
     now = now or utcnow()
     email = normalise_email(data["email"])
     lock(forum)
@@ -39,7 +41,7 @@ def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: dat
     if registration is None:
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
         db.session.add(registration)
-    fill_details(registration, {**data, "shares_contact": False})  # that consent is the person's own (law 09-08)
+    fill_details(registration, {**data, "shares_contact": bool(data.get("shares_contact"))})
     registration.organisation = organisation_for(data)
     registration.consent_at = now  # the organiser confirmed that the person agreed
     registration.created_at = now
