@@ -263,3 +263,36 @@ def test_speakers_are_listed_as_each_language_joins_names(client, db, forum, mak
     french = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     arabic = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "Nadia Idrissi et Karim Alami" in french and "نادية وكريم" in arabic
+
+
+def test_before_the_programme_is_published_pages_say_when_it_comes_and_offer_nothing_empty(
+    client, db, make_forum, make_room, make_session, make_registration
+):
+    upcoming = make_forum(starts_on=date(2027, 3, 10), ends_on=date(2027, 3, 11))
+    person = make_registration(upcoming)
+    base = f"/f/{upcoming.slug}/me/{person.access_key}"
+    english = {"Accept-Language": "en"}
+    coming = "The programme has not been published yet. It will appear here before the forum opens on March 10, 2027"
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert f"{coming}; you will be able to choose your workshops then." in agenda
+    assert "Workshops to choose" not in agenda and "calendar.ics" not in agenda
+    links = client.get(f"{base}/", headers=english).get_data(as_text=True)
+    assert "My agenda and workshops" in links and coming in links
+    assert "calendar.ics" not in links and "My calendar (iCalendar)" not in links
+    public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
+    assert f"{coming}." in public and "programme.ics" not in public and "Printable programme" not in public
+    french = client.get(f"{base}/agenda", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "10 mars 2027" in french
+
+    session = make_session(upcoming, make_room(upcoming), date(2027, 3, 10), (9, 0), (10, 0), title={"en": "CSR"})
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert "Workshops to choose" in agenda and "has not been published" not in agenda
+    assert "You have no session yet: choose your workshops below." in agenda and "calendar.ics" not in agenda
+    links = client.get(f"{base}/", headers=english).get_data(as_text=True)
+    assert "Choose your workshops and see your sessions." in links and "calendar.ics" not in links
+    services.sign_up(person, session)
+    db.session.commit()
+    assert f"{base}/calendar.ics" in client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert f"{base}/calendar.ics" in client.get(f"{base}/", headers=english).get_data(as_text=True)
+    public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
+    assert "programme.ics" in public and "CSR" in public

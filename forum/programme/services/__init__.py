@@ -12,10 +12,13 @@ from forum.programme.services.public import (
     ProgrammeDay,
     Slot,
     by_day,
+    has_agenda,
+    has_programme,
     public_programme,
     published_session,
     signup_choices,
     themes_of,
+    unpublished_notice,
 )
 from forum.programme.services.publication import latest_version, pending_changes, publish, version_numbered, versions_of
 from forum.programme.services.rooms import rooms_of, save_room
@@ -49,6 +52,8 @@ __all__ = [
     "delete_session",
     "draft_day",
     "draft_of",
+    "has_agenda",
+    "has_programme",
     "latest_version",
     "notices_for",
     "pending_changes",
@@ -70,6 +75,7 @@ __all__ = [
     "speakers_of",
     "themes_of",
     "timetable",
+    "unpublished_notice",
     "version_numbered",
     "versions_of",
 ]

@@ -79,12 +79,14 @@ def _agenda_line(session: Session) -> AgendaLine:
 def agenda():
     registration, forum = g.registration, g.forum
     agenda = services.personal_agenda(registration, forum)
+    published = bool(agenda.entries) or services.has_programme(forum)
     return render_template(
         "programme/agenda.html",
         forum=forum,
         registration=registration,
         entries=[(entry, _agenda_line(entry.session)) for entry in agenda.entries],
-        choices=_choices(agenda.fingerprint),
+        choices=_choices(agenda.fingerprint) if published else [],
+        unpublished=None if published else services.unpublished_notice(forum, workshops=True),
         signups={entry.session.id for entry in agenda.entries if entry.signup is not None},
     )
 
