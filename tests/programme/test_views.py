@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from forum.programme import services
-from forum.programme.models import ProgrammeVersion, Session, Signup
+from forum.programme.models import ProgrammeVersion, Session, Signup, SignupStatus
 from forum.registration.models import RegistrationStatus
 
 DAY1, DAY2 = date(2026, 2, 13), date(2026, 2, 14)
@@ -296,3 +297,61 @@ def test_before_the_programme_is_published_pages_say_when_it_comes_and_offer_not
     assert f"{base}/calendar.ics" in client.get(f"{base}/", headers=english).get_data(as_text=True)
     public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
     assert "programme.ics" in public and "CSR" in public
+
+
+@pytest.fixture
+def offered(db, forum, make_room, make_session, make_registration):
+    """`person` holds a seat in "Finance" and is offered one in the parallel "CSR"; `behind` waits for both."""
+    held = make_session(forum, make_room(forum, "A"), DAY2, (9, 0), (12, 0), capacity=1, title={"en": "Finance"})
+    wanted = make_session(forum, make_room(forum, "B"), DAY2, (10, 0), (11, 0), capacity=1, title={"en": "CSR"})
+    person, other, behind = make_registration(forum), make_registration(forum), make_registration(forum)
+    services.sign_up(person, held)
+    services.sign_up(other, wanted)
+    services.sign_up(person, wanted)
+    services.sign_up(behind, held)
+    services.sign_up(behind, wanted)
+    services.cancel_signup(other, wanted)
+    db.session.commit()
+    return f"/f/{forum.slug}/me/{person.access_key}", held, wanted, person, behind
+
+
+def _statuses(db) -> set[tuple]:
+    return set(db.session.execute(sa.select(Signup.registration_id, Signup.session_id, Signup.status)).all())
+
+
+def test_the_agenda_offers_a_held_seat_to_take_or_to_stay(client, db, offered):
+    base, held, wanted, person, behind = offered
+    english = {"Accept-Language": "en"}
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    offer = agenda[agenda.index('action="' + f"{base}/signup/offer") :]
+    offer = offer[: offer.index("</form>")]
+    assert 'name="csrf_token"' in offer and f'name="session_id" value="{wanted.id}"' in offer
+    assert "A seat has become free in “CSR”" in offer and "overlaps with “Finance”" in offer
+    assert "Take the seat in “CSR” (your seat in “Finance” goes to the next person)" in offer
+    assert "Stay in “Finance”" in offer
+    french = client.get(f"{base}/agenda", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Rester dans « Finance »" in french
+
+    taken = client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "take"}, headers=english)
+    page = client.get(taken.location, headers=english).get_data(as_text=True)
+    assert "You now have a seat in “CSR”" in page and "A seat is free for you" not in page
+    confirmed, waiting = SignupStatus.confirmed, SignupStatus.waitlisted
+    after = {(person.id, wanted.id, confirmed), (behind.id, held.id, confirmed), (behind.id, wanted.id, waiting)}
+    assert _statuses(db) == after
+    again = client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "stay"}, follow_redirects=True)
+    assert "No seat is offered to you in this session any more." in again.get_data(as_text=True)
+    assert _statuses(db) == after  # the seat taken stays
+
+
+def test_staying_where_seated_gives_the_held_seat_to_the_next(client, db, offered):
+    base, held, wanted, person, behind = offered
+    stayed = client.post(
+        f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "stay"}, follow_redirects=True
+    )
+    assert "You keep your seat; the seat in “CSR” goes to the next person." in stayed.get_data(as_text=True)
+    confirmed, waiting = SignupStatus.confirmed, SignupStatus.waitlisted
+    assert _statuses(db) == {
+        (person.id, held.id, confirmed),
+        (behind.id, held.id, waiting),
+        (behind.id, wanted.id, confirmed),
+    }

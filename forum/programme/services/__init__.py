@@ -23,7 +23,7 @@ from forum.programme.services.public import (
 from forum.programme.services.publication import latest_version, pending_changes, publish, version_numbered, versions_of
 from forum.programme.services.rooms import rooms_of, save_room
 from forum.programme.services.sessions import conflicts_of, delete_session, save_session, sessions_of
-from forum.programme.services.signups import cancel_signup, sign_up
+from forum.programme.services.signups import cancel_signup, decline_offer, sign_up, take_offer
 from forum.programme.services.speakers import rapporteurs_of, save_speaker, speaker_registrations, speakers_of
 from forum.programme.services.timetable import SLOT, Grid, GridCell, draft_day, timetable
 
@@ -49,6 +49,7 @@ __all__ = [
     "by_day",
     "cancel_signup",
     "conflicts_of",
+    "decline_offer",
     "delete_session",
     "draft_day",
     "draft_of",
@@ -73,6 +74,7 @@ __all__ = [
     "signup_choices",
     "speaker_registrations",
     "speakers_of",
+    "take_offer",
     "themes_of",
     "timetable",
     "unpublished_notice",
