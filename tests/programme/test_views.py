@@ -284,6 +284,8 @@ def test_before_the_programme_is_published_pages_say_when_it_comes_and_offer_not
     assert f"{coming}." in public and "programme.ics" not in public and "Printable programme" not in public
     french = client.get(f"{base}/agenda", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "10 mars 2027" in french
+    forum_page = client.get(f"/f/{upcoming.slug}/", headers=english).get_data(as_text=True)
+    assert f"/f/{upcoming.slug}/programme/" not in forum_page  # no "Programme" link until published
 
     session = make_session(upcoming, make_room(upcoming), date(2027, 3, 10), (9, 0), (10, 0), title={"en": "CSR"})
     agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
@@ -297,6 +299,9 @@ def test_before_the_programme_is_published_pages_say_when_it_comes_and_offer_not
     assert f"{base}/calendar.ics" in client.get(f"{base}/", headers=english).get_data(as_text=True)
     public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
     assert "programme.ics" in public and "CSR" in public
+    assert f"/f/{upcoming.slug}/programme/" in client.get(f"/f/{upcoming.slug}/", headers=english).get_data(
+        as_text=True
+    )
 
 
 @pytest.fixture
