@@ -360,3 +360,14 @@ def test_staying_where_seated_gives_the_held_seat_to_the_next(client, db, offere
         (behind.id, held.id, waiting),
         (behind.id, wanted.id, confirmed),
     }
+
+
+def test_an_offer_whose_overlapping_seat_was_given_back_names_no_clash(client, db, offered):
+    base, held, wanted, person, behind = offered
+    services.cancel_signup(person, held)
+    db.session.commit()
+    agenda = client.get(f"{base}/agenda", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "A seat has become free in “CSR”" in agenda and "overlaps with" not in agenda
+    assert "Take the seat in “CSR”</button>" in agenda
+    client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "take"})
+    assert (person.id, wanted.id, SignupStatus.confirmed) in _statuses(db)
