@@ -15,17 +15,9 @@ from forum.programme.models import Session
 from forum.registration.models import Registration, RegistrationStatus
 
 
-def _has_programme(forum: Forum) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(Session.id).where(Session.forum_id == forum.id, Session.published_at.is_not(None)).limit(1)
-        )
-    )
-
-
 @hooks.forum_links.register(order=20)
 def programme_link(forum: Forum) -> hooks.ForumLink | None:
-    if not _has_programme(forum):
+    if not services.has_programme(forum):
         return None
     return hooks.ForumLink(
         _l("Programme"),
@@ -39,17 +31,20 @@ def programme_link(forum: Forum) -> hooks.ForumLink | None:
 def agenda_link(registration: Registration) -> hooks.ForumLink | None:
     if registration.status != RegistrationStatus.confirmed:
         return None
+    forum = registration.forum
     return hooks.ForumLink(
         _l("My agenda and workshops"),
-        url_for("programme.agenda", forum_slug=registration.forum.slug, access_key=registration.access_key),
-        _l("Choose your workshops and see your sessions."),
+        url_for("programme.agenda", forum_slug=forum.slug, access_key=registration.access_key),
+        _l("Choose your workshops and see your sessions.")
+        if services.has_programme(forum)
+        else services.unpublished_notice(forum, workshops=True),
         icon="calendar",
     )
 
 
 @hooks.registration_links.register(order=21)
 def calendar_link(registration: Registration) -> hooks.ForumLink | None:
-    if registration.status != RegistrationStatus.confirmed:
+    if registration.status != RegistrationStatus.confirmed or not services.has_agenda(registration):
         return None
     return hooks.ForumLink(
         _l("My calendar (iCalendar)"),

@@ -39,10 +39,17 @@ class SessionKind(TitledEnum):
 class SignupStatus(TitledEnum):
     confirmed = "confirmed"
     waitlisted = "waitlisted"
+    #: a freed seat held for a person in line who holds a seat in an overlapping session, until they
+    #: take it or stay (services/signups.py)
+    offered = "offered"
 
     @classmethod
     def __titles__(cls) -> dict:
-        return {cls.confirmed: _l("Signed up"), cls.waitlisted: _l("On the waiting list")}
+        return {
+            cls.confirmed: _l("Signed up"),
+            cls.waitlisted: _l("On the waiting list"),
+            cls.offered: _l("A seat is held for you"),
+        }
 
 
 class Room(db.Model):
@@ -129,7 +136,8 @@ class Session(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: iCalendar SEQUENCE: raised each time a published version changes this session
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    #: confirmed sign-ups, kept by the sign-up services under the session's row lock (pages read it, no count)
+    #: seats taken: confirmed sign-ups and seats held for an offer, kept by the sign-up services under the
+    #: session's row lock (pages read it, no count)
     signed_up: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -107,3 +107,27 @@ def test_organiser_drags_a_session_to_another_room(page, browser_login, make_use
     page.drag_and_drop(f".tt-session[data-session='{crowdfunding.id}']", clash)
     expect(page.locator(".tt-status")).to_contain_text("The room is already taken by")
     assert page.locator(f".tt-session[data-session='{crowdfunding.id}']").get_attribute("data-room") == str(rooms[2].id)
+
+
+def test_participant_seated_elsewhere_waits_then_takes_the_freed_seat(open_page, make_registration, programme):
+    forum, rooms, crowdfunding, _csr, _opening = programme
+    small = _session(forum, rooms[2], DAY2, (10, 0), (11, 0), {"ar": "ورشة الشباب"}, capacity=1)
+    services.publish(forum, actor=None)
+    person, other = make_registration(forum), make_registration(forum)
+    services.sign_up(person, crowdfunding)
+    services.sign_up(other, small)
+    db.session.commit()
+    page = open_page(locale="ar-MA")
+    page.goto(f"/f/{forum.slug}/me/{person.access_key}/agenda")
+    page.click(f"form[action$='/signup'] button[value='{small.id}']")
+    assert page.locator(".flash-warning").count() >= 1  # full: on its waiting list, seat kept
+    db.session.rollback()  # a fresh snapshot: the page has written since this thread last read
+    services.cancel_signup(other, small)
+    db.session.commit()
+    page.reload()
+    offer = page.locator("form[action$='/signup/offer']")
+    expect(offer).to_contain_text("ورشة الشباب")
+    offer.locator("button[value=take]").click()
+    expect(page.locator(".flash-success")).to_contain_text("ورشة الشباب")
+    assert page.locator(f"form[action$='/cancel'] button[value='{small.id}']").count() == 1
+    assert page.locator(f"form[action$='/cancel'] button[value='{crowdfunding.id}']").count() == 0

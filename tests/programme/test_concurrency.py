@@ -132,3 +132,38 @@ def test_drafts_saved_while_publishing_are_kept_or_published_never_lost(app, db,
     shown = draft.changes["title"] if draft else workshop.title
     assert shown in titles  # the last save, whether it came before or after the publication
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionDraft)) <= 1
+
+
+def test_a_promotion_and_a_sign_up_at_once_never_seat_one_person_twice_at_the_same_time(
+    app, db, forum, make_room, make_session, make_registration
+):
+    """While the seat X waits for in B frees, X signs up to the parallel C: X ends seated in one of them
+    (and offered or refused the other), never in both; seats counted hold, and nothing deadlocks."""
+    rooms = [make_room(forum, name) for name in ("A", "B", "C")]
+    day = date(2026, 2, 14)
+    for round_ in range(4):
+        b = make_session(forum, rooms[1], day, (8 + 2 * round_, 0), (9 + 2 * round_, 0), capacity=1)
+        c = make_session(forum, rooms[2], day, (8 + 2 * round_, 30), (9 + 2 * round_, 30), capacity=5)
+        holder, waiting = make_registration(forum), make_registration(forum)
+        services.sign_up(holder, b)
+        services.sign_up(waiting, b)
+        db.session.commit()
+        ids = {"b": b.id, "c": c.id, "holder": holder.id, "waiting": waiting.id}
+
+        def act(i: int, ids=ids) -> None:
+            if i == 0:
+                services.cancel_signup(_db.session.get(Registration, ids["holder"]), _db.session.get(Session, ids["b"]))
+            else:
+                services.sign_up(_db.session.get(Registration, ids["waiting"]), _db.session.get(Session, ids["c"]))
+
+        outcomes = _at_once(app, 2, act)
+        assert outcomes[0] is None and (outcomes[1] is None or isinstance(outcomes[1], services.SignupError))
+        db.session.expire_all()
+        mine = dict(
+            db.session.execute(
+                sa.select(Signup.session_id, Signup.status).where(Signup.registration_id == ids["waiting"])
+            ).all()
+        )
+        assert list(mine.values()).count(SignupStatus.confirmed) == 1, mine
+        assert mine[b.id] in (SignupStatus.confirmed, SignupStatus.offered)
+        assert db.session.get(Session, b.id).signed_up == 1

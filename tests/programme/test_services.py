@@ -11,6 +11,7 @@ from helpers import local
 
 from forum import hooks
 from forum.db import translated
+from forum.extensions import db as _db
 from forum.programme import services
 from forum.programme.models import SessionKind, Signup, SignupStatus
 from forum.registration.models import RegistrationStatus
@@ -252,3 +253,104 @@ def test_report_section_lists_the_programme_with_speakers(app, db, forum, make_r
     html = render_template(section.template, **section.context)
     assert "Legal framework" in html and "Said Benali (Banque Atlas Finance)" in html
     assert "<script" not in html
+
+
+# --- a seat in one session while waiting for a parallel one ------------------------------------------
+
+
+def _status(person, session) -> SignupStatus | None:
+    return _db.session.scalar(
+        sa.select(Signup.status).where(Signup.registration_id == person.id, Signup.session_id == session.id)
+    )
+
+
+@pytest.fixture
+def parallel(forum, make_room, make_session, make_registration):
+    """Two full parallel one-seat workshops A and B: `seated` holds A and waits for B, held by `other`."""
+    a = make_session(forum, make_room(forum, "A"), DAY2, (9, 0), (12, 0), capacity=1, title={"en": "Finance"})
+    b = make_session(forum, make_room(forum, "B"), DAY2, (10, 0), (11, 0), capacity=1, title={"en": "CSR"})
+    seated, other = make_registration(forum), make_registration(forum)
+    services.sign_up(seated, a)
+    services.sign_up(other, b)
+    return a, b, seated, other
+
+
+def test_a_seat_in_one_session_while_waiting_for_a_parallel_one(db, forum, make_registration, parallel):
+    a, b, seated, other = parallel
+    assert services.sign_up(seated, b).status == SignupStatus.waitlisted
+    behind = make_registration(forum)
+    assert services.sign_up(behind, b).status == SignupStatus.waitlisted
+    assert services.sign_up(behind, a).status == SignupStatus.waitlisted  # several waiting places overlap
+    db.session.commit()
+    assert _status(seated, a) == SignupStatus.confirmed and _status(seated, b) == SignupStatus.waitlisted
+
+
+def test_a_freed_seat_is_offered_to_the_next_in_line_seated_elsewhere_then(db, forum, parallel, mailbox):
+    a, b, seated, other = parallel
+    services.sign_up(seated, b)
+    db.session.commit()
+    moved = services.cancel_signup(other, b)
+    db.session.commit()
+    assert [s.registration_id for s in moved] == [seated.id]
+    assert _status(seated, b) == SignupStatus.offered and _status(seated, a) == SignupStatus.confirmed
+    db.session.refresh(b)
+    assert b.signed_up == 1 and b.seats_left == 0  # held for them while they choose
+    message = mailbox.wait_for(1)[0]
+    assert message["To"] == seated.email and "CSR" in message["Subject"]
+    assert services.agenda_of_day(seated, DAY2)[0].title["en"] == "Finance"  # the door lists only A
+
+
+def test_taking_the_offer_confirms_it_and_gives_the_held_seat_to_the_next_in_line(
+    db, forum, make_registration, parallel, mailbox
+):
+    a, b, seated, other = parallel
+    services.sign_up(seated, b)
+    waiting_for_a = make_registration(forum)
+    services.sign_up(waiting_for_a, a)
+    services.cancel_signup(other, b)
+    db.session.commit()
+    moved = services.take_offer(seated, b)
+    db.session.commit()
+    assert _status(seated, b) == SignupStatus.confirmed and _status(seated, a) is None
+    assert [s.registration_id for s in moved] == [waiting_for_a.id]
+    assert _status(waiting_for_a, a) == SignupStatus.confirmed
+    db.session.refresh(a)
+    db.session.refresh(b)
+    assert (a.signed_up, b.signed_up) == (1, 1)
+    assert mailbox.wait_for(2)[1]["To"] == waiting_for_a.email
+    with pytest.raises(services.SignupError, match="No seat is offered"):
+        services.take_offer(seated, b)
+
+
+def test_the_seat_given_back_goes_by_the_same_rule_to_the_next_in_line(
+    db, forum, make_room, make_session, make_registration, parallel
+):
+    a, b, seated, other = parallel
+    c = make_session(forum, make_room(forum, "C"), DAY2, (11, 30), (13, 0), title={"en": "Youth"})
+    services.sign_up(seated, b)
+    next_for_a = make_registration(forum)
+    services.sign_up(next_for_a, c)  # a seat in C, which overlaps A (not B)
+    services.sign_up(next_for_a, a)
+    services.cancel_signup(other, b)
+    services.take_offer(seated, b)
+    db.session.commit()
+    assert _status(next_for_a, a) == SignupStatus.offered and _status(next_for_a, c) == SignupStatus.confirmed
+    services.take_offer(next_for_a, a)
+    db.session.commit()
+    assert _status(next_for_a, a) == SignupStatus.confirmed and _status(next_for_a, c) is None
+
+
+def test_staying_takes_them_off_the_list_and_offers_the_seat_to_the_next(db, forum, make_registration, parallel):
+    a, b, seated, other = parallel
+    services.sign_up(seated, b)
+    free_then = make_registration(forum)
+    services.sign_up(free_then, b)
+    services.cancel_signup(other, b)
+    db.session.commit()
+    moved = services.cancel_signup(seated, b)  # "Stay in A"
+    db.session.commit()
+    assert _status(seated, b) is None and _status(seated, a) == SignupStatus.confirmed
+    assert [s.registration_id for s in moved] == [free_then.id]
+    assert _status(free_then, b) == SignupStatus.confirmed  # no clash: promoted as before
+    db.session.refresh(b)
+    assert b.signed_up == 1

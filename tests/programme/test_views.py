@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from forum.programme import services
-from forum.programme.models import ProgrammeVersion, Session, Signup
+from forum.programme.models import ProgrammeVersion, Session, Signup, SignupStatus
 from forum.registration.models import RegistrationStatus
 
 DAY1, DAY2 = date(2026, 2, 13), date(2026, 2, 14)
@@ -263,3 +264,110 @@ def test_speakers_are_listed_as_each_language_joins_names(client, db, forum, mak
     french = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     arabic = client.get(f"/f/{forum.slug}/programme/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "Nadia Idrissi et Karim Alami" in french and "نادية وكريم" in arabic
+
+
+def test_before_the_programme_is_published_pages_say_when_it_comes_and_offer_nothing_empty(
+    client, db, make_forum, make_room, make_session, make_registration
+):
+    upcoming = make_forum(starts_on=date(2027, 3, 10), ends_on=date(2027, 3, 11))
+    person = make_registration(upcoming)
+    base = f"/f/{upcoming.slug}/me/{person.access_key}"
+    english = {"Accept-Language": "en"}
+    coming = "The programme has not been published yet. It will appear here before the forum opens on March 10, 2027"
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert f"{coming}; you will be able to choose your workshops then." in agenda
+    assert "Workshops to choose" not in agenda and "calendar.ics" not in agenda
+    links = client.get(f"{base}/", headers=english).get_data(as_text=True)
+    assert "My agenda and workshops" in links and coming in links
+    assert "calendar.ics" not in links and "My calendar (iCalendar)" not in links
+    public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
+    assert f"{coming}." in public and "programme.ics" not in public and "Printable programme" not in public
+    french = client.get(f"{base}/agenda", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "10 mars 2027" in french
+    forum_page = client.get(f"/f/{upcoming.slug}/", headers=english).get_data(as_text=True)
+    assert f"/f/{upcoming.slug}/programme/" not in forum_page  # no "Programme" link until published
+
+    session = make_session(upcoming, make_room(upcoming), date(2027, 3, 10), (9, 0), (10, 0), title={"en": "CSR"})
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert "Workshops to choose" in agenda and "has not been published" not in agenda
+    assert "You have no session yet: choose your workshops below." in agenda and "calendar.ics" not in agenda
+    links = client.get(f"{base}/", headers=english).get_data(as_text=True)
+    assert "Choose your workshops and see your sessions." in links and "calendar.ics" not in links
+    services.sign_up(person, session)
+    db.session.commit()
+    assert f"{base}/calendar.ics" in client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    assert f"{base}/calendar.ics" in client.get(f"{base}/", headers=english).get_data(as_text=True)
+    public = client.get(f"/f/{upcoming.slug}/programme/", headers=english).get_data(as_text=True)
+    assert "programme.ics" in public and "CSR" in public
+    assert f"/f/{upcoming.slug}/programme/" in client.get(f"/f/{upcoming.slug}/", headers=english).get_data(
+        as_text=True
+    )
+
+
+@pytest.fixture
+def offered(db, forum, make_room, make_session, make_registration):
+    """`person` holds a seat in "Finance" and is offered one in the parallel "CSR"; `behind` waits for both."""
+    held = make_session(forum, make_room(forum, "A"), DAY2, (9, 0), (12, 0), capacity=1, title={"en": "Finance"})
+    wanted = make_session(forum, make_room(forum, "B"), DAY2, (10, 0), (11, 0), capacity=1, title={"en": "CSR"})
+    person, other, behind = make_registration(forum), make_registration(forum), make_registration(forum)
+    services.sign_up(person, held)
+    services.sign_up(other, wanted)
+    services.sign_up(person, wanted)
+    services.sign_up(behind, held)
+    services.sign_up(behind, wanted)
+    services.cancel_signup(other, wanted)
+    db.session.commit()
+    return f"/f/{forum.slug}/me/{person.access_key}", held, wanted, person, behind
+
+
+def _statuses(db) -> set[tuple]:
+    return set(db.session.execute(sa.select(Signup.registration_id, Signup.session_id, Signup.status)).all())
+
+
+def test_the_agenda_offers_a_held_seat_to_take_or_to_stay(client, db, offered):
+    base, held, wanted, person, behind = offered
+    english = {"Accept-Language": "en"}
+    agenda = client.get(f"{base}/agenda", headers=english).get_data(as_text=True)
+    offer = agenda[agenda.index('action="' + f"{base}/signup/offer") :]
+    offer = offer[: offer.index("</form>")]
+    assert 'name="csrf_token"' in offer and f'name="session_id" value="{wanted.id}"' in offer
+    assert "A seat has become free in “CSR”" in offer and "overlaps with “Finance”" in offer
+    assert "Take the seat in “CSR” (your seat in “Finance” goes to the next person)" in offer
+    assert "Stay in “Finance”" in offer
+    french = client.get(f"{base}/agenda", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Rester dans « Finance »" in french
+
+    taken = client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "take"}, headers=english)
+    page = client.get(taken.location, headers=english).get_data(as_text=True)
+    assert "You now have a seat in “CSR”" in page and "A seat is free for you" not in page
+    confirmed, waiting = SignupStatus.confirmed, SignupStatus.waitlisted
+    after = {(person.id, wanted.id, confirmed), (behind.id, held.id, confirmed), (behind.id, wanted.id, waiting)}
+    assert _statuses(db) == after
+    again = client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "stay"}, follow_redirects=True)
+    assert "No seat is offered to you in this session any more." in again.get_data(as_text=True)
+    assert _statuses(db) == after  # the seat taken stays
+
+
+def test_staying_where_seated_gives_the_held_seat_to_the_next(client, db, offered):
+    base, held, wanted, person, behind = offered
+    stayed = client.post(
+        f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "stay"}, follow_redirects=True
+    )
+    assert "You keep your seat; the seat in “CSR” goes to the next person." in stayed.get_data(as_text=True)
+    confirmed, waiting = SignupStatus.confirmed, SignupStatus.waitlisted
+    assert _statuses(db) == {
+        (person.id, held.id, confirmed),
+        (behind.id, held.id, waiting),
+        (behind.id, wanted.id, confirmed),
+    }
+
+
+def test_an_offer_whose_overlapping_seat_was_given_back_names_no_clash(client, db, offered):
+    base, held, wanted, person, behind = offered
+    services.cancel_signup(person, held)
+    db.session.commit()
+    agenda = client.get(f"{base}/agenda", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "A seat has become free in “CSR”" in agenda and "overlaps with" not in agenda
+    assert "Take the seat in “CSR”</button>" in agenda
+    client.post(f"{base}/signup/offer", data={"session_id": wanted.id, "answer": "take"})
+    assert (person.id, wanted.id, SignupStatus.confirmed) in _statuses(db)

@@ -12,15 +12,18 @@ from forum.programme.services.public import (
     ProgrammeDay,
     Slot,
     by_day,
+    has_agenda,
+    has_programme,
     public_programme,
     published_session,
     signup_choices,
     themes_of,
+    unpublished_notice,
 )
 from forum.programme.services.publication import latest_version, pending_changes, publish, version_numbered, versions_of
 from forum.programme.services.rooms import rooms_of, save_room
 from forum.programme.services.sessions import conflicts_of, delete_session, save_session, sessions_of
-from forum.programme.services.signups import cancel_signup, sign_up
+from forum.programme.services.signups import cancel_signup, decline_offer, sign_up, take_offer
 from forum.programme.services.speakers import rapporteurs_of, save_speaker, speaker_registrations, speakers_of
 from forum.programme.services.timetable import SLOT, Grid, GridCell, draft_day, timetable
 
@@ -46,9 +49,12 @@ __all__ = [
     "by_day",
     "cancel_signup",
     "conflicts_of",
+    "decline_offer",
     "delete_session",
     "draft_day",
     "draft_of",
+    "has_agenda",
+    "has_programme",
     "latest_version",
     "notices_for",
     "pending_changes",
@@ -68,8 +74,10 @@ __all__ = [
     "signup_choices",
     "speaker_registrations",
     "speakers_of",
+    "take_offer",
     "themes_of",
     "timetable",
+    "unpublished_notice",
     "version_numbered",
     "versions_of",
 ]

@@ -117,7 +117,7 @@ def publish(forum: Forum, *, actor: User | None, now: datetime | None = None) ->
                 session.sequence += 1
             edited.append(session)
     db.session.flush()
-    for session in edited:
+    for session in sorted(edited, key=lambda s: s.id):  # the sign-ups' locking order
         promote(session, now=now)
     rooms = {room.id: room for room in rooms_of(forum)}
     version = ProgrammeVersion(

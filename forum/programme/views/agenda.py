@@ -74,18 +74,31 @@ def _agenda_line(session: Session) -> AgendaLine:
     )
 
 
+def _offers(agenda: services.Agenda) -> list[tuple[services.AgendaEntry, list[str]]]:
+    """The seats held for the person, each with the titles of the seats of theirs it overlaps."""
+    held = [e.session for e in agenda.entries if e.signup is not None and e.signup.status == SignupStatus.confirmed]
+    return [
+        (entry, [s.name for s in held if s.overlaps(entry.session) and not s.is_cancelled])
+        for entry in agenda.entries
+        if entry.signup is not None and entry.signup.status == SignupStatus.offered
+    ]
+
+
 @bp.route("/f/<forum_slug>/me/<access_key>/agenda")
 @participant_required()
 def agenda():
     registration, forum = g.registration, g.forum
     agenda = services.personal_agenda(registration, forum)
+    published = bool(agenda.entries) or services.has_programme(forum)
     return render_template(
         "programme/agenda.html",
         forum=forum,
         registration=registration,
         entries=[(entry, _agenda_line(entry.session)) for entry in agenda.entries],
-        choices=_choices(agenda.fingerprint),
+        choices=_choices(agenda.fingerprint) if published else [],
+        unpublished=None if published else services.unpublished_notice(forum, workshops=True),
         signups={entry.session.id for entry in agenda.entries if entry.signup is not None},
+        offers=[(entry, _agenda_line(entry.session), held) for entry, held in _offers(agenda)],
     )
 
 
@@ -124,5 +137,23 @@ def signup_cancel():
         run(
             lambda: services.cancel_signup(g.registration, session),
             success=_("Your place in “%(title)s” has been given back.", title=session.name),
+        )
+    return redirect(url_for("programme.agenda"))
+
+
+@bp.route("/f/<forum_slug>/me/<access_key>/signup/offer", methods=["POST"])
+@participant_required(RegistrationStatus.confirmed)
+def signup_offer():
+    """The answer to a seat held for the person: take it (their overlapping seat goes) or stay."""
+    session = _chosen_session()
+    if ConfirmForm().validate_on_submit():
+        take = request.form.get("answer") == "take"
+        run(
+            lambda: (services.take_offer if take else services.decline_offer)(g.registration, session),
+            success=_(
+                "You now have a seat in “%(title)s”; your overlapping seat goes to the next person.", title=session.name
+            )
+            if take
+            else _("You keep your seat; the seat in “%(title)s” goes to the next person.", title=session.name),
         )
     return redirect(url_for("programme.agenda"))

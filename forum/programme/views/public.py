@@ -34,6 +34,10 @@ def _programme_body(theme: str | None, kind: str | None) -> Markup:
 @bp.route("/f/<forum_slug>/programme/")
 def programme():
     theme, kind = request.args.get("theme") or None, request.args.get("kind") or None
+    if not services.has_programme(g.forum):
+        return render_template(
+            "programme/programme.html", forum=g.forum, unpublished=services.unpublished_notice(g.forum)
+        )
     return render_template("programme/programme.html", forum=g.forum, body=_programme_body(theme, kind))
 
 
