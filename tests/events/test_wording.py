@@ -3,10 +3,17 @@ the page's language and script, actions worded, and sign-ups that say what they 
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+import pytest
+import sqlalchemy as sa
+
+from forum import create_app
+from forum.extensions import db as _db
 from forum.programme import services as programme
 from forum.programme.models import SessionKind
 
@@ -47,3 +54,69 @@ def test_arabic_workshop_sign_up_is_worded_apart_from_registering_for_the_forum(
     register = re.search(r'<a[^>]*href="/f/[^"]+/register"[^>]*><strong>([^<]+)</strong>', page).group(1)
     assert button.strip() != register.strip()
     assert "ورشة" in button
+
+
+def test_the_forums_city_is_named_in_the_pages_language(client, make_forum):
+    forum = make_forum(city={"ar": "الرشيدية", "fr": "Errachidia"})
+    arabic = _text(client.get(f"/f/{forum.slug}/", headers=ARABIC).get_data(as_text=True))
+    home = _text(client.get("/", headers=ARABIC).get_data(as_text=True))
+    register = _text(client.get(f"/f/{forum.slug}/register", headers=ARABIC).get_data(as_text=True))
+    assert all("الرشيدية" in page and "Errachidia" not in page for page in (arabic, home, register))
+    french = _text(client.get(f"/f/{forum.slug}/", headers={"Accept-Language": "fr"}).get_data(as_text=True))
+    assert "Errachidia" in french and "الرشيدية" not in french
+
+
+def test_a_demo_laid_out_before_cities_had_names_per_language_gets_the_arabic_names(db, runner):
+    from forum.events.models import Forum
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    draa = db.session.scalar(sa.select(Forum).where(Forum.slug == "draa-tafilalet-2026"))
+    draa.city = {"fr": "Errachidia"}  # what the migration left of "Errachidia"
+    db.session.commit()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.refresh(draa)
+    assert draa.city == {"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"}
+
+
+@pytest.fixture
+def scratch_app(database_url: str, tmp_path):
+    """An app on an empty database of the same kind as the tests' own, for running migrations."""
+    if database_url.startswith("sqlite"):
+        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+        return
+    import psycopg
+    from conftest import PG_ADMIN_URL
+
+    name = f"multaqa_scratch_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url.rsplit("/", 1)[0] + "/" + name
+    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+    yield scratch
+    with scratch.app_context():
+        _db.engine.dispose()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_migration_keeps_a_forums_city_as_its_french_name_and_back(scratch_app):
+    from flask_migrate import downgrade, upgrade
+
+    row = sa.text(
+        "INSERT INTO forum (slug, title, theme, description, venue, region, city, timezone, starts_on, ends_on,"
+        " status, default_locale, created_at, updated_at) VALUES ('old', '{}', '{}', '{}', '{}', 'souss-massa',"
+        " 'Agadir', 'Africa/Casablanca', '2027-02-19', '2027-02-20', 'open', 'ar', :at, :at)"
+    )
+    with scratch_app.app_context():
+        upgrade(revision="5a7d3c1e9f20")
+        with _db.engine.begin() as conn:
+            conn.execute(row, {"at": datetime(2026, 12, 1)})
+        upgrade()
+        with _db.engine.connect() as conn:
+            city = conn.execute(sa.text("SELECT city FROM forum")).scalar()
+        assert (json.loads(city) if isinstance(city, str) else city) == {"fr": "Agadir"}
+        downgrade(revision="5a7d3c1e9f20")
+        with _db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT city FROM forum")).scalar() == "Agadir"
+        _db.engine.dispose()
