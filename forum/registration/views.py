@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import audit, hooks
@@ -360,31 +359,6 @@ def category_title(value: str) -> str:
         return Category(value).title
     except ValueError:
         return value
-
-
-#: what each entry of a registration's history says, in the organiser's language
-HISTORY_TITLES = {
-    "registration.add": _l("Registered by an organiser"),
-    "registration.approve": _l("Approved"),
-    "registration.reject": _l("Rejected"),
-    "registration.waitlist": _l("Moved to the waiting list"),
-    "registration.organiser_update": _l("Details corrected by an organiser"),
-    "registration.update": _l("Details changed by the person"),
-    "registration.cancel": _l("Cancelled"),
-    "registration.expire": _l("Expired: e-mail not confirmed in time"),
-    "registration.offer": _l("Place offered"),
-    "registration.offer_lapsed": _l("Offer not taken in time: back on the waiting list"),
-    "registration.accept_offer": _l("Offered place taken"),
-    "registration.promote": _l("Confirmed from the waiting list"),
-    "registration.resend": _l("E-mail sent again by an organiser"),
-    "badges.reissue": _l("Badge reissued"),
-}
-
-
-@bp.app_template_global()
-def history_title(action: str) -> str:
-    title = HISTORY_TITLES.get(action)
-    return str(title) if title is not None else action
 
 
 @bp.app_template_global()

@@ -120,3 +120,63 @@ def test_the_migration_keeps_a_forums_city_as_its_french_name_and_back(scratch_a
         with _db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT city FROM forum")).scalar() == "Agadir"
         _db.engine.dispose()
+
+
+def test_times_say_which_clock_in_words_not_as_a_timezone_identifier(client, as_role, make_forum):
+    forum = make_forum()
+    pages = [f"/f/{forum.slug}/", f"/f/{forum.slug}/programme/"]
+    for url in pages:
+        arabic = client.get(url, headers=ARABIC).get_data(as_text=True)
+        french = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert "توقيت المغرب" in arabic and "heure : Maroc" in french, url
+        assert "Africa/Casablanca" not in arabic + french, url
+    organiser, forum, _ = as_role("organiser")
+    editing = organiser.get(f"/f/{forum.slug}/manage/edit", headers=ARABIC).get_data(as_text=True)
+    assert "توقيت المغرب" in editing and "Africa/Casablanca" not in editing
+
+
+def test_the_audit_trail_words_each_action_in_the_readers_language(as_role, db):
+    organiser, forum, _ = as_role("organiser")
+    organiser.post(
+        f"/f/{forum.slug}/manage/team", data={"email": "rapporteur@example.ma", "name": "Khadija", "role": "rapporteur"}
+    )
+    arabic = _text(organiser.get(f"/f/{forum.slug}/manage/audit", headers=ARABIC).get_data(as_text=True))
+    assert "إسناد دور" in arabic and "membership.add" not in arabic
+
+
+def test_every_action_a_service_records_has_its_worded_line():
+    import ast
+    from pathlib import Path
+
+    from forum import audit
+
+    recorded = set()
+    for path in (Path(__file__).resolve().parents[2] / "forum").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        imports_record = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "forum.audit"
+            and "record" in {a.name for a in node.names}
+            for node in ast.walk(tree)
+        )
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            called = node.func
+            if (
+                isinstance(called, ast.Attribute)
+                and called.attr == "record"
+                and getattr(called.value, "id", "") == "audit"
+            ) or (imports_record and isinstance(called, ast.Name) and called.id == "record"):
+                action = node.args[0]
+                for value in [action.body, action.orelse] if isinstance(action, ast.IfExp) else [action]:
+                    recorded.add(value.value if isinstance(value, ast.Constant) else ast.unparse(value))
+    assert len(recorded) > 50
+    assert sorted(recorded - audit.TITLES.keys()) == []
+
+
+def test_a_column_of_counts_is_headed_in_the_plural(as_role, make_registration):
+    organiser, forum, _ = as_role("organiser")
+    make_registration(forum)
+    french = organiser.get(f"/f/{forum.slug}/manage/registration/", headers={"Accept-Language": "fr"})
+    assert "<th>Confirmées</th>" in french.get_data(as_text=True)
