@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -305,9 +305,10 @@ def bulk():
         return redirect(_back())
     run(
         lambda: services.decide_many(g.forum, ids, form.action.data, actor=current_user, reason=form.reason.data or ""),
-        success=lambda outcomes: _(
-            "Done for %(count)s registrations (%(summary)s).",
-            count=len(ids),
+        success=lambda outcomes: ngettext(
+            "Done for %(num)s registration (%(summary)s).",
+            "Done for %(num)s registrations (%(summary)s).",
+            len(ids),
             summary=", ".join(f"{status.title}: {count}" for status, count in outcomes.items()),
         ),
     )

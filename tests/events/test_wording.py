@@ -180,3 +180,34 @@ def test_a_column_of_counts_is_headed_in_the_plural(as_role, make_registration):
     make_registration(forum)
     french = organiser.get(f"/f/{forum.slug}/manage/registration/", headers={"Accept-Language": "fr"})
     assert "<th>Confirmées</th>" in french.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("en", 1, "Capacity: 1 place."),
+        ("en", 2, "Capacity: 2 places."),
+        ("fr", 1, "Capacité : 1 place."),
+        ("fr", 2, "Capacité : 2 places."),
+        ("ar", 1, "الطاقة الاستيعابية: مقعد واحد."),
+        ("ar", 2, "الطاقة الاستيعابية: مقعدان."),
+        ("ar", 3, "الطاقة الاستيعابية: 3 مقاعد."),
+        ("ar", 11, "الطاقة الاستيعابية: 11 مقعدًا."),
+        ("ar", 100, "الطاقة الاستيعابية: 100 مقعد."),
+    ],
+)
+def test_counts_take_the_plural_form_of_the_language(as_role, make_forum, language, count, expected):
+    organiser, forum, _ = as_role("organiser", make_forum(capacity=count))
+    page = organiser.get(f"/f/{forum.slug}/manage/registration/settings", headers={"Accept-Language": language})
+    assert expected in _text(page.get_data(as_text=True))
+
+
+def test_one_seat_left_and_one_badge_are_said_in_the_singular(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("fr"):
+        assert ngettext("%(num)s seat left", "%(num)s seats left", 1) == "1 place restante"
+        assert ngettext("%(num)s badge", "%(num)s badges", 1) == "1 badge"
+    with app.test_request_context(), force_locale("ar"):
+        forms = {ngettext("%(num)s badge", "%(num)s badges", n) for n in (1, 2, 3, 11)}
+        assert forms == {"شارة واحدة", "شارتان", "3 شارات", "11 شارةً"}
