@@ -12,6 +12,7 @@ from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 
 from forum import geo
+from forum.audit import action_title
 from forum.db import translated, utcnow
 
 DEFAULT_TIMEZONE = "Africa/Casablanca"
@@ -104,6 +105,12 @@ def number(value: float | int) -> str:
     return format_decimal(value)
 
 
+def zone_name(name: str | None = None) -> str:
+    """A timezone as people call it in the page's language ("توقيت المغرب", "Morocco Time"), not its
+    tz database identifier; the current forum's by default."""
+    return dates.get_timezone_location(ZoneInfo(name or select_timezone()), locale=_locale())
+
+
 def region_name(code: str | None) -> str:
     """The name of a region from its code, in the current language (the code itself if unknown)."""
     try:
@@ -133,7 +140,12 @@ def register_i18n(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(
-        region_name=region_name, province_name=province_name, person_name=person_name, now=utcnow
+        region_name=region_name,
+        province_name=province_name,
+        person_name=person_name,
+        zone_name=zone_name,
+        action_title=action_title,
+        now=utcnow,
     )
     app.add_template_filter(translated, "tr")
     app.add_template_filter(local_datetime, "datetime")

@@ -173,7 +173,7 @@ def make_forum(db) -> Callable[..., Forum]:
             title={"ar": f"المنتدى الجهوي {n}", "fr": f"Forum régional {n}", "en": f"Regional forum {n}"},
             theme={"fr": "Financements alternatifs", "ar": "التمويلات البديلة", "en": "Alternative financing"},
             region="draa-tafilalet",
-            city="Errachidia",
+            city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
             starts_on=today + timedelta(days=30),
             ends_on=today + timedelta(days=31),
             registration_opens_at=datetime.now(UTC) - timedelta(days=1),

@@ -30,7 +30,7 @@ class ForumForm(FlaskForm):
     )
     edition = IntegerField(_l("Edition number"), validators=[Optional(), NumberRange(min=1, max=999)])
     region = SelectField(_l("Region"), validators=[DataRequired()])
-    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    city = TranslatedField(_l("City"), max_length=120)
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
     registration_opens_at = DateTimeLocalField(

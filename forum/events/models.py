@@ -49,7 +49,8 @@ class Forum(db.Model):
     venue: Mapped[dict[str, str]] = mapped_column(default=dict)
     #: a region code of forum.geo
     region: Mapped[str] = mapped_column(sa.String(40))
-    city: Mapped[str] = mapped_column(sa.String(120))
+    #: per language too: "الرشيدية" on Arabic pages, "Errachidia" in French and English
+    city: Mapped[dict[str, str]] = mapped_column(default=dict)
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Africa/Casablanca")
     starts_on: Mapped[date]
     ends_on: Mapped[date]

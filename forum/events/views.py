@@ -62,7 +62,7 @@ def _form_data(form: ForumForm, timezone: str) -> dict:
         "slug": form.slug.data,
         "edition": form.edition.data,
         "region": form.region.data,
-        "city": form.city.data.strip(),
+        "city": clean_translations(form.city.data),
         "starts_on": form.starts_on.data,
         "ends_on": form.ends_on.data,
         "registration_opens_at": services.local_to_utc(form.registration_opens_at.data, timezone),

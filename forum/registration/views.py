@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import audit, hooks
@@ -306,9 +305,10 @@ def bulk():
         return redirect(_back())
     run(
         lambda: services.decide_many(g.forum, ids, form.action.data, actor=current_user, reason=form.reason.data or ""),
-        success=lambda outcomes: _(
-            "Done for %(count)s registrations (%(summary)s).",
-            count=len(ids),
+        success=lambda outcomes: ngettext(
+            "Done for %(num)s registration (%(summary)s).",
+            "Done for %(num)s registrations (%(summary)s).",
+            len(ids),
             summary=", ".join(f"{status.title}: {count}" for status, count in outcomes.items()),
         ),
     )
@@ -360,31 +360,6 @@ def category_title(value: str) -> str:
         return Category(value).title
     except ValueError:
         return value
-
-
-#: what each entry of a registration's history says, in the organiser's language
-HISTORY_TITLES = {
-    "registration.add": _l("Registered by an organiser"),
-    "registration.approve": _l("Approved"),
-    "registration.reject": _l("Rejected"),
-    "registration.waitlist": _l("Moved to the waiting list"),
-    "registration.organiser_update": _l("Details corrected by an organiser"),
-    "registration.update": _l("Details changed by the person"),
-    "registration.cancel": _l("Cancelled"),
-    "registration.expire": _l("Expired: e-mail not confirmed in time"),
-    "registration.offer": _l("Place offered"),
-    "registration.offer_lapsed": _l("Offer not taken in time: back on the waiting list"),
-    "registration.accept_offer": _l("Offered place taken"),
-    "registration.promote": _l("Confirmed from the waiting list"),
-    "registration.resend": _l("E-mail sent again by an organiser"),
-    "badges.reissue": _l("Badge reissued"),
-}
-
-
-@bp.app_template_global()
-def history_title(action: str) -> str:
-    title = HISTORY_TITLES.get(action)
-    return str(title) if title is not None else action
 
 
 @bp.app_template_global()

@@ -268,7 +268,7 @@ def test_organiser_edits_the_plan_by_form_and_csv(client, login, organiser, db):
         "booths.csv",
     )
     response = client.post(f"{base}/booths/import", data={"file": csv_file}, follow_redirects=True)
-    assert "1 booths created, 0 updated" in response.get_data(as_text=True)
+    assert "1 booth created. 0 booths updated." in response.get_data(as_text=True)
     page = client.get(f"{base}/").get_data(as_text=True)
     assert 'data-booth="A1"' in page and 'data-booth="B1"' in page
 

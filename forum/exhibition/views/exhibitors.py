@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from forum.auth.access import forum_role_required
@@ -125,8 +126,10 @@ def allocation_run():
     if ConfirmForm().validate_on_submit():
         run(
             lambda: services.run_allocation(g.forum, actor=current_user),
-            success=lambda result: _(
-                "Proposal ready: %(count)s booths offered. Check it, adjust it, then publish.", count=len(result)
+            success=lambda result: ngettext(
+                "Proposal ready: %(num)s booth offered. Check it, adjust it, then publish.",
+                "Proposal ready: %(num)s booths offered. Check it, adjust it, then publish.",
+                len(result),
             ),
         )
     return redirect(url_for(".allocation"))
@@ -138,6 +141,10 @@ def allocation_publish():
     if ConfirmForm().validate_on_submit():
         run(
             lambda: services.publish_allocation(g.forum, actor=current_user),
-            success=lambda count: _("%(count)s assignments published; the exhibitors have been e-mailed.", count=count),
+            success=lambda count: ngettext(
+                "%(num)s assignment published; the exhibitor has been e-mailed.",
+                "%(num)s assignments published; the exhibitors have been e-mailed.",
+                count,
+            ),
         )
     return redirect(url_for(".allocation"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from forum.auth.access import forum_role_required
@@ -107,8 +108,11 @@ def booth_import():
     form = BoothImportForm()
     if form.validate_on_submit() and run(
         lambda: services.import_booths(g.forum, form.file.data.read(), actor=current_user),
-        success=lambda result: _(
-            "%(created)s booths created, %(updated)s updated.", created=result.created, updated=result.updated
+        success=lambda result: " ".join(
+            (
+                ngettext("%(num)s booth created.", "%(num)s booths created.", result.created),
+                ngettext("%(num)s booth updated.", "%(num)s booths updated.", result.updated),
+            )
         ),
         field=form.file,
     ):

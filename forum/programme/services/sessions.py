@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import audit
@@ -60,8 +61,12 @@ def conflicts_of(forum: Forum, session: DraftSession) -> list[Conflict]:
     if room is not None and session.capacity and room.capacity and session.capacity > room.capacity:
         found.append(
             Conflict(
-                str(_l("The room seats %(room)s people, fewer than the session's capacity of %(seats)s."))
-                % {"room": room.capacity, "seats": session.capacity},
+                ngettext(
+                    "The room seats %(num)s person, fewer than the session's capacity of %(seats)s.",
+                    "The room seats %(num)s people, fewer than the session's capacity of %(seats)s.",
+                    room.capacity,
+                    seats=session.capacity,
+                ),
                 is_hard=False,
             )
         )

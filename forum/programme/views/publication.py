@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from forum.auth.access import forum_role_required
@@ -61,7 +62,9 @@ def version(number: int):
     if form.validate_on_submit():
         run(
             lambda: services.send_notices(version, actor=current_user),
-            success=lambda sent: _("%(count)s notifications are on their way.", count=sent),
+            success=lambda sent: ngettext(
+                "%(num)s notification is on its way.", "%(num)s notifications are on their way.", sent
+            ),
         )
         return redirect(url_for("programme.version", number=number))
     return render_template(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from forum.auth.access import forum_role_required
@@ -95,7 +96,11 @@ def merge(recommendation_id: int):
         duplicates = [recommendation_or_404(i) for i in form.duplicates.data]
         if run(
             lambda: services.merge(duplicates, survivor, actor=current_user),
-            success=_("%(count)s recommendation(s) merged into this one.", count=len(duplicates)),
+            success=ngettext(
+                "%(num)s recommendation merged into this one.",
+                "%(num)s recommendations merged into this one.",
+                len(duplicates),
+            ),
             field=form.duplicates,
         ):
             return redirect(url_for(".detail", recommendation_id=survivor.id))

@@ -44,7 +44,6 @@ class OrganiserAddForm(OrganiserDetailsForm):
         _l("Phone"),
         validators=[Length(max=30)],
         render_kw={"dir": "ltr", "inputmode": "tel"},
-        description=_l("Optional. For example 0612345678 or +212 612 345 678."),
     )
     consent = BooleanField(
         _l("The person agreed to the processing of their data for this forum (law 09-08)."),

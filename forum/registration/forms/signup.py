@@ -108,7 +108,6 @@ class ParticipantDetailsForm(FlaskForm):
         _l("Phone"),
         validators=[DataRequired(), Length(max=30)],
         render_kw={"dir": "ltr", "autocomplete": "tel", "inputmode": "tel"},
-        description=_l("For example 0612345678 or +212 612 345 678."),
     )
     organisation_id = OrganisationField(_l("Organisation"), validators=[Optional()])
     organisation_name = StringField(
