@@ -236,6 +236,26 @@ def test_attendance_report_section_is_plain_html_and_svg(db, forum, desk_and_tok
     assert '<td class="bars-figure">1</td>' in html and '<td class="bars-figure">4</td>' in html
 
 
+def test_the_attendance_sentence_takes_the_plural_form_of_its_count(db, forum, desk_and_token, make_registration):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from forum import hooks
+
+    desk, _token = desk_and_token
+    person = make_registration(forum)
+    scan_at_desk(forum, services.default_list(forum), code=badge_code(person), desk=desk)
+    db.session.commit()
+    section = next(s for s in hooks.report_sections.collect(forum) if s.key == "attendance")
+    pages = {}
+    for locale in ("fr", "ar"):
+        with force_locale(locale):
+            pages[locale] = render_template_string('{% include "checkin/_report.html" %}', **section.context)
+    assert "1 sur 1 personne confirmée" in pages["fr"] and "personnes" not in pages["fr"].split("</p>")[0]
+    assert "من أصل شخص واحد مؤكَّد" in pages["ar"]
+    assert "<th" in pages["fr"] and "Confirmées" in pages["fr"]  # the count column is headed in the plural
+
+
 def test_the_api_refuses_a_list_that_is_not_this_forums(db, client, forum, make_forum, desk_and_token):
     _desk, token = desk_and_token
     elsewhere = services.default_list(make_forum())
