@@ -29,7 +29,7 @@ def build(rng: random.Random) -> tuple[Forum, User]:
         slug="bench-exhibition",
         title={"fr": "Forum de mesure"},
         region="draa-tafilalet",
-        city="Errachidia",
+        city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
         starts_on=datetime(2027, 2, 19).date(),
         ends_on=datetime(2027, 2, 20).date(),
         status=ForumStatus.open,

@@ -55,7 +55,7 @@ def main() -> int:
                 "fr": "6e Forum régional de la société civile - Drâa-Tafilalet",
             },
             region="draa-tafilalet",
-            city="Errachidia",
+            city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
             starts_on=date(2026, 2, 13),
             ends_on=date(2026, 2, 14),
             status=ForumStatus.open,

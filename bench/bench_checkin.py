@@ -33,7 +33,7 @@ def build(dep: Deployment) -> tuple[str, str, list[str]]:
             slug="bench-checkin",
             title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Benchmark forum"},
             region="draa-tafilalet",
-            city="Errachidia",
+            city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
             starts_on=today,
             ends_on=today + timedelta(days=1),
             status=ForumStatus.open,

@@ -51,7 +51,7 @@ def build(app) -> tuple[str, str]:
                 },
                 theme={"fr": "Financements alternatifs", "ar": "التمويلات البديلة"},
                 region=region.code,
-                city=region.name("fr"),
+                city={lang: region.name(lang) for lang in ("ar", "fr", "en")},
                 starts_on=starts,
                 ends_on=starts + timedelta(days=1),
                 status=ForumStatus.closed,

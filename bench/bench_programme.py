@@ -31,7 +31,7 @@ def build() -> list[str]:
         slug="bench-forum",
         title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Bench forum"},
         region="draa-tafilalet",
-        city="Errachidia",
+        city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
         starts_on=day1,
         ends_on=day2,
         status=ForumStatus.open,

@@ -30,7 +30,7 @@ def make_forum(slug: str, capacity: int) -> None:
             slug=slug,
             title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Benchmark forum"},
             region="draa-tafilalet",
-            city="Errachidia",
+            city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
             starts_on=today + timedelta(days=60),
             ends_on=today + timedelta(days=61),
             registration_opens_at=datetime.now(UTC) - timedelta(days=1),
