@@ -58,6 +58,9 @@ registration_confirmed = Hook("registration_confirmed")
 #: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), in the order
 #: of recommendations/report.py SECTION_ORDER, by key.
 report_sections = Hook("report_sections")
+#: fn(registration) -> list[PersonalEvent] | None : a person's own appointments beyond the programme's
+#: sessions (one-to-one meetings, ...), for their agenda page, their calendar feed and their reminders.
+personal_events = Hook("personal_events")
 
 
 @dataclass
@@ -84,3 +87,16 @@ class ReportSection:
     title: Any
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PersonalEvent:
+    """One appointment of a person's own agenda that the programme does not hold (a meeting, ...)."""
+
+    uid: str  #: stable across feeds, so a calendar updates the event instead of adding a copy
+    title: Any
+    start_at: Any  #: aware UTC datetime
+    end_at: Any  #: aware UTC datetime
+    location: Any = ""
+    description: Any = ""
+    url: str | None = None
