@@ -343,9 +343,15 @@ def open_loop(base_url: str, *, rate: float, duration: float, request: Request, 
 
 def report(name: str, figure: str, value: float, unit: str, *, budget: float | str, ok: bool) -> bool:
     """Print one figure in the project's format; returns ok so scripts can set their exit status."""
-    shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+    shown = f"{value:.{2 if unit == 'ratio' else 1}f}" if isinstance(value, float) else str(value)
     print(f"bench {name} {figure} {shown} {unit} budget {budget} {'ok' if ok else 'OVER'}", flush=True)
     return ok
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min): printed with the figures, the machine being shared."""
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
 
 
 def csrf_token(html: str) -> str:

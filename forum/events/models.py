@@ -58,6 +58,10 @@ class Forum(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: seats for participants at the venue; None means no limit
     capacity: Mapped[int | None]
+    #: the participants' places taken now (Registration.takes_place), kept by triggers on `registration`
+    #: in the same transaction as each change (migration 2b76ddeba204): a sign-up reads it instead of
+    #: counting the forum; read it with `registration.services.places_taken`, never from a loaded row
+    places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[ForumStatus] = mapped_column(
         sa.Enum(ForumStatus, native_enum=False, length=20), default=ForumStatus.draft, index=True
     )

@@ -50,9 +50,10 @@ class _Row:
 
 # Statements run by every sign-up are built once, with bound parameters: building a select and its
 # cache key cost SQLAlchemy more than the round trip to the database.
-_PLACES_TAKEN = sa.select(sa.func.count()).where(
-    Registration.forum_id == sa.bindparam("forum_id"), Registration.takes_place
-)
+# The count is the forum's counter, kept by triggers in the same transaction as each change (see
+# Forum.places_taken): one row read by its key, whatever the size of the forum. The recount it stands for
+# is `sa.func.count()` of `Registration.takes_place` (tests/registration/test_places.py compares both).
+_PLACES_TAKEN = sa.select(Forum.places_taken).where(Forum.id == sa.bindparam("forum_id"))
 
 
 def places_taken(forum: Forum) -> int:
@@ -152,5 +153,8 @@ def approval_warnings(forum: Forum, registrations: Iterable[Registration]) -> di
     waiting = [r for r in registrations if r.status in (Status.pending, Status.waitlisted)]
     if not waiting:
         return {}
-    settings, counts = settings_for(forum), place_counts(forum)
+    settings = settings_for(forum)
+    if not has_quotas(settings):
+        return {r.id: [] for r in waiting}  # nothing to warn of: no need to count who holds the places
+    counts = place_counts(forum)
     return {r.id: quota_problems(settings, forum.capacity, counts, r) for r in waiting}

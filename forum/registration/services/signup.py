@@ -111,10 +111,11 @@ def _prepare(
 
 
 def _take_place_statement() -> sa.Update:
-    """Under the forum's lock, one statement counts the places taken and gives the registration a
-    place or puts it on the waiting list (each statement sees what earlier lock holders committed)."""
-    table, other = Registration.__table__, sa.orm.aliased(Registration)
-    taken = sa.select(sa.func.count()).where(other.forum_id == sa.bindparam("of_forum"), other.takes_place)
+    """Under the forum's lock, one statement reads the forum's count of places taken and gives the
+    registration a place or puts it on the waiting list (each statement sees what earlier lock holders
+    committed; the count's trigger adds the place in the same statement)."""
+    table = Registration.__table__
+    taken = sa.select(Forum.places_taken).where(Forum.id == sa.bindparam("of_forum"))
     full = taken.scalar_subquery() >= sa.bindparam("capacity")
     waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
     return (

@@ -16,7 +16,7 @@ from forum.extensions import db
 from forum.registration.models import Registration, RegistrationSettings, WaitlistMode
 from forum.registration.services._common import Status, confirm, joined_waitlist, lock, mark_cancelled, to_waitlist
 from forum.registration.services.notify import send_offer, send_offer_lapsed
-from forum.registration.services.quotas import place_counts, places_left, quota_problems
+from forum.registration.services.quotas import Counts, has_quotas, place_counts, places_left, quota_problems
 from forum.registration.services.settings import settings_for
 
 
@@ -48,7 +48,8 @@ def fill_places(forum: Forum, *, now: datetime | None = None, skip: Collection[i
         left = places_left(forum)
         if left == 0:
             return served
-        counts = place_counts(forum)
+        # without quotas, no need to count who holds the places (a scan of the forum)
+        counts = place_counts(forum) if has_quotas(settings) else Counts()
         candidates = db.session.scalars(
             sa.select(Registration)
             .where(

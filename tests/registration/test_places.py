@@ -1,0 +1,223 @@
+"""The forum's count of places taken (`Forum.places_taken`, kept by triggers on `registration`) against
+its reference, the recount of `Registration.takes_place`, after every path that changes the places."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from forum import create_app
+from forum.events.models import Forum
+from forum.extensions import db as _db
+from forum.registration import services
+from forum.registration.models import ApprovalMode, Category, Registration, RegistrationStatus, WaitlistMode
+
+Status = RegistrationStatus
+
+
+def recount(forum: Forum) -> int:
+    """The slow, obvious count the counter stands for: every registration of the forum, looked at."""
+    return _db.session.scalar(
+        sa.select(sa.func.count()).where(Registration.forum_id == forum.id, Registration.takes_place)
+    )
+
+
+def assert_counted(forum: Forum, expected: int) -> None:
+    assert (services.places_taken(forum), recount(forum)) == (expected, expected)
+
+
+def details(n: int, **overrides):
+    data = dict(
+        email=f"person{n}@example.ma",
+        name_ar="فاطمة الزهراء",
+        name_latin="Fatima Zahra",
+        phone="+212612345678",
+        category=Category.association,
+        gender="female",
+        province="errachidia",
+        area="rural",
+        locale="ar",
+    )
+    data.update(overrides)
+    return data
+
+
+def sign_up(db, forum, n: int) -> Registration:
+    registration = services.register(forum, details(n)).registration
+    db.session.commit()
+    return registration
+
+
+def confirm(db, registration) -> Registration:
+    services.confirm_email(registration, services.confirmation_token(registration))
+    db.session.commit()
+    return registration
+
+
+def test_sign_up_confirmation_cancellation_and_the_waiting_list_keep_the_count(db, make_forum):
+    forum = make_forum(capacity=2)
+    first, second = sign_up(db, forum, 1), sign_up(db, forum, 2)
+    assert_counted(forum, 2)  # held while the e-mails are confirmed
+    third = sign_up(db, forum, 3)
+    assert third.status == Status.waitlisted
+    assert_counted(forum, 2)
+    confirm(db, first)
+    confirm(db, third)
+    assert_counted(forum, 2)
+    services.cancel(first)  # the place is offered to the third, who holds it meanwhile
+    db.session.commit()
+    assert third.has_offer
+    assert_counted(forum, 2)
+    services.accept_offer(third)
+    db.session.commit()
+    assert_counted(forum, 2)
+    later = datetime.now(UTC) + timedelta(hours=49)
+    assert services.expire_unconfirmed(now=later) == 1  # the second never confirmed: its place is freed
+    db.session.commit()
+    assert second.status == Status.cancelled
+    assert_counted(forum, 1)
+
+
+def test_decisions_and_promotion_keep_the_count(db, make_forum, make_registration, make_user):
+    forum = make_forum(capacity=2)
+    services.save_settings(forum, {"waitlist": WaitlistMode.promote, "approval": ApprovalMode.manual}, actor=None)
+    organiser = make_user(forum=forum, roles=("organiser",))
+    pending = make_registration(forum, status=Status.pending)
+    confirmed = make_registration(forum)
+    waiting = make_registration(forum, status=Status.waitlisted, waitlisted_at=datetime.now(UTC))
+    assert_counted(forum, 1)
+    services.approve(pending, actor=organiser)
+    db.session.commit()
+    assert_counted(forum, 2)
+    services.move_to_waitlist(confirmed, actor=organiser)  # the waiting one is promoted to its place
+    db.session.commit()
+    assert waiting.status == Status.confirmed
+    assert_counted(forum, 2)
+    services.reject(pending, actor=organiser, reason="Duplicate")
+    db.session.commit()  # the place goes to the one moved to the waiting list
+    assert confirmed.status == Status.confirmed
+    assert_counted(forum, 2)
+    services.update(waiting, details(9, category=Category.expert, email=waiting.email))
+    db.session.commit()  # sent back for approval, its place kept meanwhile
+    assert waiting.status == Status.pending and waiting.holds_place
+    assert_counted(forum, 2)
+
+
+def test_the_team_moves_an_organisers_additions_and_capacity_changes_keep_the_count(
+    db, make_forum, make_registration, make_user
+):
+    forum = make_forum(capacity=1)
+    organiser = make_user(forum=forum, roles=("organiser",))
+    participant = make_registration(forum)
+    speaker = services.add_by_organiser(forum, details(5, category=Category.speaker), actor=organiser)
+    db.session.commit()
+    assert_counted(forum, 1)
+    waiting = make_registration(forum, status=Status.waitlisted, waitlisted_at=datetime.now(UTC))
+    services.edit_by_organiser(participant, details(1, category=Category.exhibitor), actor=organiser)
+    db.session.commit()  # joins the team: the place it held is offered to the waiting one
+    assert waiting.has_offer
+    assert_counted(forum, 1)
+    forum.capacity = 3
+    db.session.commit()
+    services.save_settings(forum, {"waitlist": WaitlistMode.promote}, actor=None)
+    services.edit_by_organiser(speaker, details(5, category=Category.expert), actor=organiser)
+    services.add_by_organiser(forum, details(6, category=Category.media), actor=organiser)
+    db.session.commit()
+    assert_counted(forum, 3)
+
+
+def test_erasure_bulk_statements_and_another_forum_keep_the_count(db, make_forum, make_registration):
+    forum, other = make_forum(capacity=5), make_forum(capacity=5)
+    people = [make_registration(forum) for _ in range(3)]
+    make_registration(other)
+    db.session.delete(people[0])
+    db.session.commit()
+    assert_counted(forum, 2)
+    db.session.execute(sa.update(Registration).where(Registration.id == people[1].id).values(status=Status.cancelled))
+    db.session.execute(sa.update(Registration).where(Registration.id == people[2].id).values(forum_id=other.id))
+    db.session.commit()
+    assert_counted(forum, 0)
+    assert_counted(other, 2)
+    db.session.execute(sa.delete(Registration).where(Registration.forum_id == other.id))
+    db.session.commit()
+    assert_counted(other, 0)
+
+
+def test_the_triggers_that_keep_the_count_are_in_place(db):
+    """A migration that rebuilds `registration` on SQLite (batch mode) drops them: it must add them back."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registration'"
+        expected = {f"registration_places_taken_{event}" for event in ("insert", "delete", "update")}
+    else:
+        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass AND NOT tgisinternal"
+        expected = {"registration_places_taken"}
+    assert expected <= set(db.session.scalars(sa.text(query)))
+
+
+@pytest.fixture
+def scratch_app(database_url: str, tmp_path):
+    """An app on an empty database of the same kind as the tests' own, for running migrations."""
+    if database_url.startswith("sqlite"):
+        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+        return
+    import psycopg
+    from conftest import PG_ADMIN_URL
+
+    name = f"multaqa_scratch_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url.rsplit("/", 1)[0] + "/" + name
+    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+    yield scratch
+    with scratch.app_context():
+        _db.engine.dispose()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+BEFORE = "7c3e9a1d5b42"
+FORUM_ROW = (
+    "INSERT INTO forum (id, slug, title, theme, description, venue, region, city, timezone, starts_on, ends_on,"
+    " capacity, status, default_locale, created_at, updated_at) VALUES (1, 'old', '{}', '{}', '{}', '{}',"
+    " 'souss-massa', '{}', 'Africa/Casablanca', '2027-02-19', '2027-02-20', 10, 'open', 'ar', :at, :at)"
+)
+REGISTRATION_ROW = (
+    "INSERT INTO registration (forum_id, email, name_latin, category, gender, locale, accessibility_needs,"
+    " has_disability, consent_at, shares_contact, status, holds_place, access_key, badge_secret, badge_version,"
+    " created_at, updated_at) VALUES (1, :email, :email, :category, 'female', 'ar', '[]', false, :at, false,"
+    " :status, :holds, :email, :email, 1, :at, :at)"
+)
+
+
+def test_the_migration_counts_the_places_already_taken_and_goes_back(scratch_app):
+    from flask_migrate import downgrade, upgrade
+
+    at = datetime(2026, 12, 1)
+    rows = [
+        ("confirmed", "association", False),
+        ("pending", "expert", True),  # holds a place while the e-mail is confirmed
+        ("confirmed", "speaker", False),  # the team's
+        ("cancelled", "association", False),
+        ("waitlisted", "association", False),
+    ]
+    with scratch_app.app_context():
+        upgrade(revision=BEFORE)
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text(FORUM_ROW), {"at": at})
+            for n, (status, category, holds) in enumerate(rows):
+                values = {"email": f"p{n}@example.ma", "status": status, "category": category, "holds": holds}
+                conn.execute(sa.text(REGISTRATION_ROW), {**values, "at": at})
+        upgrade()
+        with _db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 2
+            conn.execute(sa.text("UPDATE registration SET status = 'confirmed' WHERE email = 'p4@example.ma'"))
+            assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 3
+        downgrade(revision=BEFORE)
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE registration SET status = 'cancelled' WHERE email = 'p0@example.ma'"))
+            assert "places_taken" not in {c["name"] for c in sa.inspect(conn).get_columns("forum")}
+        _db.engine.dispose()
