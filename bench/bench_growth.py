@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from bench_registration import make_forum, registrar
-from harness import Deployment, closed_loop, load, report
+from harness import Deployment, closed_loop, report
 
 NAME = "growth"
 SMALL = 1_000
@@ -75,7 +75,6 @@ def main() -> int:
                 ok &= result.errors == 0
                 latencies[slug] += result.latencies_ms
         p50 = {slug: sorted(values)[len(values) // 2] for slug, values in latencies.items()}
-        print(f"# load {load()}", flush=True)
         report(NAME, f"signup_p50_{SMALL}", p50["bench-small"], "ms", budget="-", ok=True)
         report(NAME, f"signup_p50_{LARGE}", p50["bench-large"], "ms", budget="-", ok=True)
         ratio = p50["bench-large"] / p50["bench-small"]

@@ -342,7 +342,9 @@ def open_loop(base_url: str, *, rate: float, duration: float, request: Request, 
 
 
 def report(name: str, figure: str, value: float, unit: str, *, budget: float | str, ok: bool) -> bool:
-    """Print one figure in the project's format; returns ok so scripts can set their exit status."""
+    """Print one figure in the project's format, after the machine's load (shared: a figure means little
+    without it); returns ok so scripts can set their exit status."""
+    print(f"# load {load()}", flush=True)
     shown = f"{value:.{2 if unit == 'ratio' else 1}f}" if isinstance(value, float) else str(value)
     print(f"bench {name} {figure} {shown} {unit} budget {budget} {'ok' if ok else 'OVER'}", flush=True)
     return ok

@@ -89,11 +89,16 @@ def jobs_group() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool) -> None:
     """Run an RQ worker for the job queue (needs REDIS_URL)."""
-    from redis import Redis
-    from rq import Queue, Worker
+    from rq import Queue, SimpleWorker
+
+    from forum import jobs
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("REDIS_URL is not set: jobs run in threads inside the web processes.")
-    connection = Redis.from_url(url)
-    Worker([Queue(current_app.config["JOBS_QUEUE"], connection=connection)], connection=connection).work(burst=burst)
+    # Jobs run in this process, in the app already built: RQ's default worker forks a process per job
+    # and built the whole app again in each (3 e-mails/s); start more workers for more cores.
+    jobs.serve_with(current_app._get_current_object())
+    connection = jobs.redis_client(url)
+    queue = Queue(current_app.config["JOBS_QUEUE"], connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=burst)

@@ -123,10 +123,9 @@ def _forget_after_rollback(session: OrmSession) -> None:
 def _dispatch(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
     backend = app.config["JOBS_BACKEND"]
     if backend == "rq":
-        from redis import Redis
         from rq import Queue
 
-        Queue(app.config["JOBS_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
+        Queue(app.config["JOBS_QUEUE"], connection=redis_client(app.config["REDIS_URL"])).enqueue(
             "forum.jobs.run_in_worker", kind, job_id, args, job_timeout=1800
         )
     elif backend == "eager":
@@ -136,6 +135,20 @@ def _dispatch(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
         thread.join()
     else:
         _thread_pool().submit(_run_in_app, app, kind, job_id, args)
+
+
+_redis_clients: dict[str, Any] = {}
+
+
+def redis_client(url: str) -> Any:
+    """One Redis client per process and URL, so one pool of connections: each sign-up used to open a
+    new connection to queue its e-mail (redis-py's pool is thread-safe and starts afresh after a fork)."""
+    client = _redis_clients.get(url)
+    if client is None:
+        from redis import Redis
+
+        client = _redis_clients.setdefault(url, Redis.from_url(url))
+    return client
 
 
 def _thread_pool() -> ThreadPoolExecutor:
@@ -161,6 +174,12 @@ def _run_in_app(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
 
 
 _worker_app: Flask | None = None
+
+
+def serve_with(app: Flask) -> None:
+    """Run this process's RQ jobs in `app`, built once before the first job (`flask jobs worker`)."""
+    global _worker_app
+    _worker_app = app
 
 
 def run_in_worker(kind: str, job_id: int | None, args: tuple) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import current_app
 
 from forum import jobs
 from forum.jobs import Job, JobStatus
@@ -15,6 +16,11 @@ def _count(job, total: int):
     for n in range(total):
         job.report(n + 1, total)
     return {"counted": total}
+
+
+@jobs.task("test.where")
+def _where(job):
+    return {"pid": os.getpid(), "app": id(current_app._get_current_object())}
 
 
 @jobs.task("test.fail")
@@ -81,3 +87,25 @@ def test_rq_backend_on_real_redis(app, db):
 def test_unknown_job_kind_is_refused(db):
     with pytest.raises(KeyError):
         jobs.enqueue("no.such.task")
+
+
+def test_the_worker_command_runs_jobs_in_its_own_process_and_app_and_shares_one_redis_pool(app, db, runner):
+    from redis import Redis
+
+    url = os.environ.get("MULTAQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    queue_name = f"test-worker-{os.getpid()}-{id(db)}"
+    app.config.update(JOBS_BACKEND="rq", REDIS_URL=url, JOBS_QUEUE=queue_name)
+    try:
+        first, second = jobs.enqueue("test.where"), jobs.enqueue("test.where")
+        db.session.commit()
+        assert jobs.redis_client(url) is jobs.redis_client(url)  # every dispatch of the process shares it
+        result = runner.invoke(args=["jobs", "worker", "--burst"])
+        assert result.exit_code == 0, result.output
+    finally:
+        jobs._worker_app = None
+        app.config.update(JOBS_BACKEND="eager", REDIS_URL=None, JOBS_QUEUE="multaqa")
+        Redis.from_url(url).delete(f"rq:queue:{queue_name}")
+    db.session.expire_all()
+    ran = [db.session.get(Job, job.id).result for job in (first, second)]
+    # No fork per job, no app built per job: both ran here, in the app the command was given.
+    assert ran == [{"pid": os.getpid(), "app": id(app)}] * 2
