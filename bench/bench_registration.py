@@ -4,6 +4,8 @@ on PostgreSQL, with a fresh e-mail per registration.
 capacity: 2,000 registrations from 8 clients that send the next as soon as the last is answered;
           throughput, errors, and how many got a place or the waiting list (never more than capacity).
 latency:  20 registrations a second for 60 s, each measured from its scheduled time; p50/p95/p99.
+floor:    8 clients through the form of Multaqa and of the floor (bench/floor.py: read the choices, one
+          INSERT) in turn, A B A B; Multaqa's throughput must be >= 0.5 x the floor's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from harness import Client, Deployment, closed_loop, csrf_token, open_loop, report
+from harness import Client, Deployment, closed_loop, csrf_token, in_turn, open_loop, report, report_ratio
 
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
@@ -21,6 +23,7 @@ from forum.registration.models import Registration, RegistrationStatus
 
 NAME = "registration"
 CAPACITY = 1500  # below the 2,000 sent: the last ones must end on the waiting list, none over capacity
+FLOOR_ROUNDS, FLOOR_SIGNUPS = 2, 400
 
 
 def make_forum(slug: str, capacity: int) -> None:
@@ -115,7 +118,31 @@ def main() -> int:
         ok &= report(NAME, "latency_p95", result.percentile(95), "ms", budget=60, ok=result.percentile(95) <= 60)
         report(NAME, "latency_p99", result.percentile(99), "ms", budget="-", ok=True)
         ok &= report(NAME, "latency_errors", result.errors, "errors", budget=0, ok=result.errors == 0)
+
+        ok &= against_floor(dep, run)
     return 0 if ok else 1
+
+
+def against_floor(dep: Deployment, run: str) -> bool:
+    """Sign-up capacity, 8 clients through the form, Multaqa and the floor in turn."""
+    floor_url = dep.serve_floor()
+    with dep.app.app_context():
+        make_forum("bench-vs-multaqa", 100_000)
+        make_forum("bench-vs-floor", 100_000)
+
+    def rounds(url: str, slug: str):
+        return lambda n: closed_loop(url, clients=8, total=FLOOR_SIGNUPS, request=registrar(slug, f"{run}-{n}"))
+
+    results = in_turn(
+        FLOOR_ROUNDS, multaqa=rounds(dep.url, "bench-vs-multaqa"), floor=rounds(floor_url, "bench-vs-floor")
+    )
+    ok = True
+    for who, result in results.items():
+        for sample in result.error_samples:
+            print(f"# error ({who}): {sample}", file=sys.stderr)
+        ok &= report(NAME, f"{who}_errors", result.errors, "errors", budget=0, ok=result.errors == 0)
+    multaqa, floor = results["multaqa"].throughput, results["floor"].throughput
+    return ok & report_ratio(NAME, "capacity", multaqa, floor, "registrations/s", budget=0.5, at_least=True)
 
 
 if __name__ == "__main__":

@@ -139,6 +139,7 @@ class Deployment:
         self._tmp = tempfile.TemporaryDirectory(prefix="multaqa-bench-")
         self._db_name = f"multaqa_bench_{os.getpid()}_{secrets.token_hex(3)}"
         self._server: subprocess.Popen | None = None
+        self._floors: list[subprocess.Popen] = []
         self.app = None
 
     @property
@@ -193,7 +194,26 @@ class Deployment:
                 "SERVER_NAME": f"127.0.0.1:{self.port}",
             }
         )
-        self._server = subprocess.Popen(
+        self._server = self._gunicorn("app:app", self.port, env, ROOT)
+        if self._answers(self.url):
+            return self
+        self.__exit__(None, None, None)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def serve_floor(self) -> str:
+        """Serve bench/floor.py (the least code a request needs) with the same gunicorn settings on the
+        same database; returns its base URL. Stopped with the deployment."""
+        env = self._environment()
+        floor_dir = ROOT / "bench"
+        subprocess.run([sys.executable, "-c", "import floor; floor.prepare()"], cwd=floor_dir, env=env, check=True)
+        port = _free_port()
+        self._floors.append(self._gunicorn("floor:app", port, env, floor_dir))
+        if not self._answers(f"http://127.0.0.1:{port}"):
+            raise RuntimeError("the floor's gunicorn did not answer within 60 s")
+        return f"http://127.0.0.1:{port}"
+
+    def _gunicorn(self, target: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -203,7 +223,7 @@ class Deployment:
                 "--threads",
                 str(self.threads),
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 # Keep-alive longer than the clients' idle gaps, as behind a reverse proxy that reuses
                 # its upstream connections; gunicorn's 2 s default closes them under the open loop's
                 # pooled threads and turns a reused socket into a reset the server never saw.
@@ -211,31 +231,35 @@ class Deployment:
                 "30",
                 "--log-level",
                 "warning",
-                "app:app",
+                target,
             ],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
         )
+
+    @staticmethod
+    def _answers(url: str) -> bool:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.url + "/", timeout=5).status_code == 200:
-                    return self
+                if requests.get(url + "/", timeout=5).status_code == 200:
+                    return True
             except requests.RequestException:
                 time.sleep(0.2)
-        self.__exit__(None, None, None)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        return False
 
     def client(self) -> Client:
         return Client(self.url)
 
     def __exit__(self, *exc: Any) -> None:
-        if self._server is not None:
-            self._server.terminate()
+        for server in [self._server, *self._floors]:
+            if server is None:
+                continue
+            server.terminate()
             try:
-                self._server.wait(timeout=15)
+                server.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self._server.kill()
+                server.kill()
         if self.app is not None:
             from forum.extensions import db
 
@@ -366,3 +390,30 @@ def csrf_token(html: str) -> str:
     if match is None:
         raise ValueError("no CSRF token on the page")
     return match.group(1)
+
+
+def in_turn(rounds: int, **runs: Callable[[int], Result]) -> dict[str, Result]:
+    """Run each measurement in turn, A B A B …, `rounds` times (run(n) for round n), so that what else
+    the machine does falls on all alike; returns each one's results merged over its rounds."""
+    merged = {name: Result() for name in runs}
+    for n in range(rounds):
+        for name, run in runs.items():
+            result = run(n)
+            into = merged[name]
+            into.latencies_ms += result.latencies_ms
+            into.errors += result.errors
+            into.error_samples += result.error_samples[: 5 - len(into.error_samples)]
+            into.elapsed += result.elapsed
+    return merged
+
+
+def report_ratio(
+    name: str, figure: str, multaqa: float, floor: float, unit: str, *, budget: float, at_least: bool
+) -> bool:
+    """Multaqa's figure, the floor's, and their ratio against its budget (`at_least`: the ratio must be
+    >= budget, as for a capacity; else <= budget, as for a latency)."""
+    report(name, figure, multaqa, unit, budget="-", ok=True)
+    report(name, f"{figure}_floor", floor, unit, budget="-", ok=True)
+    ratio = multaqa / floor if floor else math.inf
+    ok = ratio >= budget if at_least else ratio <= budget
+    return report(name, f"{figure}_vs_floor", ratio, "ratio", budget=f"{'>=' if at_least else '<='}{budget}", ok=ok)
