@@ -3,6 +3,8 @@
 capacity  8 desks scanning back to back, 3,000 scans (PostgreSQL, then SQLite): throughput, errors,
           and exactly one check-in per badge;
 latency   50 scans a second for 60 s, each measured from its scheduled time: p50 / p95 / p99.
+floor     Multaqa and the floor (bench/floor.py: one indexed SELECT, one INSERT) in turn, A B A B: capacity
+          with 8 desks (>= 0.9 x the floor's) and p99 at 50 scans/s (<= 1.3 x the floor's).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from harness import Deployment, closed_loop, open_loop, report
+from harness import Deployment, closed_loop, in_turn, open_loop, report, report_ratio
 
-REGISTRATIONS = 10_000
+REGISTRATIONS = 10_000  # enough for every run: 3,000 + 3,000 + the floor's 2 x (800 + 750)
 CAPACITY_SCANS = 3_000
 RATE, DURATION = 50, 60
+FLOOR_ROUNDS, FLOOR_SCANS, FLOOR_SECONDS = 2, 800, 15
 
 
 def build(dep: Deployment) -> tuple[str, str, list[str]]:
@@ -117,6 +120,54 @@ def capacity(dep: Deployment, name: str, slug: str, token: str, codes: list[str]
     return ok
 
 
+def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> bool:
+    """Capacity and p99 at 50 scans/s, Multaqa and the floor in turn, on badges not scanned yet."""
+    floor_url = dep.serve_floor()
+    first = CAPACITY_SCANS + RATE * DURATION  # the codes the runs above have not admitted
+
+    def capacity_round(url: str):
+        def run(n: int):
+            offset = first + n * FLOOR_SCANS
+            return closed_loop(url, clients=8, total=FLOOR_SCANS, request=scanner(slug, token, codes, offset))
+
+        return run
+
+    def latency_round(url: str, start: int):
+        def run(n: int):
+            offset = start + n * RATE * FLOOR_SECONDS
+            return open_loop(url, rate=RATE, duration=FLOOR_SECONDS, request=scanner(slug, token, codes, offset))
+
+        return run
+
+    ok = True
+    capacity = in_turn(FLOOR_ROUNDS, multaqa=capacity_round(dep.url), floor=capacity_round(floor_url))
+    start = first + FLOOR_ROUNDS * FLOOR_SCANS
+    latency = in_turn(FLOOR_ROUNDS, multaqa=latency_round(dep.url, start), floor=latency_round(floor_url, start))
+    for who in ("multaqa", "floor"):
+        errors = capacity[who].errors + latency[who].errors
+        for sample in capacity[who].error_samples + latency[who].error_samples:
+            print(f"  error ({who}):", sample, file=sys.stderr)
+        ok &= report("checkin", f"vs_floor_{who}_errors", errors, "errors", budget=0, ok=errors == 0)
+    ok &= report_ratio(
+        "checkin",
+        "capacity",
+        capacity["multaqa"].throughput,
+        capacity["floor"].throughput,
+        "scans/s",
+        budget=0.9,
+        at_least=True,
+    )
+    return ok & report_ratio(
+        "checkin",
+        "latency_p99",
+        latency["multaqa"].percentile(99),
+        latency["floor"].percentile(99),
+        "ms",
+        budget=1.3,
+        at_least=False,
+    )
+
+
 def main() -> int:
     ok = True
     with Deployment(workers=4) as dep:
@@ -136,6 +187,7 @@ def main() -> int:
             ok=latency.percentile(99) <= 25 and latency.errors == 0,
         )
         ok &= report("checkin", "pg_latency_errors", latency.errors, "errors", budget=0, ok=latency.errors == 0)
+        ok &= against_floor(dep, slug, token, codes)
     with Deployment(workers=4, database="sqlite") as dep:
         slug, token, codes = build(dep)
         ok &= capacity(dep, "sqlite_capacity", slug, token, codes, budget=False)
