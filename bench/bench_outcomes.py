@@ -1,4 +1,5 @@
-"""Benchmark of the outcomes: a series of 12 forums, 10,000 recommendations and 100,000 supports.
+"""Benchmark of the outcomes: a series of 12 forums, 10,000 recommendations and 100,000 supports
+(BENCH_RECOMMENDATIONS to change it; ten supports each).
 
 Times, over HTTP against gunicorn on PostgreSQL, the forum's outcomes report (HTML), the national
 compilation, and the PDF of the report (asked for, built by the job, until it can be downloaded).
@@ -6,6 +7,7 @@ compilation, and the PDF of the report (asked for, built by the job, until it ca
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sys
@@ -15,8 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from harness import Deployment, csrf_token, report
 
 FORUMS = 12
-RECOMMENDATIONS = 10_000
-SUPPORTS = 100_000
+RECOMMENDATIONS = int(os.environ.get("BENCH_RECOMMENDATIONS", "10000"))
+SUPPORTS = 10 * RECOMMENDATIONS
 PEOPLE_PER_FORUM = 400
 RUNS = 5
 PASSWORD = "bench-password-2026"  # noqa: S105  (a throw-away benchmark account)
@@ -149,8 +151,8 @@ def sign_in(client, email: str) -> None:
         raise RuntimeError("sign-in failed")
 
 
-def worst_of(client, url: str, expect: str) -> float:
-    """Seconds of the slowest of RUNS sequential requests (after one warm-up)."""
+def worst_of(client, url: str, expect: str) -> tuple[float, int]:
+    """Seconds of the slowest of RUNS sequential requests (after one warm-up), and the page's bytes."""
     client.get(url).raise_for_status()
     times = []
     for _ in range(RUNS):
@@ -160,7 +162,7 @@ def worst_of(client, url: str, expect: str) -> float:
         response.raise_for_status()
         if expect not in response.text:
             raise RuntimeError(f"{url} does not show {expect!r}")
-    return max(times)
+    return max(times), len(response.content)
 
 
 def pdf_seconds(client, slug: str) -> float:
@@ -197,10 +199,12 @@ def main() -> int:
         client.headers["Accept-Language"] = "ar"
         sign_in(client, email)
         ok = True
-        html = worst_of(client, f"/f/{slug}/manage/recommendations/report", 'id="section-recommendations"')
+        html, size = worst_of(client, f"/f/{slug}/manage/recommendations/report", 'id="section-recommendations"')
         ok &= report("outcomes", "forum_report_html", html, "s", budget=2, ok=html <= 2)
-        national = worst_of(client, "/recommendations/", "Recommandation 9990:")
+        report("outcomes", "forum_report_html_size", size / 1e6, "MB", budget="-", ok=True)
+        national, size = worst_of(client, "/recommendations/", "See all")
         ok &= report("outcomes", "national_compilation", national, "s", budget=3, ok=national <= 3)
+        ok &= report("outcomes", "national_compilation_size", size / 1e6, "MB", budget=1, ok=size <= 1e6)
         pdf = pdf_seconds(client, slug)
         ok &= report("outcomes", "forum_report_pdf", pdf, "s", budget=15, ok=pdf <= 15)
     return 0 if ok else 1

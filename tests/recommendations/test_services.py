@@ -272,8 +272,9 @@ def test_national_compilation_spans_public_forums(db, make_forum, make_user, mak
     assert (result.count, result.supports) == (2, 2)
     [theme] = result.themes
     assert theme.theme == "Financement"
-    [(actor, rows)] = theme.actors
-    assert {row.forum.region for row in rows} == {"draa-tafilalet", "guelmim-oued-noun"}
+    [group] = theme.actors
+    assert (group.count, group.supports, group.more) == (2, 2, False)
+    assert {row.forum.region for row in group.rows} == {"draa-tafilalet", "guelmim-oued-noun"}
 
 
 def test_export_rows_list_supports(db, setting, make_registration):

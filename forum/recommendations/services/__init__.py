@@ -24,7 +24,16 @@ from .moderation import (
     reject,
     status_counts,
 )
-from .national import NationalCompilation, NationalRow, NationalTheme, national_compilation, series_forums
+from .national import (
+    NationalCompilation,
+    NationalGroup,
+    NationalGroupPage,
+    NationalRow,
+    NationalTheme,
+    national_compilation,
+    national_group,
+    series_forums,
+)
 from .outcomes import ActorGroup, ThemeGroup, WorkshopOutcome, accepted_by_workshop, by_theme_and_actor, group
 from .similar import Similar, likely_duplicates, similar_to
 from .supports import (
@@ -47,6 +56,8 @@ __all__ = [
     "FollowUpRow",
     "InputClosed",
     "NationalCompilation",
+    "NationalGroup",
+    "NationalGroupPage",
     "NationalRow",
     "NationalTheme",
     "Ranked",
@@ -80,6 +91,7 @@ __all__ = [
     "merged_into",
     "move",
     "national_compilation",
+    "national_group",
     "ranked",
     "ranked_workshops",
     "reject",

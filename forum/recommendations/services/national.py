@@ -1,7 +1,13 @@
-"""The national compilation: the accepted recommendations of every public forum of the series."""
+"""The national compilation: the accepted recommendations of every public forum of the series.
+
+Its figures are aggregated in SQL and its page shows, for each theme and target actor, the `TOP` most
+supported recommendations, the rest one page away (`national_group`): with every recommendation on it,
+the page of 100,000 recommendations weighed 24 MB and took 5 s to build.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,9 +15,12 @@ import sqlalchemy as sa
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.programme.models import Session
-from forum.recommendations.models import Recommendation, RecommendationStatus, TargetActor
-from forum.recommendations.services.outcomes import by_theme_and_actor
-from forum.recommendations.services.supports import accepted_support_counts
+from forum.recommendations.models import Endorsement, Recommendation, RecommendationStatus, TargetActor
+
+#: recommendations shown for each theme and target actor on the compilation's page
+TOP = 5
+#: recommendations per page of one theme and target actor
+GROUP_PAGE = 50
 
 
 def series_forums() -> list[Forum]:
@@ -34,21 +43,37 @@ class NationalRow:
 
 
 @dataclass
+class NationalGroup:
+    """The recommendations of one theme addressed to one target actor: how many, their supports, and
+    the most supported ones (`TOP` on the compilation, a page of them on the group's own page)."""
+
+    actor: TargetActor
+    count: int
+    supports: int
+    rows: list[NationalRow]
+
+    @property
+    def more(self) -> bool:
+        """Whether the group holds more recommendations than its rows show."""
+        return self.count > len(self.rows)
+
+
+@dataclass
 class NationalTheme:
-    """A theme of the national compilation, its rows by target actor."""
+    """A theme of the national compilation, its groups by target actor (in the enum's order)."""
 
     theme: str
-    actors: list[tuple[TargetActor, list[NationalRow]]]
+    actors: list[NationalGroup]
 
     @property
     def count(self) -> int:
         """How many recommendations the theme holds."""
-        return sum(len(rows) for _, rows in self.actors)
+        return sum(group.count for group in self.actors)
 
     @property
     def supports(self) -> int:
         """The supports of the theme's recommendations."""
-        return sum(row.supports for _, rows in self.actors for row in rows)
+        return sum(group.supports for group in self.actors)
 
 
 @dataclass
@@ -69,33 +94,130 @@ class NationalCompilation:
         return sum(s for _, _, s in self.forums)
 
 
+def _accepted(forum_ids: list[int]) -> sa.Subquery:
+    """The accepted recommendations of these forums with their supports and their forum's first day."""
+    supports = (
+        sa.select(Endorsement.recommendation_id, sa.func.count().label("n"))
+        .join(Recommendation, Recommendation.id == Endorsement.recommendation_id)
+        .where(Recommendation.forum_id.in_(forum_ids), Recommendation.status == RecommendationStatus.accepted)
+        .group_by(Endorsement.recommendation_id)
+        .subquery()
+    )
+    return (
+        sa.select(
+            Recommendation.id,
+            Recommendation.forum_id,
+            sa.func.coalesce(Recommendation.theme, "").label("theme"),
+            Recommendation.target_actor,
+            sa.func.coalesce(supports.c.n, 0).label("supports"),
+            Forum.starts_on,
+        )
+        .join(Forum, Forum.id == Recommendation.forum_id)
+        .outerjoin(supports, supports.c.recommendation_id == Recommendation.id)
+        .where(Recommendation.forum_id.in_(forum_ids), Recommendation.status == RecommendationStatus.accepted)
+        .subquery()
+    )
+
+
+def _rows(found: list[tuple[int, int]], by_id: dict[int, Forum]) -> list[NationalRow]:
+    """NationalRows for (recommendation id, supports) pairs, in their order (two queries)."""
+    ids = [recommendation_id for recommendation_id, _ in found]
+    recommendations = {r.id: r for r in db.session.scalars(sa.select(Recommendation).where(Recommendation.id.in_(ids)))}
+    session_ids = {r.session_id for r in recommendations.values()}
+    sessions = {s.id: s for s in db.session.scalars(sa.select(Session).where(Session.id.in_(session_ids)))}
+    rows = []
+    for recommendation_id, supports in found:
+        recommendation = recommendations[recommendation_id]
+        forum, workshop = by_id[recommendation.forum_id], sessions[recommendation.session_id]
+        rows.append(NationalRow(recommendation, supports, forum, workshop))
+    return rows
+
+
+def _theme_order(theme: str) -> tuple[bool, str]:
+    return theme == "", theme.casefold()  # alphabetical, recommendations without a theme last
+
+
 def national_compilation(forums: list[Forum] | None = None) -> NationalCompilation:
-    """All accepted recommendations of the series, by theme and target actor, with region and forum."""
+    """The series' accepted recommendations: per forum and per theme and target actor their count and
+    supports, and the `TOP` most supported of each theme and actor, with region and forum."""
     forums = forums if forums is not None else series_forums()
     by_id = {forum.id: forum for forum in forums}
     if not by_id:
         return NationalCompilation([], [])
-    recommendations = db.session.scalars(
-        sa.select(Recommendation).where(
-            Recommendation.forum_id.in_(by_id), Recommendation.status == RecommendationStatus.accepted
+    accepted = _accepted(list(by_id))
+    per_forum = {forum_id: (0, 0) for forum_id in by_id}
+    per_forum.update(
+        (forum_id, (n, int(s)))
+        for forum_id, n, s in db.session.execute(
+            sa.select(accepted.c.forum_id, sa.func.count(), sa.func.sum(accepted.c.supports)).group_by(
+                accepted.c.forum_id
+            )
         )
-    ).all()
-    sessions = {
-        s.id: s
-        for s in db.session.scalars(sa.select(Session).where(Session.id.in_({r.session_id for r in recommendations})))
-    }
-    counts = accepted_support_counts(list(by_id))
-    per_forum: dict[int, list[int]] = {forum_id: [0, 0] for forum_id in by_id}
-    rows = []
-    for r in recommendations:
-        supports = counts.get(r.id, 0)
-        per_forum[r.forum_id][0] += 1
-        per_forum[r.forum_id][1] += supports
-        rows.append(NationalRow(r, supports, by_id[r.forum_id], sessions[r.session_id]))
+    )
+    group = (accepted.c.theme, accepted.c.target_actor)
+    ranked = sa.select(
+        accepted.c.id,
+        accepted.c.theme,
+        accepted.c.target_actor,
+        accepted.c.supports,
+        sa.func.row_number()
+        .over(partition_by=group, order_by=(accepted.c.supports.desc(), accepted.c.starts_on, accepted.c.id))
+        .label("rank"),
+        sa.func.count().over(partition_by=group).label("count"),
+        sa.func.sum(accepted.c.supports).over(partition_by=group).label("total"),
+    ).subquery()
+    top = db.session.execute(sa.select(ranked).where(ranked.c.rank <= TOP).order_by(ranked.c.rank)).all()
+    rows = dict(zip((row.id for row in top), _rows([(row.id, row.supports) for row in top], by_id), strict=True))
+    groups: dict[str, dict[TargetActor, NationalGroup]] = {}
+    for row in top:
+        actors = groups.setdefault(row.theme, {})
+        if row.target_actor not in actors:
+            actors[row.target_actor] = NationalGroup(row.target_actor, row.count, int(row.total), [])
+        actors[row.target_actor].rows.append(rows[row.id])
     themes = [
-        NationalTheme(theme, actors)
-        for theme, actors in by_theme_and_actor(
-            rows, lambda row: (-row.supports, row.forum.starts_on, row.recommendation.id)
-        )
+        NationalTheme(theme, [groups[theme][actor] for actor in TargetActor if actor in groups[theme]])
+        for theme in sorted(groups, key=_theme_order)
     ]
     return NationalCompilation([(by_id[i], n, s) for i, (n, s) in per_forum.items()], themes)
+
+
+@dataclass
+class NationalGroupPage:
+    """One page of one theme and target actor of the national compilation."""
+
+    theme: str
+    group: NationalGroup
+    page: int
+
+    @property
+    def first(self) -> int:
+        """The rank of the page's first recommendation in its group (1 on the first page)."""
+        return (self.page - 1) * GROUP_PAGE + 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the group fills."""
+        return max(1, math.ceil(self.group.count / GROUP_PAGE))
+
+
+def national_group(theme: str, actor: TargetActor, page: int = 1) -> NationalGroupPage | None:
+    """A page of the accepted recommendations of the series on `theme` addressed to `actor`, most
+    supported first (`GROUP_PAGE` a page); None when there is no such recommendation or page."""
+    by_id = {forum.id: forum for forum in series_forums()}
+    if not by_id or page < 1:
+        return None
+    accepted = _accepted(list(by_id))
+    mine = sa.and_(accepted.c.theme == theme, accepted.c.target_actor == actor)
+    count, supports = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(accepted.c.supports), 0)).where(mine)
+    ).one()
+    if not count or (page - 1) * GROUP_PAGE >= count:
+        return None
+    found = db.session.execute(
+        sa.select(accepted.c.id, accepted.c.supports)
+        .where(mine)
+        .order_by(accepted.c.supports.desc(), accepted.c.starts_on, accepted.c.id)
+        .limit(GROUP_PAGE)
+        .offset((page - 1) * GROUP_PAGE)
+    ).all()
+    return NationalGroupPage(theme, NationalGroup(actor, count, int(supports), _rows(found, by_id)), page)

@@ -3,11 +3,11 @@ compilation of the series and its follow-up."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, render_template, request
+from flask import abort, g, jsonify, render_template, request
 
 from forum.i18n import region_name
 from forum.recommendations import bp, services
-from forum.recommendations.models import FollowUpStatus
+from forum.recommendations.models import FollowUpStatus, TargetActor
 from forum.recommendations.views._common import workshop_or_404
 
 
@@ -47,6 +47,17 @@ def national():
     compilation = services.national_compilation()
     labels = {forum.id: f"{region_name(forum.region)} · {forum.name}" for forum, _, _ in compilation.forums}
     return render_template("recommendations/national.html", compilation=compilation, forum_labels=labels)
+
+
+@bp.route("/recommendations/group")
+def national_group():
+    actor = TargetActor.__members__.get(request.args.get("actor", ""))
+    page = request.args.get("page", 1, type=int)
+    found = services.national_group(request.args.get("theme", ""), actor, page) if actor else None
+    if found is None:
+        abort(404)
+    labels = {row.forum.id: f"{region_name(row.forum.region)} · {row.forum.name}" for row in found.group.rows}
+    return render_template("recommendations/national_group.html", found=found, forum_labels=labels)
 
 
 @bp.route("/recommendations/follow-up")

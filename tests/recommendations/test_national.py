@@ -1,0 +1,70 @@
+"""The national compilation stays small as the series grows: figures aggregated in SQL, the most
+supported recommendations of each theme and target actor on the page, the rest on pages of their own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from forum.recommendations import services
+from forum.recommendations.models import TargetActor
+from forum.recommendations.services import national
+
+
+@pytest.fixture
+def seven_supported(db, workshop_setup, make_registration, monkeypatch):
+    """Seven accepted recommendations to the government on one theme, the n-th with n supports, and one
+    to donors; two shown per group on the compilation, three a page on the group's own."""
+    monkeypatch.setattr(national, "TOP", 2)
+    monkeypatch.setattr(national, "GROUP_PAGE", 3)
+    forum, _rapporteur, organiser, workshop = workshop_setup
+    people = [make_registration(forum) for _ in range(7)]
+    for n in range(7):
+        recommendation = services.add_recommendation(
+            workshop,
+            text=f"Proposition numéro {n}",
+            theme="Financement",
+            target_actor=TargetActor.government,
+            actor=organiser,
+        )
+        for person in people[:n]:
+            services.endorse(recommendation, person)
+        services.accept(recommendation, actor=organiser)
+    donors = services.add_recommendation(
+        workshop, text="Aux bailleurs", theme="Financement", target_actor=TargetActor.donors, actor=organiser
+    )
+    services.accept(donors, actor=organiser)
+    db.session.commit()
+    return forum
+
+
+def texts(html: str) -> list[str]:
+    return re.findall(r"Proposition numéro \d", html)
+
+
+def test_the_compilation_counts_everything_and_shows_the_most_supported_of_each_group(client, seven_supported):
+    compilation = services.national_compilation()
+    assert (compilation.count, compilation.supports) == (8, 21)
+    [theme] = compilation.themes
+    assert [(g.actor, g.count, g.supports, g.more) for g in theme.actors] == [
+        (TargetActor.government, 7, 21, True),
+        (TargetActor.donors, 1, 0, False),
+    ]
+    html = client.get("/recommendations/").get_data(as_text=True)
+    assert texts(html) == ["Proposition numéro 6", "Proposition numéro 5"]
+    assert "See all 7 recommendations" in html and "Aux bailleurs" in html
+    link = re.search(r'href="(/recommendations/group\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "actor=government" in link
+
+
+def test_the_rest_of_a_group_is_on_pages_of_its_own_most_supported_first(client, seven_supported):
+    base = "/recommendations/group?theme=Financement&actor=government"
+    first = client.get(base).get_data(as_text=True)
+    assert texts(first) == ["Proposition numéro 6", "Proposition numéro 5", "Proposition numéro 4"]
+    assert "Page 1 of 3" in first and "7 recommendations" in first
+    last = client.get(base + "&page=3").get_data(as_text=True)
+    assert texts(last) == ["Proposition numéro 0"] and '<ol class="rec-list rec-compact" start="7">' in last
+    for missing in (base + "&page=4", base + "&page=0", "/recommendations/group?theme=Financement&actor=x"):
+        assert client.get(missing).status_code == 404
+    assert client.get("/recommendations/group?theme=Autre&actor=government").status_code == 404
