@@ -206,22 +206,38 @@ class Deployment:
         env = self._environment()
         floor_dir = ROOT / "bench"
         subprocess.run([sys.executable, "-c", "import floor; floor.prepare()"], cwd=floor_dir, env=env, check=True)
+        return self.serve("floor:app", cwd=floor_dir)
+
+    def serve(
+        self, target: str = "app:app", *, workers: int | None = None, threads: int | None = None, cwd: Path = ROOT
+    ) -> str:
+        """One more gunicorn on the same database (`target` with other settings); returns its base URL.
+        Stopped with the deployment."""
         port = _free_port()
-        self._floors.append(self._gunicorn("floor:app", port, env, floor_dir))
+        self._floors.append(self._gunicorn(target, port, self._environment(), cwd, workers=workers, threads=threads))
         if not self._answers(f"http://127.0.0.1:{port}"):
-            raise RuntimeError("the floor's gunicorn did not answer within 60 s")
+            raise RuntimeError(f"gunicorn ({target}) did not answer within 60 s")
         return f"http://127.0.0.1:{port}"
 
-    def _gunicorn(self, target: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    def _gunicorn(
+        self,
+        target: str,
+        port: int,
+        env: dict[str, str],
+        cwd: Path,
+        *,
+        workers: int | None = None,
+        threads: int | None = None,
+    ) -> subprocess.Popen:
         return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "--workers",
-                str(self.workers),
+                str(workers or self.workers),
                 "--threads",
-                str(self.threads),
+                str(threads or self.threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 # Keep-alive longer than the clients' idle gaps, as behind a reverse proxy that reuses

@@ -144,29 +144,30 @@ def national_compilation(forums: list[Forum] | None = None) -> NationalCompilati
     by_id = {forum.id: forum for forum in forums}
     if not by_id:
         return NationalCompilation([], [])
+    # One statement: each accepted recommendation ranked within its theme and actor, with its group's
+    # and its forum's figures; kept are the group's TOP and one row per forum (for the forum's figures).
     accepted = _accepted(list(by_id))
-    per_forum = {forum_id: (0, 0) for forum_id in by_id}
-    per_forum.update(
-        (forum_id, (n, int(s)))
-        for forum_id, n, s in db.session.execute(
-            sa.select(accepted.c.forum_id, sa.func.count(), sa.func.sum(accepted.c.supports)).group_by(
-                accepted.c.forum_id
-            )
-        )
-    )
-    group = (accepted.c.theme, accepted.c.target_actor)
+    group, forum = (accepted.c.theme, accepted.c.target_actor), (accepted.c.forum_id,)
+    order = (accepted.c.supports.desc(), accepted.c.starts_on, accepted.c.id)
     ranked = sa.select(
         accepted.c.id,
+        accepted.c.forum_id,
         accepted.c.theme,
         accepted.c.target_actor,
         accepted.c.supports,
-        sa.func.row_number()
-        .over(partition_by=group, order_by=(accepted.c.supports.desc(), accepted.c.starts_on, accepted.c.id))
-        .label("rank"),
+        sa.func.row_number().over(partition_by=group, order_by=order).label("rank"),
         sa.func.count().over(partition_by=group).label("count"),
         sa.func.sum(accepted.c.supports).over(partition_by=group).label("total"),
+        sa.func.row_number().over(partition_by=forum, order_by=order).label("forum_rank"),
+        sa.func.count().over(partition_by=forum).label("forum_count"),
+        sa.func.sum(accepted.c.supports).over(partition_by=forum).label("forum_total"),
     ).subquery()
-    top = db.session.execute(sa.select(ranked).where(ranked.c.rank <= TOP).order_by(ranked.c.rank)).all()
+    found = db.session.execute(
+        sa.select(ranked).where(sa.or_(ranked.c.rank <= TOP, ranked.c.forum_rank == 1)).order_by(ranked.c.rank)
+    ).all()
+    per_forum = {forum_id: (0, 0) for forum_id in by_id}
+    per_forum.update((row.forum_id, (row.forum_count, int(row.forum_total))) for row in found if row.forum_rank == 1)
+    top = [row for row in found if row.rank <= TOP]
     rows = dict(zip((row.id for row in top), _rows([(row.id, row.supports) for row in top], by_id), strict=True))
     groups: dict[str, dict[TargetActor, NationalGroup]] = {}
     for row in top:
