@@ -54,7 +54,7 @@ def main() -> int:
     }
     ok = True
     try:
-        with Deployment(workers=2, threads=1, env=env) as dep:
+        with Deployment(workers=2, threads=1, env=env, worker=False) as dep:  # the worker starts below
             with dep.app.app_context():
                 make_forum("bench-mail", 100_000)
             result = closed_loop(dep.url, clients=4, total=MAILS, request=registrar("bench-mail", queue))

@@ -8,6 +8,7 @@ open_loop:   requests sent at a fixed rate, each latency measured from its *sche
 
 from __future__ import annotations
 
+import itertools
 import json as _json
 import math
 import os
@@ -32,6 +33,7 @@ import urllib3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN_URL = os.environ.get("BENCH_PG", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 
 
 def _free_port() -> int:
@@ -64,6 +66,15 @@ class HTTPError(RuntimeError):
     """The server answered 400 or more (counted as an error by the load generators)."""
 
 
+_clients = itertools.count(1)
+
+
+def client_address(n: int | None = None) -> str:
+    """The n-th made-up client address (10.0.0.1, 10.0.0.2, …); a new one without n."""
+    n = next(_clients) if n is None else n
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 class Client:
     """A browser-like client bound to the deployment's base URL: client.get("/f/x/").
 
@@ -75,7 +86,8 @@ class Client:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.headers: dict[str, str] = {}
+        # its own address, as the reverse proxy in front of the app would say (rate limits count per client)
+        self.headers: dict[str, str] = {"X-Forwarded-For": client_address()}
         self.cookies: dict[str, str] = {}
         self._pool = urllib3.connection_from_url(base_url, maxsize=1, block=False, retries=False, timeout=30)
 
@@ -127,12 +139,25 @@ class Deployment:
 
     `dep.app` is an in-process app on the same database, to build data with the services.
     database="postgresql" (default) or "sqlite" (a file in a temporary folder).
+
+    It runs as the README deploys it: rate limits and the job queue on Redis, behind a reverse proxy
+    (one trusted X-Forwarded-For: each `Client` is a client address of its own), and a `flask jobs
+    worker` for the jobs (`worker=False` to leave the queue to the bench). readme=False: development
+    mode, limits off and jobs in threads in the web processes.
     """
 
     def __init__(
-        self, workers: int = 4, threads: int = 2, database: str = "postgresql", env: dict[str, str] | None = None
+        self,
+        workers: int = 4,
+        threads: int = 2,
+        database: str = "postgresql",
+        env: dict[str, str] | None = None,
+        *,
+        readme: bool = True,
+        worker: bool = True,
     ) -> None:
         self.workers, self.threads, self.database = workers, threads, database
+        self.readme, self.worker = readme, worker and readme
         self.extra_env = env or {}
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -161,6 +186,15 @@ class Deployment:
             STORAGE_ROOT=f"{self._tmp.name}/files",
             PYTHONPATH=str(ROOT),
         )
+        if self.readme:
+            env.update(
+                REDIS_URL=REDIS_URL,
+                RATELIMIT_ENABLED="1",
+                RATELIMIT_KEY_PREFIX=self._db_name,
+                JOBS_BACKEND="rq",
+                JOBS_QUEUE=self._db_name,
+                TRUSTED_PROXIES="1",
+            )
         env.update(self.extra_env)
         return env
 
@@ -195,6 +229,10 @@ class Deployment:
             }
         )
         self._server = self._gunicorn("app:app", self.port, env, ROOT)
+        if self.worker:
+            with open(f"{self._tmp.name}/worker.log", "w") as log:
+                command = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"]
+                self._floors.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log))
         if self._answers(self.url):
             return self
         self.__exit__(None, None, None)

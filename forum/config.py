@@ -91,6 +91,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Apart from other apps' (or benchmark runs') counters kept in the same Redis
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: with one
         # (nginx), limits count per real client and HTTPS is seen as such. 0 ignores the headers,
