@@ -123,6 +123,10 @@ class Recommendation(db.Model):
     )
     #: order in the rapporteur's list for the workshop (smaller first)
     position: Mapped[int] = mapped_column(default=0)
+    #: how many supports it has, kept by triggers on `endorsement` in the same transaction as each one
+    #: given or taken away (migration e6a6b06c94a8): the compilation reads it instead of counting them;
+    #: read it in a query, not from a loaded row (the trigger does not refresh the session's copy)
+    support_count: Mapped[int] = mapped_column(default=0, server_default="0")
     #: the account that entered it (rapporteur or organiser), or None when a participant submitted it
     author_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     #: the participant who submitted it, if one did

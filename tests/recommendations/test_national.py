@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from forum.extensions import db as _db
 from forum.recommendations import services
-from forum.recommendations.models import TargetActor
+from forum.recommendations.models import Recommendation, TargetActor
 from forum.recommendations.services import national
 
 
@@ -68,3 +70,55 @@ def test_the_rest_of_a_group_is_on_pages_of_its_own_most_supported_first(client,
     for missing in (base + "&page=4", base + "&page=0", "/recommendations/group?theme=Financement&actor=x"):
         assert client.get(missing).status_code == 404
     assert client.get("/recommendations/group?theme=Autre&actor=government").status_code == 404
+
+
+def counted(forum) -> dict[int, int]:
+    """{recommendation id: support_count} of the forum's supported recommendations, read from the rows."""
+    rows = _db.session.execute(
+        sa.select(Recommendation.id, Recommendation.support_count).where(
+            Recommendation.forum_id == forum.id, Recommendation.support_count != 0
+        )
+    )
+    return dict(rows.tuples().all())
+
+
+def test_each_recommendations_count_of_supports_follows_every_change_of_its_supports(
+    db, workshop_setup, make_registration
+):
+    forum, _rapporteur, organiser, workshop = workshop_setup
+    government = TargetActor.government
+    first, second, third = (
+        services.add_recommendation(workshop, text=text, theme="T", target_actor=government, actor=organiser)
+        for text in ("Un fonds régional", "Une plateforme de financement", "Des formations")
+    )
+    people = [make_registration(forum) for _ in range(4)]
+    for person in people[:3]:
+        services.endorse(first, person)
+    for person in people[2:]:
+        services.endorse(second, person)
+    services.endorse(third, people[0])
+    db.session.commit()
+    assert counted(forum) == services.support_counts([forum.id]) == {first.id: 3, second.id: 2, third.id: 1}
+    services.withdraw(first, people[0])
+    db.session.commit()
+    assert counted(forum) == services.support_counts([forum.id])
+    services.merge([second], first, actor=organiser)  # people[3] carried over, people[2] counted once
+    db.session.commit()
+    assert counted(forum) == services.support_counts([forum.id])
+    db.session.delete(people[2])  # a participant's data erased, with their supports
+    db.session.commit()
+    assert counted(forum) == services.support_counts([forum.id])
+    services.accept(first, actor=organiser)
+    db.session.commit()
+    assert services.national_compilation().supports == services.accepted_support_counts([forum.id])[first.id]
+
+
+def test_the_triggers_that_count_the_supports_are_in_place(db):
+    """A migration that rebuilds `endorsement` on SQLite (batch mode) drops them: it must add them back."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'endorsement'"
+        expected = {f"endorsement_support_count_{event}" for event in ("insert", "delete", "update")}
+    else:
+        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'endorsement'::regclass AND NOT tgisinternal"
+        expected = {"endorsement_support_count"}
+    assert expected <= set(db.session.scalars(sa.text(query)))
