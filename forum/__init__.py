@@ -18,6 +18,7 @@ from forum.db import sqlite_write_intent
 from forum.errors import register_error_handlers
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from forum.i18n import register_i18n, select_locale, select_timezone
+from forum.inputs import register_input_hygiene
 from forum.registration.access import register_participant_url_processors
 from forum.security import register_security_headers
 
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_extensions(app)
+    register_input_hygiene(app)  # before the blueprints: routes take their converters when added
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_cli(app)

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from forum.forms import EnumSelectField, TranslatedField
+from forum.inputs import MAX_ID
 from forum.programme.models import SessionKind
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -95,6 +96,6 @@ class SessionForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Where the timetable editor (drag, resize) puts a session; times are local to the forum."""
 
-    room_id = IntegerField(validators=[DataRequired()])
+    room_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     starts_at = DateTimeLocalField(format=TIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(format=TIME_FORMAT, validators=[DataRequired()])
