@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
 from forum.auth.access import can
-from forum.auth.models import User
+from forum.auth.sessions import load_session_user
 from forum.db import sqlite_write_intent
 from forum.errors import register_error_handlers
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -74,7 +74,7 @@ def _register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        return load_session_user(user_id)  # the sign-in must still be live, not just the account
 
     register_i18n(app)
 

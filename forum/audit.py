@@ -63,6 +63,7 @@ TITLES = {
     "membership.add": _l("Role given"),
     "membership.remove": _l("Role removed"),
     "user.password_reset": _l("Password reset"),
+    "user.password_change": _l("Password changed"),
     "registration.add": _l("Registered by an organiser"),
     "registration.approve": _l("Approved"),
     "registration.reject": _l("Rejected"),

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth import bp, services
-from forum.auth.forms import LanguageForm, LoginForm, PasswordResetForm, PasswordResetRequestForm
+from forum.auth import bp, services, sessions
+from forum.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm
 from forum.errors import ForumError
 from forum.extensions import db, limiter
+from forum.forms import ConfirmForm
 from forum.security import is_safe_next
 from forum.web import run
 
@@ -30,6 +31,7 @@ def login():
         if user is None:
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            sessions.start_session(user, device=request.user_agent.string)
             login_user(user, remember=form.remember.data)
             if user.locale and "locale" not in session:
                 session["locale"] = user.locale
@@ -44,6 +46,9 @@ def login():
 def logout():
     form = LanguageForm()  # any FlaskForm: the CSRF check is what matters here
     if form.validate_on_submit():
+        if row := sessions.current_session(current_user):
+            sessions.end_session(current_user, row.id)
+            db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("events.home"))
@@ -90,3 +95,48 @@ def set_language(code: str):
         refresh()
     target = form.next.data if is_safe_next(form.next.data) else url_for("events.home")
     return redirect(target)
+
+
+@bp.route("/account/")
+@login_required
+def account():
+    """The account page: the live sign-ins of this account (this one marked), each can be ended."""
+    current = sessions.current_session(current_user)
+    return render_template(
+        "auth/account.html",
+        sessions=sessions.live_sessions(current_user),
+        current_id=current.id if current else None,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    if ConfirmForm().validate_on_submit():
+        run(lambda: sessions.end_session(current_user, session_id), success=_("That session has been ended."))
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if ConfirmForm().validate_on_submit():
+        run(
+            lambda: sessions.end_sessions(current_user, keep_current=True),
+            success=_("Every other session of your account has been ended."),
+        )
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    form = PasswordChangeForm()
+    if form.validate_on_submit() and run(
+        lambda: services.change_password(current_user, form.current.data, form.password.data),
+        success=_("Your password has been changed; your other sessions have been ended."),
+        field=form.current,
+    ):
+        return redirect(url_for("auth.account"))
+    return render_template("auth/password_change.html", form=form)
