@@ -34,6 +34,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "checkin": ("views", "hooks"),
     "exhibition": ("views", "hooks"),
     "recommendations": ("views", "hooks"),
+    "privacy": ("views", "hooks", "cli"),
 }
 
 

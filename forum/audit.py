@@ -119,6 +119,8 @@ TITLES = {
     "recommendation.merge": _l("Recommendations merged"),
     "recommendation.follow_up": _l("Recommendation follow-up updated"),
     "recommendations.window": _l("Recommendation period set"),
+    "privacy.erase": _l("Personal data erased"),
+    "privacy.purge": _l("Personal data of the forum erased at the end of its retention period"),
 }
 
 
