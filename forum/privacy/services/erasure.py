@@ -20,10 +20,11 @@ def erase(registration: Registration, *, reason: str, actor: Any = None, now: da
 
     A registration holding a place of a forum not yet begun is cancelled first (the place goes to the
     waiting list); once the forum has begun the status stays, so attendance figures stay right. Each
-    module then removes what names or reaches the person (the `erase_personal_data` hook: leads are deleted, check-in trail rows lose the scanned text), and the
-    registration keeps only what the forum's counts need (category, gender, province, area,
-    organisation, status, disability) under a new access key and badge secret: the private link and the
-    badge stop working. The audit entry names the registration's id, never the person.
+    module then removes what names or reaches the person (the `erase_personal_data` hook: leads are
+    deleted, check-in trail rows lose the scanned text), and the registration keeps only what the
+    forum's counts need (category, gender, province, area, organisation, status, disability) under a
+    new access key and badge secret: the private link and the badge stop working. The audit entry
+    names the registration's id, never the person.
     """
     now = now or utcnow()
     if registration.erased_at is not None:
