@@ -19,6 +19,7 @@ from forum.errors import register_error_handlers
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from forum.i18n import register_i18n, select_locale, select_timezone
 from forum.inputs import register_input_hygiene
+from forum.logs import register_log_masking
 from forum.registration.access import register_participant_url_processors
 from forum.security import register_security_headers
 
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    register_log_masking(app)
     return app
 
 
