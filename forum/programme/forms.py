@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from forum import images
 from forum.forms import EnumSelectField, TranslatedField
 from forum.inputs import MAX_ID
 from forum.programme.models import SessionKind
@@ -56,9 +57,21 @@ class SpeakerForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.registration_id.choices = [("", "—")] + [(r.id, f"{r.display_name} · {r.email}") for r in registrations]
 
+    #: the uploaded photo, checked and re-encoded by validation like the logos (None when none was sent)
+    photo_png: bytes | None = None
+
     def validate_name_latin(self, field) -> None:
         if not (field.data or "").strip() and not (self.name_ar.data or "").strip():
             raise ValidationError(_l("Give the speaker's name in Arabic or Latin script."))
+
+    def validate_photo(self, field) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        try:
+            self.photo_png = images.clean_photo(upload.read())
+        except images.ImageError as error:
+            raise ValidationError(str(error)) from None
 
 
 class SessionForm(FlaskForm):

@@ -166,3 +166,25 @@ def test_the_notice_names_controller_cndp_number_and_retention_in_each_language(
             assert f'lang="{language}"' in page
     finally:
         app.config.update(PRIVACY_CONTROLLER="", PRIVACY_CNDP_NUMBER="")
+
+
+def test_an_organiser_sets_the_forums_retention_period(as_role, db):
+    client, forum, _user = as_role("organiser")
+    page = client.get(f"/f/{forum.slug}/manage/edit").text
+    assert 'name="retention_days"' in page
+    data = {
+        "title-fr": "Forum",
+        "slug": forum.slug,
+        "region": forum.region,
+        "city-fr": "Errachidia",
+        "starts_on": forum.starts_on.isoformat(),
+        "ends_on": forum.ends_on.isoformat(),
+        "status": "open",
+        "default_locale": "ar",
+        "retention_days": "90",
+    }
+    assert client.post(f"/f/{forum.slug}/manage/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(forum), forum.id).retention_days == 90
+    page = client.post(f"/f/{forum.slug}/manage/edit", data={**data, "retention_days": "-4"}, headers=EN).text
+    assert "Number must be between 0 and 3650." in page and 'value="Errachidia"' in page
