@@ -13,7 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forum import images
 from forum.forms import EnumSelectField, TranslatedField
@@ -80,8 +80,9 @@ class SessionForm(FlaskForm):
     description = TranslatedField(_l("Description"), required=False, long=True, max_length=5000)
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=120)])
     room_id = SelectField(_l("Room"), coerce=_optional_id, validators=[Optional()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
+    # InputRequired, not DataRequired: a time left out of the post must not pass with the stored one (UTC)
+    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[InputRequired()])
     capacity = IntegerField(
         _l("Seats"),
         validators=[Optional(), NumberRange(min=1, max=100000)],
@@ -102,6 +103,8 @@ class SessionForm(FlaskForm):
         self.rapporteur_id.choices = [none] + [(u.id, u.name) for u in rapporteurs]
 
     def validate_ends_at(self, field) -> None:
+        if self.starts_at.errors or field.errors:
+            return
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("A session must end after it starts."))
 
