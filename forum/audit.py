@@ -64,6 +64,8 @@ TITLES = {
     "membership.remove": _l("Role removed"),
     "user.password_reset": _l("Password reset"),
     "user.password_change": _l("Password changed"),
+    "user.two_factor_on": _l("Two-factor sign-in turned on"),
+    "user.two_factor_off": _l("Two-factor sign-in turned off"),
     "registration.add": _l("Registered by an organiser"),
     "registration.approve": _l("Approved"),
     "registration.reject": _l("Rejected"),

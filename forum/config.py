@@ -110,4 +110,6 @@ def load(instance_path: str) -> dict[str, Any]:
         # A sign-in (its session and remember cookie) lasts at most this long; then the person signs in again.
         "REMEMBER_COOKIE_DURATION": sign_in_days,
         "SESSION_MAX_AGE": sign_in_days,
+        # Platform admins and organisers must sign in with a second factor (an authenticator app).
+        "TWO_FACTOR_REQUIRED": env.get("TWO_FACTOR_REQUIRED", "") == "1",
     }

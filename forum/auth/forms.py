@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
@@ -38,6 +38,16 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change my password"))
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "dir": "ltr"},
+    )
+    submit = SubmitField(_l("Continue"))
 
 
 class LanguageForm(FlaskForm):

@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: base32 TOTP secret (two-factor sign-in); set while being set up, in force once totp_enabled_at is
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last TOTP time step accepted: a code is never accepted twice
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -110,3 +115,17 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that signs in instead of the authenticator app (kept as a hash; used once)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of user {self.user_id}>"
