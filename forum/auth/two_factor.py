@@ -64,8 +64,10 @@ def qr_svg(user: User) -> Markup:
 
 
 def _accept_totp(user: User, code: str, now: datetime) -> bool:
-    totp = pyotp.TOTP(user.totp_secret or "")
     code = code.replace(" ", "")
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False
+    totp = pyotp.TOTP(user.totp_secret or "")
     for offset in (0, -1, 1):  # the phone's clock may be a step off
         step = totp.timecode(now) + offset
         if user.totp_last_step is not None and step <= user.totp_last_step:

@@ -14,6 +14,6 @@ from forum import hooks
 def my_data_link(registration: Any) -> hooks.ForumLink | None:
     return hooks.ForumLink(
         label=_l("My personal data"),
-        url=url_for("privacy.mine"),
+        url=url_for("privacy.mine", forum_slug=registration.forum.slug, access_key=registration.access_key),
         description=_l("See and download what Multaqa holds about you, or have it erased."),
     )

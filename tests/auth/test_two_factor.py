@@ -95,3 +95,13 @@ def test_required_for_organisers_and_admins_when_the_setting_says_so(app, db, ma
         assert "not valid" in page
     finally:
         app.config["TWO_FACTOR_REQUIRED"] = False
+
+
+def test_codes_in_another_script_are_refused_not_a_server_error(app, db, make_user):
+    browser = _browser(app)
+    user = make_user()
+    browser.post("/login", data={"email": user.email, "password": PASSWORD})
+    browser.get("/account/two-factor")
+    for code in ("\x80", "١٢٣٤٥٦", "12345678901234567890"):
+        page = browser.post("/account/two-factor", data={"code": code})
+        assert page.status_code == 200 and "This code is not valid" in page.text
