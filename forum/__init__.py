@@ -13,11 +13,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
 from forum.auth.access import can
-from forum.auth.models import User
+from forum.auth.sessions import load_session_user
 from forum.db import sqlite_write_intent
 from forum.errors import register_error_handlers
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from forum.i18n import register_i18n, select_locale, select_timezone
+from forum.inputs import register_input_hygiene
+from forum.logs import register_log_masking
 from forum.registration.access import register_participant_url_processors
 from forum.security import register_security_headers
 
@@ -33,6 +35,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "checkin": ("views", "hooks"),
     "exhibition": ("views", "hooks"),
     "recommendations": ("views", "hooks"),
+    "privacy": ("views", "hooks", "cli"),
 }
 
 
@@ -45,12 +48,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_extensions(app)
+    register_input_hygiene(app)  # before the blueprints: routes take their converters when added
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_cli(app)
     _register_request_hooks(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    register_log_masking(app)
     return app
 
 
@@ -72,7 +77,7 @@ def _register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        return load_session_user(user_id)  # the sign-in must still be live, not just the account
 
     register_i18n(app)
 

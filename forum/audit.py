@@ -63,6 +63,9 @@ TITLES = {
     "membership.add": _l("Role given"),
     "membership.remove": _l("Role removed"),
     "user.password_reset": _l("Password reset"),
+    "user.password_change": _l("Password changed"),
+    "user.two_factor_on": _l("Two-factor sign-in turned on"),
+    "user.two_factor_off": _l("Two-factor sign-in turned off"),
     "registration.add": _l("Registered by an organiser"),
     "registration.approve": _l("Approved"),
     "registration.reject": _l("Rejected"),
@@ -118,6 +121,8 @@ TITLES = {
     "recommendation.merge": _l("Recommendations merged"),
     "recommendation.follow_up": _l("Recommendation follow-up updated"),
     "recommendations.window": _l("Recommendation period set"),
+    "privacy.erase": _l("Personal data erased"),
+    "privacy.purge": _l("Personal data of the forum erased at the end of its retention period"),
 }
 
 

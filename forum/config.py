@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +65,7 @@ def load(instance_path: str) -> dict[str, Any]:
     environment = env.get("MULTAQA_ENV", "development")
     production = environment == "production"
     redis_url = env.get("REDIS_URL", "").strip() or None
+    sign_in_days = timedelta(days=_count(env.get("SESSION_MAX_AGE_DAYS", "14"), "SESSION_MAX_AGE_DAYS") or 14)
     return {
         "MULTAQA_ENV": environment,
         "SECRET_KEY": secret_key(instance_path, environment),
@@ -106,4 +108,10 @@ def load(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A sign-in (its session and remember cookie) lasts at most this long; then the person signs in again.
+        "REMEMBER_COOKIE_DURATION": sign_in_days,
+        "SESSION_MAX_AGE": sign_in_days,
+        # Platform admins and organisers must sign in with a second factor (an authenticator app).
+        "TWO_FACTOR_REQUIRED": env.get("TWO_FACTOR_REQUIRED", "") == "1",
     }

@@ -100,3 +100,23 @@ class PersonalEvent:
     location: Any = ""
     description: Any = ""
     url: str | None = None
+
+
+#: fn(registration) -> PersonalDataSection | None : what a module holds about a person, for the export of
+#: everything Multaqa holds about them (JSON and PDF, from their self-service link). See privacy/.
+personal_data = Hook("personal_data")
+#: fn(registration, now) -> None : a module removes or anonymises what it holds about a person (erasure at
+#: their request, or at the end of the forum's retention period), before the registration is anonymised.
+#: Counts must stay right: keep rows that are counted, drop what names or reaches the person.
+erase_personal_data = Hook("erase_personal_data")
+
+
+@dataclass
+class PersonalDataSection:
+    """One part of a person's data export: a titled list of records (JSON-ready: texts, numbers, ISO times)."""
+
+    key: str
+    title: Any
+    records: list[dict[str, Any]] = field(default_factory=list)
+    #: the readable name of each record's keys (lazy texts), for the PDF in the person's language
+    labels: dict[str, Any] = field(default_factory=dict)

@@ -44,11 +44,23 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: base32 TOTP secret (two-factor sign-in); set while being set up, in force once totp_enabled_at is
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the last TOTP time step accepted: a code is never accepted twice
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    #: the token of the sign-in this object was loaded for (not a column): Flask-Login stores
+    #: `get_id()` in the session and the remember cookie, so both name the sign-in, not just the account
+    session_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}" if self.session_token else str(self.id)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
@@ -84,3 +96,36 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership user={self.user_id} forum={self.forum_id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One sign-in of an account (a browser): its session and remember cookies name it, and they stop
+    working the moment it is ended (sign-out, password change or reset, "end this session")."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random token the cookies carry (a copy of the database opens no session)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: the browser as it names itself, shortened, so the person recognises the session; no address kept
+    device: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that signs in instead of the authenticator app (kept as a hash; used once)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of user {self.user_id}>"

@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from forum import audit, mail
 from forum.auth.models import Membership, Role, User
+from forum.auth.sessions import end_sessions
 from forum.db import utcnow
 from forum.errors import ForumError
 from forum.extensions import db
@@ -103,10 +104,22 @@ def user_from_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
-    """Set the password of the user a valid reset token names (which kills the token)."""
+    """Set the password of the user a valid reset token names (which kills the token) and end every
+    sign-in of the account: whoever held a session or remember cookie must sign in with the new one."""
     user = user_from_reset_token(token)
     user.set_password(password)
+    end_sessions(user)
     audit.record("user.password_reset", actor=user, target=user)
+    return user
+
+
+def change_password(user: User, current: str, password: str) -> User:
+    """Set a new password for a signed-in user who gave the current one; every other sign-in ends."""
+    if not user.check_password(current):
+        raise AccountError(_l("This is not your current password."))
+    user.set_password(password)
+    end_sessions(user, keep_current=True)
+    audit.record("user.password_change", actor=user, target=user)
     return user
 
 

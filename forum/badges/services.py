@@ -98,15 +98,34 @@ class BadgeCode(NamedTuple):
     signature: str
 
 
+#: the longest text read as a code (a v1 code is about 40 characters) and the largest number in one
+MAX_CODE_LENGTH = 200
+MAX_NUMBER = 2**31 - 1
+_CODE_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.")
+
+
+def readable_code_text(code: object) -> str:
+    """What was scanned, if it can be a code at all (text of URL-safe ASCII, not too long), stripped of
+    surrounding spaces; MalformedCode for anything else (another type, accents, Arabic-Indic digits)."""
+    if not isinstance(code, str):
+        raise MalformedCode()
+    code = code.strip()
+    if len(code) > MAX_CODE_LENGTH or not _CODE_CHARACTERS.issuperset(code):
+        raise MalformedCode()
+    return code
+
+
 def parse_badge_code(code: str) -> BadgeCode:
     """The parts of a code, or MalformedCode."""
-    parts = (code or "").strip().split(".")
+    parts = readable_code_text(code or "").split(".")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise MalformedCode()
     try:
         forum_id, registration_id, version = (int(n, 36) for n in parts[1].split("-"))
     except ValueError as error:
         raise MalformedCode() from error
+    if max(forum_id, registration_id, version) > MAX_NUMBER:
+        raise MalformedCode()
     return BadgeCode(forum_id, registration_id, version, parts[1], parts[2])
 
 

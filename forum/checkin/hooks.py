@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from forum import hooks
 from forum.auth.models import Role
 from forum.checkin import seed, stats
+from forum.checkin.models import CheckIn
+from forum.extensions import db
 
 
 @hooks.dashboard_panels.register(order=40)
@@ -49,3 +54,22 @@ def attendance_section(forum):
 
 
 hooks.seed_steps.connect(seed.seed_checkin, order=40)
+
+
+@hooks.personal_data.register(order=30)
+def scans_of(registration: Any) -> hooks.PersonalDataSection:
+    """Every scan of the person's badge (at the entrance and in sessions), with its answer."""
+    scans = db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.registration_id == registration.id).order_by(CheckIn.at, CheckIn.id)
+    )
+    records = [{"at": scan.at.isoformat(), "outcome": str(scan.outcome.title)} for scan in scans]
+    return hooks.PersonalDataSection("scans", _l("Badge scans"), records, {"at": _l("When"), "outcome": _l("Answer")})
+
+
+@hooks.erase_personal_data.register(order=30)
+def forget_scans(registration: Any, now: Any) -> None:
+    """The trail keeps its rows (attendance counts stay right) but not the scanned text nor the answer
+    that named the person."""
+    for scan in db.session.scalars(sa.select(CheckIn).where(CheckIn.registration_id == registration.id)):
+        scan.scanned = None
+        scan.response = {key: scan.response.get(key) for key in ("outcome", "reason", "inside")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Response, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,10 +17,12 @@ from forum.badges.services import mark_printed
 from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
+from forum.checkin.scan_input import BadScanBody, ScanBody, device_scope, read_scan_body
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
 from forum.extensions import csrf, db, limiter
 from forum.forms import ConfirmForm
+from forum.inputs import MAX_ID
 from forum.registration.models import Registration
 from forum.web import forum_row_or_404, run
 
@@ -34,8 +36,15 @@ def _desk(desk_id: int) -> Desk:
     return desk
 
 
+def _scan_body() -> ScanBody:
+    try:
+        return read_scan_body(request.get_json(silent=True))
+    except BadScanBody as error:
+        abort(make_response(jsonify(error=400, reason=error.reason, message=str(error)), 400))
+
+
 def _list(list_id: int | str | None) -> CheckInList:
-    if list_id and str(list_id).isdigit():
+    if list_id and str(list_id).isascii() and str(list_id).isdigit() and int(list_id) <= MAX_ID:
         return forum_row_or_404(CheckInList, int(list_id))
     checkin_list = services.default_list(g.forum) if not list_id else None
     if checkin_list is None:
@@ -80,22 +89,18 @@ def desk(desk_id: int):
 def desk_scan(desk_id: int):
     """The desk page's scan (CSRF token in the X-CSRFToken header): a code, or a person found by name."""
     desk = _desk(desk_id)
-    data = request.get_json(silent=True) or {}
-    checkin_list = _list(data.get("list"))
-    registration = None
-    if data.get("registration_id"):
-        if not str(data["registration_id"]).isdigit():
-            abort(400)
-        registration = forum_row_or_404(Registration, int(data["registration_id"]))
+    body = _scan_body()
+    checkin_list = _list(body.list_id)
+    registration = forum_row_or_404(Registration, body.registration_id) if body.registration_id else None
     result = scan.scan_at_desk(
         g.forum,
         checkin_list,
-        code=data.get("code"),
+        code=body.code,
         registration=registration,
         desk=desk,
         agent=current_user,
-        nonce=data.get("nonce"),
-        exit=bool(data.get("exit")),
+        nonce=body.nonce_for(f"d{desk.id}"),
+        exit=body.exit,
     )
     db.session.commit()
     return jsonify(result.as_dict())
@@ -105,7 +110,7 @@ def desk_scan(desk_id: int):
 @forum_role_required(*DESK_ROLES)
 def desk_undo(desk_id: int):
     desk = _desk(desk_id)
-    checkin_list = _list((request.get_json(silent=True) or {}).get("list"))
+    checkin_list = _list(_scan_body().list_id)
     try:
         result = services.undo_last(g.forum, desk, agent=current_user, checkin_list=checkin_list)
     except ForumError as error:
@@ -179,20 +184,19 @@ def api_scan(forum_slug: str):
     """Scan with a desk token (`Authorization: Bearer <token>`): {code, list?, nonce?, direction?}."""
     auth = request.authorization
     token = (auth.token or "") if auth is not None and auth.type == "bearer" else ""
-    data = request.get_json(silent=True) or {}
-    list_id = str(data.get("list") or "")
+    body = _scan_body()
     try:
-        if not token or (list_id and not list_id.isdigit()):
+        if not token:
             return _unreadable_scan(forum_slug, token)
         reading = scan.read_with_token(
             forum_slug,
             token,
-            list_id=int(list_id) if list_id else None,
-            code=str(data.get("code") or ""),
-            nonce=data.get("nonce"),
+            list_id=body.list_id,
+            code=body.code or "",
+            nonce=body.nonce_for(device_scope(token)),
         )
         g.forum = reading.forum  # the forum the scan read, for the answer's language and times
-        result = scan.scan_with_token(reading, exit=data.get("direction") == "out")
+        result = scan.scan_with_token(reading, exit=body.exit)
     except services.DeskRefused:
         return jsonify(error=401, message=_("A valid desk token is needed.")), 401
     except services.NoSuchList:

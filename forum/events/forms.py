@@ -40,6 +40,11 @@ class ForumForm(FlaskForm):
         _l("Registration closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    retention_days = IntegerField(
+        _l("Keep participants' personal data for (days after the last day)"),
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+        description=_l("Leave empty for the platform's default. Then names and contacts are erased; figures remain."),
+    )
     status = EnumSelectField(_l("Status"), enum=ForumStatus)
     default_locale = SelectField(_l("Main language"), choices=list(LANGUAGE_LABELS.items()))
     logo = FileField(

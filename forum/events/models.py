@@ -68,6 +68,10 @@ class Forum(db.Model):
     default_locale: Mapped[str] = mapped_column(sa.String(5), default="ar")
     #: storage key of the forum's logo (a PNG re-encoded on upload), shown on its page and its badges
     logo_key: Mapped[str | None] = mapped_column(sa.String(200))
+    #: days after the forum's last day when its participants' personal data is erased (None: the default)
+    retention_days: Mapped[int | None]
+    #: when `flask privacy purge` anonymised the forum's personal data
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -68,6 +68,7 @@ def _form_data(form: ForumForm, timezone: str) -> dict:
         "registration_opens_at": services.local_to_utc(form.registration_opens_at.data, timezone),
         "registration_closes_at": services.local_to_utc(form.registration_closes_at.data, timezone),
         "capacity": form.capacity.data,
+        "retention_days": form.retention_days.data,
         "status": form.status.data,
         "default_locale": form.default_locale.data,
     }

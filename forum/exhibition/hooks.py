@@ -100,3 +100,20 @@ def report_section(forum):
 @hooks.seed_steps.register(order=30)
 def seed_exhibition(forums, echo):
     seed.seed(forums["draa"], echo, now=clock(forums))
+
+
+@hooks.personal_data.register(order=40)
+def leads_holding(registration) -> hooks.PersonalDataSection:
+    """The exhibitors who hold the person's contact (they scanned the badge), with their note."""
+    records = [
+        {"exhibitor": lead.exhibitor.name, "scanned_at": lead.scanned_at.isoformat(), "note": lead.note}
+        for lead in services.scanned_by(registration)
+    ]
+    labels = {"exhibitor": _l("Exhibitor"), "scanned_at": _l("Scanned"), "note": _l("Exhibitor's note")}
+    return hooks.PersonalDataSection("leads", _l("Exhibitors who hold your contact"), records, labels)
+
+
+@hooks.erase_personal_data.register(order=40)
+def forget_leads(registration, now) -> None:
+    """Exhibitors lose the person's contact: their leads are deleted."""
+    db.session.execute(sa.delete(Lead).where(Lead.registration_id == registration.id))

@@ -13,9 +13,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forum import images
 from forum.forms import EnumSelectField, TranslatedField
+from forum.inputs import MAX_ID
 from forum.programme.models import SessionKind
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -55,9 +57,21 @@ class SpeakerForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.registration_id.choices = [("", "—")] + [(r.id, f"{r.display_name} · {r.email}") for r in registrations]
 
+    #: the uploaded photo, checked and re-encoded by validation like the logos (None when none was sent)
+    photo_png: bytes | None = None
+
     def validate_name_latin(self, field) -> None:
         if not (field.data or "").strip() and not (self.name_ar.data or "").strip():
             raise ValidationError(_l("Give the speaker's name in Arabic or Latin script."))
+
+    def validate_photo(self, field) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        try:
+            self.photo_png = images.clean_photo(upload.read())
+        except images.ImageError as error:
+            raise ValidationError(str(error)) from None
 
 
 class SessionForm(FlaskForm):
@@ -66,8 +80,9 @@ class SessionForm(FlaskForm):
     description = TranslatedField(_l("Description"), required=False, long=True, max_length=5000)
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=120)])
     room_id = SelectField(_l("Room"), coerce=_optional_id, validators=[Optional()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
+    # InputRequired, not DataRequired: a time left out of the post must not pass with the stored one (UTC)
+    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[InputRequired()])
     capacity = IntegerField(
         _l("Seats"),
         validators=[Optional(), NumberRange(min=1, max=100000)],
@@ -88,6 +103,8 @@ class SessionForm(FlaskForm):
         self.rapporteur_id.choices = [none] + [(u.id, u.name) for u in rapporteurs]
 
     def validate_ends_at(self, field) -> None:
+        if self.starts_at.errors or field.errors:
+            return
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("A session must end after it starts."))
 
@@ -95,6 +112,6 @@ class SessionForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Where the timetable editor (drag, resize) puts a session; times are local to the forum."""
 
-    room_id = IntegerField(validators=[DataRequired()])
+    room_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     starts_at = DateTimeLocalField(format=TIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(format=TIME_FORMAT, validators=[DataRequired()])

@@ -11,7 +11,7 @@ from forum.auth.models import Role
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.programme import seed, services
-from forum.programme.models import Session
+from forum.programme.models import Session, Signup
 from forum.registration.models import Registration, RegistrationStatus
 
 
@@ -97,3 +97,27 @@ def programme_section(forum: Forum) -> hooks.ReportSection | None:
 
 
 hooks.seed_steps.connect(seed.seed_programme, order=20)
+
+
+@hooks.personal_data.register(order=20)
+def workshops_of(registration: Registration) -> hooks.PersonalDataSection:
+    """The sessions the person signed up to (kept at erasure: the row is counted, the person no longer named)."""
+    signups = db.session.scalars(
+        sa.select(Signup).where(Signup.registration_id == registration.id).order_by(Signup.created_at)
+    )
+    records = [
+        {
+            "session": signup.session.name,
+            "starts_at": signup.session.starts_at.isoformat(),
+            "status": str(signup.status.title),
+            "signed_up_at": signup.created_at.isoformat(),
+        }
+        for signup in signups
+    ]
+    labels = {
+        "session": _l("Session"),
+        "starts_at": _l("Starts"),
+        "status": _l("Status"),
+        "signed_up_at": _l("Signed up"),
+    }
+    return hooks.PersonalDataSection("workshops", _l("Workshops you signed up to"), records, labels)

@@ -13,7 +13,7 @@ from forum.auth.models import Role
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.recommendations import seed, services
-from forum.recommendations.models import RecommendationStatus
+from forum.recommendations.models import Endorsement, Recommendation, RecommendationStatus
 from forum.registration.models import Registration, RegistrationStatus
 
 
@@ -95,3 +95,17 @@ def recommendations_section(forum: Forum) -> hooks.ReportSection:
 
 
 hooks.seed_steps.connect(seed.seed_recommendations, order=50)
+
+
+@hooks.personal_data.register(order=50)
+def supports_of(registration: Registration) -> hooks.PersonalDataSection:
+    """The recommendations the person supported (kept at erasure: a support counts, it names no one)."""
+    rows = db.session.execute(
+        sa.select(Recommendation.text, Endorsement.created_at)
+        .join(Endorsement, Endorsement.recommendation_id == Recommendation.id)
+        .where(Endorsement.registration_id == registration.id)
+        .order_by(Endorsement.created_at)
+    )
+    records = [{"recommendation": text, "supported_at": at.isoformat()} for text, at in rows]
+    labels = {"recommendation": _l("Recommendation"), "supported_at": _l("Supported")}
+    return hooks.PersonalDataSection("supports", _l("Recommendations you supported"), records, labels)

@@ -1,16 +1,14 @@
-"""The filtered registration list as CSV (UTF-8 with a BOM, so Excel shows Arabic) and as XLSX."""
+"""The filtered registration list as CSV (UTF-8 with a BOM, so Excel shows Arabic) and as XLSX, through
+the one spreadsheet writer (forum/spreadsheets.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from forum import spreadsheets
 from forum.i18n import local_datetime, province_name
 from forum.registration.models import Registration
 
@@ -53,26 +51,10 @@ def _table(registrations: Iterable[Registration]) -> tuple[list[str], Iterable[l
 
 
 def to_csv(registrations: Iterable[Registration]) -> bytes:
-    headings, rows = _table(registrations)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headings)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """The registrations as CSV, through the one spreadsheet writer."""
+    return spreadsheets.to_csv(*_table(registrations))
 
 
 def to_xlsx(registrations: Iterable[Registration], *, right_to_left: bool = False) -> bytes:
-    headings, rows = _table(registrations)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_l("Registrations"))[:31]
-    sheet.sheet_view.rightToLeft = right_to_left
-    sheet.append(headings)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The registrations as an XLSX sheet, through the one spreadsheet writer."""
+    return spreadsheets.to_xlsx(*_table(registrations), title=_l("Registrations"), right_to_left=right_to_left)

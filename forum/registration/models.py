@@ -204,6 +204,11 @@ class Registration(db.Model):
     has_disability: Mapped[bool] = mapped_column(default=False)
     #: when the person accepted the processing of their data (law 09-08)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the wording they accepted (privacy's ConsentText); a later wording never rewrites it
+    consent_text_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consent_text.id", ondelete="RESTRICT"))
+    #: when the personal data was erased (at the person's request or at the end of the retention period);
+    #: the row stays, anonymised, so counts and check-ins stay right
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the person agreed that exhibitors who scan their badge keep their contact details
     shares_contact: Mapped[bool] = mapped_column(default=False)
     status: Mapped[RegistrationStatus] = mapped_column(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from forum import audit
+from forum import audit, spreadsheets
 from forum.auth.models import User
 from forum.badges.services import read_badge_code
 from forum.db import utcnow
@@ -86,39 +84,23 @@ def update_note(lead: Lead, note: str, *, actor: User) -> Lead:
     return lead
 
 
-def leads_csv(exhibitor: Exhibitor, *, zone: Any) -> str:
-    """The exhibitor's leads as CSV (UTF-8 with BOM so spreadsheets read Arabic names)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["scanned_at", "name_ar", "name_latin", "email", "phone", "organisation", "job_title", "note"])
-    for lead in leads_of(exhibitor):
-        person = lead.registration
-        writer.writerow(
-            [
-                lead.scanned_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                *(
-                    _safe_cell(value)
-                    for value in (
-                        person.name_ar or "",
-                        person.name_latin or "",
-                        person.email,
-                        person.phone or "",
-                        person.organisation.name if person.organisation else "",
-                        person.job_title or "",
-                        lead.note,
-                    )
-                ),
-            ]
-        )
-    return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (phone numbers like +2126… stay as they are)."""
-    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-") and not value[1:].replace(" ", "").isdigit()):
-        return "'" + value
-    return value
+def leads_csv(exhibitor: Exhibitor, *, zone: Any) -> bytes:
+    """The exhibitor's leads as CSV, through the one spreadsheet writer (no cell runs as a formula)."""
+    headings = ["scanned_at", "name_ar", "name_latin", "email", "phone", "organisation", "job_title", "note"]
+    rows = (
+        [
+            lead.scanned_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            lead.registration.name_ar,
+            lead.registration.name_latin,
+            lead.registration.email,
+            lead.registration.phone,
+            lead.registration.organisation.name if lead.registration.organisation else "",
+            lead.registration.job_title,
+            lead.note,
+        ]
+        for lead in leads_of(exhibitor)
+    )
+    return spreadsheets.to_csv(headings, rows)
 
 
 def scanned_by(registration: Registration) -> list[Lead]:

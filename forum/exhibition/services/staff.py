@@ -48,7 +48,7 @@ def add_staff(
     staff = ExhibitorStaff(forum_id=forum.id, exhibitor=exhibitor, user_id=user.id, registration_id=registration.id)
     db.session.add(staff)
     db.session.flush()
-    audit.record("exhibition.staff_add", actor=actor, forum=forum, target=exhibitor, email=user.email)
+    audit.record("exhibition.staff_add", actor=actor, forum=forum, target=exhibitor, user=user.id)
     return staff
 
 

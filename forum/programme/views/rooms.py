@@ -49,10 +49,8 @@ def _speaker_data(form: SpeakerForm) -> dict[str, Any]:
         "organisation": (form.organisation.data or "").strip() or None,
         "bio": clean_translations(form.bio.data),
     }
-    upload = form.photo.data
-    if upload and getattr(upload, "filename", ""):
-        suffix = ".png" if upload.filename.lower().endswith(".png") else ".jpg"
-        data["photo"] = (upload.read(), suffix)
+    if form.photo_png is not None:
+        data["photo"] = (form.photo_png, ".png")
     return data
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from forum import spreadsheets
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.recommendations.models import Endorsement, Recommendation
@@ -51,20 +50,11 @@ def export_rows(forum: Forum) -> list[dict[str, Any]]:
     ]
 
 
-def _spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def export_csv(forum: Forum) -> str:
-    """The export rows as CSV for a spreadsheet: a BOM first, formula-like texts kept as text, supporters' ids."""
-    buffer = io.StringIO()
+def export_csv(forum: Forum) -> bytes:
+    """The export rows as CSV for a spreadsheet, through the one writer, the supporters' ids last."""
     columns = ["id", "workshop", "text", "theme", "target_actor", "priority", "status", "merged_into", "supports"]
-    writer = csv.DictWriter(buffer, fieldnames=columns + ["supporters"], extrasaction="ignore")
-    writer.writeheader()
-    for row in export_rows(forum):
-        cells = {key: _spreadsheet_safe(value) for key, value in row.items()}
-        writer.writerow({**cells, "supporters": " ".join(str(s["registration_id"]) for s in row["supporters"])})
-    return "\ufeff" + buffer.getvalue()
+    rows = (
+        [*(row[key] for key in columns), " ".join(str(s["registration_id"]) for s in row["supporters"])]
+        for row in export_rows(forum)
+    )
+    return spreadsheets.to_csv([*columns, "supporters"], rows)

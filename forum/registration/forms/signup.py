@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from forum import geo
 from forum.events.models import Forum
 from forum.forms import LANGUAGE_LABELS, EnumRadioField
+from forum.privacy.services.consent import CONSENT_LABEL
 from forum.registration.forms.fields import (
     EnumQuickSelectField,
     MultiCheckboxField,
@@ -214,7 +215,7 @@ def email_field(description: str, autocomplete: str) -> EmailField:
 class RegistrationForm(ParticipantDetailsForm):
     email = email_field(_l("We send a link to confirm it; the same link lets you manage your registration."), "email")
     consent = BooleanField(
-        _l("I have read the notice on personal data and agree to the processing of my data for this forum."),
+        CONSENT_LABEL,
         validators=[DataRequired(message=_l("Registration needs your agreement to the processing of your data."))],
     )
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
+from forum.privacy.services.consent import current_consent_id
 from forum.registration.models import ApprovalMode, Registration, RegistrationSettings, _new_key
 from forum.registration.services._common import Status, confirm, lock, to_waitlist
 from forum.registration.services.details import fill_details, normalise_email, organisation_for, was_never_confirmed
@@ -99,6 +100,7 @@ def _prepare(
     registration.organisation = organisation_for(data)
     registration.user_id = getattr(user, "id", None)
     registration.consent_at = now
+    registration.consent_text_id = current_consent_id()
     registration.created_at = now
     registration.status = Status.pending
     registration.email_confirmed_at = None

@@ -10,6 +10,7 @@ from forum import audit, hooks
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
+from forum.privacy.services.consent import current_consent_id
 from forum.registration.models import TEAM_CATEGORIES, Category, Gender, Organisation, Registration, _new_key
 from forum.registration.services._common import Status, confirm, lock, value_of
 from forum.registration.services.details import (
@@ -44,6 +45,7 @@ def add_by_organiser(forum: Forum, data: dict[str, Any], *, actor: Any, now: dat
     fill_details(registration, {**data, "shares_contact": bool(data.get("shares_contact"))})
     registration.organisation = organisation_for(data)
     registration.consent_at = now  # the organiser confirmed that the person agreed
+    registration.consent_text_id = current_consent_id()
     registration.created_at = now
     registration.email_confirmed_at = None
     registration.cancel_reason = None
