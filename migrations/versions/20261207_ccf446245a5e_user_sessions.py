@@ -1,7 +1,7 @@
 """auth: each sign-in is a row, so ending it ends its session and remember cookies
 
 Revision ID: ccf446245a5e
-Revises: 7c3e9a1d5b42
+Revises: e6a6b06c94a8
 Create Date: 2026-12-07 03:44:04.538320
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ccf446245a5e'
-down_revision = '7c3e9a1d5b42'
+down_revision = 'e6a6b06c94a8'
 branch_labels = None
 depends_on = None
 
