@@ -1,0 +1,3 @@
+"""Series pages."""
+
+from forum.series import bp, models  # noqa: F401
