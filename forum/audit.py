@@ -118,6 +118,10 @@ TITLES = {
     "recommendation.merge": _l("Recommendations merged"),
     "recommendation.follow_up": _l("Recommendation follow-up updated"),
     "recommendations.window": _l("Recommendation period set"),
+    "series.target": _l("Target of the strategy set"),
+    "series.target_remove": _l("Target of the strategy removed"),
+    "series.analyst_grant": _l("Series analyst role given"),
+    "series.analyst_revoke": _l("Series analyst role taken back"),
 }
 
 

@@ -1,0 +1,26 @@
+"""The series' services, one file per concern: `figures` (the SQL aggregates), `indicators` (what is
+read from them), `dashboard` (the cached overview, tile map, targets' progress), `targets` (targets and
+analysts), `exports` (CSV and XLSX)."""
+
+from forum.series.services.dashboard import figures_of_year, overview, series_forums, targets_of, tile_map
+from forum.series.services.exports import export
+from forum.series.services.indicators import INDICATORS, Indicator, add_indicator, indicator_or_default
+from forum.series.services.targets import SeriesError, analysts, remove_target, set_analyst, set_target
+
+__all__ = [
+    "INDICATORS",
+    "Indicator",
+    "SeriesError",
+    "add_indicator",
+    "analysts",
+    "export",
+    "figures_of_year",
+    "indicator_or_default",
+    "overview",
+    "remove_target",
+    "series_forums",
+    "set_analyst",
+    "set_target",
+    "targets_of",
+    "tile_map",
+]
