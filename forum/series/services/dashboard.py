@@ -88,7 +88,7 @@ _cache: dict[str, tuple[Any, float, Overview]] = {}
 _cache_lock = threading.Lock()
 
 
-def _version() -> tuple:
+def version() -> tuple:
     """A stamp that changes with what the figures count (new or changed registrations, admissions,
     recommendations and their follow-up, forums), read from indexes in one statement."""
     return tuple(
@@ -117,10 +117,10 @@ def series_forums() -> list[SeriesForum]:
 def overview(*, now: datetime | None = None) -> Overview:
     """The series' figures per forum, per region and year and per region; computed again when the
     data changed or after MAX_AGE_SECONDS, else served from this process's cache."""
-    version = _version()
+    version_now = version()
     with _cache_lock:
         cached = _cache.get("series")
-    if cached and cached[0] == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS and now is None:
+    if cached and cached[0] == version_now and time.monotonic() - cached[1] < MAX_AGE_SECONDS and now is None:
         return cached[2]
     forums = series_forums()
     by_region_year = compute(BY_REGION_YEAR, now=now)
@@ -133,7 +133,7 @@ def overview(*, now: datetime | None = None) -> Overview:
         computed_at=now or utcnow(),
     )
     with _cache_lock:
-        _cache["series"] = (version, time.monotonic(), result)
+        _cache["series"] = (version_now, time.monotonic(), result)
     return result
 
 

@@ -93,7 +93,8 @@ def _where(region: str | None, year: int | None) -> list[Any]:
     return where
 
 
-_PARTICIPANT = sa.and_(Registration.status == RegistrationStatus.confirmed, sa.not_(Registration.is_team))
+#: a confirmed registration outside the team
+PARTICIPANT = sa.and_(Registration.status == RegistrationStatus.confirmed, sa.not_(Registration.is_team))
 
 
 def _participants(keys: list[Any], where: list[Any]) -> sa.Select:
@@ -110,13 +111,13 @@ def _participants(keys: list[Any], where: list[Any]) -> sa.Select:
             count_if(Registration.category.in_(PRIVATE_AND_DONORS)),
         )
         .join(Forum, Forum.id == Registration.forum_id)
-        .where(_PARTICIPANT, *where)
+        .where(PARTICIPANT, *where)
         .group_by(*keys)
     )
 
 
 def _associations(keys: list[Any], where: list[Any]) -> sa.Select:
-    is_association = sa.and_(_PARTICIPANT, Organisation.kind.in_(ASSOCIATION_KINDS))
+    is_association = sa.and_(PARTICIPANT, Organisation.kind.in_(ASSOCIATION_KINDS))
     order = sa.func.row_number().over(partition_by=Registration.organisation_id, order_by=(Forum.starts_on, Forum.id))
     ranked = (
         sa.select(Registration.organisation_id.label("organisation_id"), Forum.id.label("forum_id"), order.label("n"))
@@ -141,7 +142,7 @@ def _provinces(keys: list[Any], where: list[Any]) -> sa.Select:
     return (
         sa.select(*keys, Forum.region, Registration.province)
         .join(Forum, Forum.id == Registration.forum_id)
-        .where(_PARTICIPANT, Registration.province.is_not(None), *where)
+        .where(PARTICIPANT, Registration.province.is_not(None), *where)
         .group_by(*keys, Forum.region, Registration.province)
     )
 
