@@ -122,6 +122,7 @@ TITLES = {
     "series.target_remove": _l("Target of the strategy removed"),
     "series.analyst_grant": _l("Series analyst role given"),
     "series.analyst_revoke": _l("Series analyst role taken back"),
+    "organisation.merge": _l("Organisations merged"),
 }
 
 

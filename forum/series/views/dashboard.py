@@ -1,5 +1,5 @@
-"""The series pages: the dashboard and its tile map, a region's editions and targets, the exports, and
-the analysts' accounts (platform admins)."""
+"""The series dashboard and its tile map, a region's editions and targets, the exports, and the
+analysts' accounts (platform admins)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_login import current_user
 from forum import geo
 from forum.auth.access import admin_required
 from forum.auth.models import User
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.forms import ConfirmForm
 from forum.i18n import text_direction
 from forum.recommendations.models import FollowUpStatus
@@ -18,7 +18,6 @@ from forum.series import bp, services
 from forum.series.access import series_reader_required
 from forum.series.forms import AnalystForm, TargetForm
 from forum.series.models import Target
-from forum.series.services import opendata
 from forum.web import run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,18 +119,3 @@ def analyst_remove(user_id: int):
         revoke = lambda: services.set_analyst(user.email, False, actor=current_user)  # noqa: E731
         run(revoke, success=_("The role has been taken back."))
     return redirect(url_for(".analysts"))
-
-
-@bp.route("/open-data/")
-def open_data_page():
-    return render_template("series/open_data.html", threshold=opendata.THRESHOLD)
-
-
-@bp.route("/open-data/series.<any(csv, json):fmt>")
-@limiter.limit("60/minute")
-def open_data(fmt: str):
-    data = opendata.open_data()
-    if fmt == "json":
-        return Response(opendata.as_json(data), mimetype="application/json")
-    headers = {"Content-Disposition": 'attachment; filename="multaqa-series-open-data.csv"'}
-    return Response(opendata.as_csv(data), mimetype="text/csv; charset=utf-8", headers=headers)
