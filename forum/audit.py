@@ -123,6 +123,7 @@ TITLES = {
     "series.analyst_grant": _l("Series analyst role given"),
     "series.analyst_revoke": _l("Series analyst role taken back"),
     "organisation.merge": _l("Organisations merged"),
+    "series.copy_edition": _l("Settings copied from a previous edition"),
 }
 
 

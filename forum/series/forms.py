@@ -1,4 +1,4 @@
-"""The series' forms: a target of the strategy, an analyst's account."""
+"""The series' forms: a target of the strategy, an analyst's account, a copy from an earlier edition."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 
+from forum.db import translated
+from forum.i18n import region_name
+from forum.registration.forms.fields import MultiCheckboxField
 from forum.series.services import INDICATORS
+from forum.series.services.edition import ITEMS
 
 
 class TargetForm(FlaskForm):
@@ -28,3 +32,15 @@ class TargetForm(FlaskForm):
 class AnalystForm(FlaskForm):
     email = EmailField(_l("E-mail of the account"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Make series analyst"))
+
+
+class CopyEditionForm(FlaskForm):
+    source = SelectField(_l("Copy from"), validators=[DataRequired()], coerce=int, choices=[])
+    items = MultiCheckboxField(_l("What to copy"), choices=[(key, title) for key, title in ITEMS.items()])
+    submit = SubmitField(_l("Copy into this forum"))
+
+    def __init__(self, sources, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.source.choices = [
+            (f.id, f"{region_name(f.region)} · {translated(f.title)} · {f.starts_on.year}") for f in sources
+        ]

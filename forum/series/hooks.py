@@ -1,4 +1,5 @@
-"""What the series adds to shared pages: the participant's own history across the forums."""
+"""What the series adds to shared pages: the participant's own history across the forums, and the copy
+from a previous edition in a forum's management menu."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from forum import hooks
+from forum.auth.models import Role, User
+from forum.events.models import Forum
 from forum.registration.models import Registration
 
 
@@ -17,3 +20,10 @@ def history_link(registration: Registration) -> hooks.ForumLink:
         _l("Every forum of the series you registered for, with your workshops and recommendations."),
         icon="history",
     )
+
+
+@hooks.manage_links.register(order=15)
+def copy_link(forum: Forum, user: User) -> hooks.ForumLink | None:
+    if not user.has_role(forum, Role.organiser):
+        return None
+    return hooks.ForumLink(_l("Copy from a previous edition"), url_for("series.copy_edition", forum_slug=forum.slug))
