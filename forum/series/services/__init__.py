@@ -3,7 +3,15 @@ read from them), `dashboard` (the cached overview, tile map, targets' progress),
 analysts), `exports` (CSV and XLSX), `opendata` (anonymised figures for anyone), `people` (organisations
 and people across forums, suggestions), `duplicates` (likely duplicates), `merge` (merging organisations)."""
 
-from forum.series.services.dashboard import figures_of_year, overview, series_forums, targets_of, tile_map
+from forum.series.services.dashboard import (
+    Overview,
+    figures_of_year,
+    overview,
+    rendered,
+    series_forums,
+    targets_of,
+    tile_map,
+)
 from forum.series.services.exports import export
 from forum.series.services.indicators import INDICATORS, Indicator, add_indicator, indicator_or_default
 from forum.series.services.merge import merge, merges_of
@@ -20,6 +28,7 @@ from forum.series.services.targets import SeriesError, analysts, remove_target, 
 
 __all__ = [
     "INDICATORS",
+    "Overview",
     "Indicator",
     "SeriesError",
     "add_indicator",
@@ -38,6 +47,7 @@ __all__ = [
     "indicator_or_default",
     "overview",
     "remove_target",
+    "rendered",
     "series_forums",
     "set_analyst",
     "set_target",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from forum import geo
 from forum.checkin.models import Admission
@@ -20,7 +21,7 @@ from forum.extensions import db
 from forum.recommendations.models import FollowUp, Recommendation
 from forum.registration.models import Registration
 from forum.series.models import Target
-from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, Figures, compute
+from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, Figures, compute_all
 from forum.series.services.indicators import Indicator
 
 #: where each region's tile sits (column, row), roughly as on the map: the north at the top, the
@@ -89,13 +90,13 @@ _cache_lock = threading.Lock()
 
 
 def version() -> tuple:
-    """A stamp that changes with what the figures count (new or changed registrations, admissions,
-    recommendations and their follow-up, forums), read from indexes in one statement."""
+    """A stamp of the series' data read from indexes and small tables in one statement: new forums,
+    registrations, admissions, recommendations and follow-ups change it. Changes that leave it as it
+    was (a registration confirmed) show within MAX_AGE_SECONDS."""
     return tuple(
         db.session.execute(
             sa.select(
-                sa.select(sa.func.count()).select_from(Registration).scalar_subquery(),
-                sa.select(sa.func.max(Registration.updated_at)).scalar_subquery(),
+                sa.select(sa.func.max(Registration.id)).scalar_subquery(),
                 sa.select(sa.func.max(Admission.id)).scalar_subquery(),
                 sa.select(sa.func.max(Recommendation.updated_at)).scalar_subquery(),
                 sa.select(sa.func.max(FollowUp.updated_at)).scalar_subquery(),
@@ -103,6 +104,23 @@ def version() -> tuple:
             )
         ).one()
     )
+
+
+_rendered: dict[tuple, Markup] = {}
+
+
+def rendered(key: tuple, build: Callable[[], str]) -> Markup:
+    """A part of a page built once per key (which holds the overview's time, so new figures build it
+    again): the dashboard's tables and tiles cost a template's thousands of calls, the same for all."""
+    with _cache_lock:
+        found = _rendered.get(key)
+    if found is None:
+        found = Markup(build())  # noqa: S704  (a rendered template, escaped by Jinja)
+        with _cache_lock:
+            if len(_rendered) > 1000:
+                _rendered.clear()
+            _rendered[key] = found
+    return found
 
 
 def series_forums() -> list[SeriesForum]:
@@ -123,12 +141,12 @@ def overview(*, now: datetime | None = None) -> Overview:
     if cached and cached[0] == version_now and time.monotonic() - cached[1] < MAX_AGE_SECONDS and now is None:
         return cached[2]
     forums = series_forums()
-    by_region_year = compute(BY_REGION_YEAR, now=now)
+    figures = compute_all(now=now)
     result = Overview(
         forums=forums,
-        by_forum=compute(BY_FORUM, now=now),
-        by_region_year=by_region_year,
-        by_region=compute(BY_REGION, now=now),
+        by_forum=figures[BY_FORUM],
+        by_region_year=figures[BY_REGION_YEAR],
+        by_region=figures[BY_REGION],
         years=sorted({f.starts_on.year for f in forums}),
         computed_at=now or utcnow(),
     )

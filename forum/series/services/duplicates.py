@@ -1,6 +1,6 @@
 """Likely duplicates among the organisations of the series, proposed to a platform admin (never merged
 by themselves): names alike once normalised (Arabic and Latin script, rapidfuzz's token sort ratio) in
-the same province, or the same registration number."""
+the same province and carrying the same numbers, or the same registration number."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def comparable(key: str) -> str:
     """A name key without its generic words and Arabic articles (the whole key if nothing is left)."""
     words = [_ARTICLE.sub("", w) for w in key.split() if w not in GENERIC_WORDS]
     return " ".join(w for w in words if w not in GENERIC_WORDS) or key
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers_differ(first: str, second: str) -> bool:
+    """Names that carry different numbers ("Amal 1", "Amal 2": two branches) are not the same one."""
+    return set(_DIGITS.findall(first)) != set(_DIGITS.findall(second))
 
 
 def _number(value: str | None) -> str:
@@ -75,7 +83,7 @@ def find_duplicates(progress: Callable[[int, int], None] | None = None) -> list[
         if len(names) > 1:
             scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=SCORE_CUTOFF, workers=-1)
             for i, j in zip(*scores.nonzero(), strict=True):
-                if i < j:
+                if i < j and not _numbers_differ(names[i], names[j]):
                     first, second = members[i][0], members[j][0]
                     pairs.setdefault((first, second), Pair(first, second, int(scores[i, j]), "name"))
         if progress is not None:

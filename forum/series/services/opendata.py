@@ -21,7 +21,7 @@ from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.registration.models import Area, Gender, Registration
 from forum.series.services.dashboard import SeriesForum, series_forums, version
-from forum.series.services.figures import BY_FORUM, BY_REGION, PARTICIPANT, Figures, compute
+from forum.series.services.figures import BY_FORUM, BY_REGION, PARTICIPANT, Figures, compute_all
 
 #: the smallest count published; below it (and above 0) a count could single a person out
 THRESHOLD = 5
@@ -74,12 +74,13 @@ def _breakdowns(key: Any) -> dict[tuple[Hashable, str], int]:
 def _cells(forums: list[SeriesForum]) -> dict[Cell, int]:
     slugs = {f.id: f.slug for f in forums}
     cells: dict[Cell, int] = {}
+    every = compute_all()
     for level, grouping, key, name_of in (
         ("forum", BY_FORUM, Forum.id, slugs.get),
         ("region", BY_REGION, Forum.region, lambda code: code),
     ):
         units = {name_of(k) for k in (slugs if level == "forum" else {f.region for f in forums})}
-        for unit_key, figures in compute(grouping).items():
+        for unit_key, figures in every[grouping].items():
             if name_of(unit_key) in units:
                 for measure, value in _measures(figures).items():
                     cells[Cell(level, name_of(unit_key), measure, "")] = value

@@ -3,6 +3,7 @@ suggestions offered while a person types their organisation's name."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from forum.programme.models import Session, Signup, SignupStatus
 from forum.recommendations.models import Recommendation
 from forum.registration.models import Organisation, Person, Registration
 from forum.registration.names import name_key
+from forum.series.models import OrganisationMerge
 
 #: suggestions offered while typing
 SUGGESTIONS = 8
@@ -40,26 +42,81 @@ def search_organisations(query: str, *, limit: int = 50) -> list[Organisation]:
     )
 
 
+@dataclass
+class _Index:
+    """Every organisation not merged, for the suggestions: (id, name key, name, province) rows and, for
+    each two-letter beginning of a word of a name key, the rows holding such a word."""
+
+    highest: int = 0
+    #: when the organisation of id `highest` was created: another value means the rows were replaced
+    highest_at: Any = None
+    merges: int | None = None
+    rows: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    buckets: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, rows: list[tuple[int, str, str, str | None]]) -> None:
+        for row in rows:
+            position = len(self.rows)
+            self.rows.append(row)
+            for start in {word[:2] for word in row[1].split()}:
+                self.buckets.setdefault(start, []).append(position)
+            self.highest = max(self.highest, row[0])
+
+
+#: organisations are added (a higher id) and merged (a new merge), never renamed; the creation time of
+#: the highest one known tells whether it is still the same row
+_STAMP = sa.select(
+    sa.select(sa.func.max(Organisation.id)).scalar_subquery(),
+    sa.select(sa.func.max(OrganisationMerge.id)).scalar_subquery(),
+    sa.select(Organisation.created_at).where(Organisation.id == sa.bindparam("known")).scalar_subquery(),
+)
+_CURRENT = sa.select(Organisation.id, Organisation.name_key, Organisation.name, Organisation.province).where(
+    Organisation.merged_into_id.is_(None), Organisation.id > sa.bindparam("after")
+)
+_index = _Index()
+_index_lock = threading.Lock()
+
+
+def _organisations() -> _Index:
+    """The suggestions' index, brought up to date: the organisations added since are read alone, a merge
+    reads everything again (bench_series: 40,000 organisations; a LIKE over the table cost 80 ms at the
+    95th percentile, the index well under a millisecond)."""
+    global _index
+    with _index_lock:
+        index = _index
+        highest, merges, known_at = db.session.execute(_STAMP, {"known": index.highest}).one()
+        if index.merges != merges or (highest or 0) < index.highest or known_at != index.highest_at:
+            index = _Index(merges=merges)
+        if (highest or 0) > index.highest or not index.rows:
+            index.add([tuple(row) for row in db.session.execute(_CURRENT, {"after": index.highest})])
+            index.highest_at = db.session.scalar(
+                sa.select(Organisation.created_at).where(Organisation.id == index.highest)
+            )
+        _index = index
+    return index
+
+
 def suggest(query: str, region: str | None) -> list[dict[str, Any]]:
-    """Up to SUGGESTIONS organisations for what a person types: names that start with it first, then
-    names holding it, those of the forum's region before the others."""
+    """Up to SUGGESTIONS organisations for what a person types: those of the forum's region first, then
+    names that start with it before names holding a word that starts with it, then by name."""
     key = name_key(query)
     if len(key) < 2:
         return []
     try:
-        provinces = [p.code for p in geo.region(region).provinces] if region else []
+        provinces = {p.code for p in geo.region(region).provinces} if region else set()
     except KeyError:
-        provinces = []
-    starts = Organisation.name_key.like(f"{_like(key)}%", escape="\\")
-    inside = Organisation.name_key.like(f"% {_like(key)}%", escape="\\")
-    in_region = Organisation.province.in_(provinces) if provinces else sa.false()
-    rows = db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.province)
-        .where(sa.or_(starts, inside), Organisation.merged_into_id.is_(None))
-        .order_by(sa.case((in_region, 0), else_=1), sa.case((starts, 0), else_=1), Organisation.name)
-        .limit(SUGGESTIONS)
-    ).all()
-    return [{"id": org_id, "name": name, "province": _province_name(province)} for org_id, name, province in rows]
+        provinces = set()
+    index, inside = _organisations(), " " + key
+    found = []
+    for position in index.buckets.get(key[:2], ()):
+        org_id, name, label, province = index.rows[position]
+        if name.startswith(key) or inside in name:
+            found.append((province not in provinces, not name.startswith(key), label, org_id, province))
+    found.sort()
+    return [
+        {"id": org_id, "name": label, "province": _province_name(province)}
+        for _elsewhere, _later, label, org_id, province in found[:SUGGESTIONS]
+    ]
 
 
 def _province_name(code: str | None) -> str:

@@ -4,6 +4,7 @@ analysts' accounts (platform admins)."""
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -40,10 +41,15 @@ def dashboard():
     indicator = services.indicator_or_default(request.args.get("indicator"))
     data = services.overview()
     year = _year() if _year() in data.years else None
-    figures = services.figures_of_year(data, year)
-    tiles, legend = services.tile_map(indicator, figures)
+    key = (data.computed_at, indicator.key, year, str(get_locale()), current_user.is_admin)
+    body = services.rendered(key, lambda: _dashboard_body(data, indicator, year))
+    return render_template("series/dashboard.html", body=body)
+
+
+def _dashboard_body(data: services.Overview, indicator: services.Indicator, year: int | None) -> str:
+    tiles, legend = services.tile_map(indicator, services.figures_of_year(data, year))
     return render_template(
-        "series/dashboard.html", data=data, indicator=indicator, indicators=services.INDICATORS,
+        "series/_dashboard_body.html", data=data, indicator=indicator, indicators=services.INDICATORS,
         tiles=tiles, legend=legend, year=year, regions=geo.REGIONS,
     )  # fmt: skip
 
