@@ -10,6 +10,7 @@ from forum import hooks
 from forum.auth.models import Role, User
 from forum.events.models import Forum
 from forum.registration.models import Registration
+from forum.series import seed
 
 
 @hooks.registration_links.register(order=80)
@@ -27,3 +28,6 @@ def copy_link(forum: Forum, user: User) -> hooks.ForumLink | None:
     if not user.has_role(forum, Role.organiser):
         return None
     return hooks.ForumLink(_l("Copy from a previous edition"), url_for("series.copy_edition", forum_slug=forum.slug))
+
+
+hooks.seed_steps.connect(seed.seed_series, order=60)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from forum.audit import AuditEntry
+from forum.auth import services as accounts
 from forum.series.models import Target
 
 
@@ -95,3 +96,14 @@ def test_an_admin_names_a_series_analyst(client, db, make_user, login):
     db.session.refresh(analyst)
     assert analyst.is_series_analyst
     assert "analyste@ministere.ma" in client.get("/series/analysts").text
+
+
+def test_the_demo_has_a_series_analyst_and_targets(runner, client, db, login):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    analyst = accounts.find_user("analyst@multaqa.ma")
+    assert analyst.is_series_analyst
+    regions = set(db.session.scalars(sa.select(Target.region)))
+    assert "draa-tafilalet" in regions
+    login(analyst, password="multaqa-demo-2026")
+    page = client.get("/series/region/draa-tafilalet")
+    assert page.status_code == 200 and "الجمعيات المستفيدة" in page.text and "650" in page.text  # in her language
