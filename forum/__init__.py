@@ -36,6 +36,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "exhibition": ("views", "hooks"),
     "recommendations": ("views", "hooks"),
     "privacy": ("views", "hooks", "cli"),
+    "series": ("views", "hooks", "tasks"),
 }
 
 

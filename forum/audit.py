@@ -123,6 +123,12 @@ TITLES = {
     "recommendations.window": _l("Recommendation period set"),
     "privacy.erase": _l("Personal data erased"),
     "privacy.purge": _l("Personal data of the forum erased at the end of its retention period"),
+    "series.target": _l("Target of the strategy set"),
+    "series.target_remove": _l("Target of the strategy removed"),
+    "series.analyst_grant": _l("Series analyst role given"),
+    "series.analyst_revoke": _l("Series analyst role taken back"),
+    "organisation.merge": _l("Organisations merged"),
+    "series.copy_edition": _l("Settings copied from a previous edition"),
 }
 
 

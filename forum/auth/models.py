@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    #: reads the series dashboard and its exports (the ministry's analysts), nothing else of the forums
+    is_series_analyst: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

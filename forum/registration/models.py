@@ -7,14 +7,16 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.auth.models import User
 from forum.db import TitledEnum, UTCDateTime, utcnow
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import person_name
+from forum.registration.names import name_key
 
 
 class OrganisationKind(TitledEnum):
@@ -156,10 +158,36 @@ class Organisation(db.Model):
     area: Mapped[Area | None] = mapped_column(sa.Enum(Area, native_enum=False, length=10))
     #: official registration number (associations' receipt, company RC), where it has one
     registration_number: Mapped[str | None] = mapped_column(sa.String(60))
+    #: the name as compared (forum.registration.names.name_key), kept with the name
+    name_key: Mapped[str] = mapped_column(sa.String(200), index=True, default="")
+    #: set when a platform admin merged this organisation into another (series.services.merge): it is
+    #: kept, with nothing left pointing to it, so the merge can be told apart later
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name or "")[:200]
+        return name
+
+
+class Person(db.Model):
+    """One person across the forums of the series: their lower-cased e-mail and nothing more (what
+    they said of themselves stays on each Registration, where erasure finds it)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
 
 
 def _new_key() -> str:
@@ -183,6 +211,8 @@ class Registration(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
+    #: the same person's registrations at every forum; set on insert from the e-mail (link_person)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id", ondelete="SET NULL"), index=True)
     #: full name in Arabic script
     name_ar: Mapped[str | None] = mapped_column(sa.String(200))
     #: full name in Latin script
@@ -294,6 +324,31 @@ class Registration(db.Model):
     @property
     def badge_role(self) -> BadgeRole:
         return badge_role_of(self.category)
+
+
+@sa.event.listens_for(Registration, "before_insert")
+def link_person(_mapper: sa.orm.Mapper, connection: sa.Connection, registration: Registration) -> None:
+    """Every new registration joins the Person of its e-mail (created on first sight), whichever service
+    writes it: one upsert statement, safe when two forums register the same e-mail at once."""
+    if registration.person_id is None and registration.email:
+        registration.person_id = person_id_for(connection, registration.email)
+
+
+def _upsert_person(insert: type) -> sa.Insert:
+    """Built once per dialect (on the sign-up's path): the Person of an e-mail, new or existing."""
+    table = Person.__table__
+    statement = insert(table).values(email=sa.bindparam("email"), created_at=sa.bindparam("at", type_=UTCDateTime))
+    statement = statement.on_conflict_do_update(index_elements=["email"], set_={"email": statement.excluded.email})
+    return statement.returning(table.c.id)
+
+
+_UPSERT_PERSON = {"postgresql": _upsert_person(postgresql.insert), "sqlite": _upsert_person(sqlite.insert)}
+
+
+def person_id_for(connection: sa.Connection, email: str) -> int:
+    """The id of the Person of this e-mail, created if new (INSERT … ON CONFLICT … RETURNING)."""
+    statement = _UPSERT_PERSON[connection.dialect.name]
+    return connection.execute(statement, {"email": email.strip().lower(), "at": utcnow()}).scalar_one()
 
 
 def badge_role_of(category: Category) -> BadgeRole:

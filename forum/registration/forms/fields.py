@@ -77,6 +77,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: an organisation merged into another is no longer offered (the one it was merged into is)
+_CURRENT = Organisation.merged_into_id.is_(None)
+
+
 def _in_region(query: sa.Select) -> sa.Select:
     provinces = sa.bindparam("provinces", expanding=True)
     return query.where(sa.or_(Organisation.province.in_(provinces), Organisation.province.is_(None)))
@@ -84,20 +88,20 @@ def _in_region(query: sa.Select) -> sa.Select:
 
 def organisations(region_provinces: list[str]) -> list[tuple[int, str]]:
     """(id, name) of the organisations of the forum's region (and of those without a province)."""
-    query = sa.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    query = sa.select(Organisation.id, Organisation.name).where(_CURRENT).order_by(Organisation.name)
     if region_provinces:
         query = _in_region(query)
     return [tuple(row) for row in db.session.execute(query.limit(2000), {"provinces": region_provinces})]
 
 
 # Built once, with bound parameters (each GET and each POST that picks an organisation runs one).
-_LISTED = sa.select(Organisation.id).where(Organisation.id == sa.bindparam("organisation_id"))
+_LISTED = sa.select(Organisation.id).where(Organisation.id == sa.bindparam("organisation_id"), _CURRENT)
 
 
 _LISTED_IN_REGION = _in_region(_LISTED)
 
 
-_STAMP = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0))
+_STAMP = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0)).where(_CURRENT)
 
 
 _STAMP_IN_REGION = _in_region(_STAMP)
@@ -112,7 +116,7 @@ def is_listed(organisation_id: int, region_provinces: list[str]) -> bool:
 
 def organisations_stamp(region_provinces: list[str]) -> tuple[int, int]:
     """(count, highest id) of the organisations the form lists: it changes whenever the list does, since
-    organisations are added and removed but never renamed."""
+    organisations are added, merged (no longer listed) and removed but never renamed."""
     query = _STAMP_IN_REGION if region_provinces else _STAMP
     count, highest = db.session.execute(query, {"provinces": region_provinces}).one()
     return count, highest

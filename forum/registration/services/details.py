@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.registration.models import Area, Organisation, OrganisationKind, Registration
+from forum.registration.names import name_key
 from forum.registration.services._common import Status
 
 #: fields whose change can send a confirmed registration back for approval (they move the balance)
@@ -49,14 +50,18 @@ def find(forum: Forum, email: str) -> Registration | None:
 
 
 def organisation_for(data: dict[str, Any]) -> Organisation | None:
-    """The organisation picked (by id) or described (a new one, reused when the same name exists)."""
+    """The organisation picked (by id) or described (a new one, reused when the same name exists, however
+    it is spelt: accents, hamza forms, punctuation)."""
     if data.get("organisation_id"):
         return db.session.get(Organisation, data["organisation_id"])
     name = (data.get("organisation_name") or "").strip()
     if not name:
         return None
     existing = db.session.scalar(
-        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower()).limit(1)
+        sa.select(Organisation)
+        .where(Organisation.name_key == name_key(name), Organisation.merged_into_id.is_(None))
+        .order_by(Organisation.id)
+        .limit(1)
     )
     if existing is not None:
         return existing

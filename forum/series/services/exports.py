@@ -1,0 +1,35 @@
+"""The series' figures as a table (one line per forum, one column per indicator), for CSV and XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from forum import spreadsheets
+from forum.db import translated
+from forum.i18n import region_name
+from forum.series.services.dashboard import Overview
+from forum.series.services.figures import Figures
+from forum.series.services.indicators import INDICATORS
+
+
+def table(overview: Overview, region: str | None = None) -> tuple[list[Any], list[list[Any]]]:
+    """Headings and rows: each forum of the series (of one region if given) with every indicator."""
+    headings = [_l("Region"), _l("Edition"), _l("Year"), _l("Forum"), *(i.title for i in INDICATORS.values())]
+    rows = []
+    for forum in overview.forums:
+        if region and forum.region != region:
+            continue
+        figures = overview.by_forum.get(forum.id, Figures())
+        values = [i.value(figures) for i in INDICATORS.values()]
+        rows.append([region_name(forum.region), forum.edition, forum.starts_on.year, translated(forum.title), *values])
+    return headings, rows
+
+
+def export(overview: Overview, fmt: str, *, region: str | None = None, right_to_left: bool = False) -> bytes:
+    """The table as CSV or XLSX (through the one spreadsheet writer)."""
+    headings, rows = table(overview, region)
+    if fmt == "csv":
+        return spreadsheets.to_csv(headings, rows)
+    return spreadsheets.to_xlsx(headings, rows, title=_l("Series indicators"), right_to_left=right_to_left)
