@@ -8,11 +8,20 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask_compress import Compress
 from whitenoise import WhiteNoise
 
 from forum.assets.build import MANIFEST, VERSIONED, build
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Pages and JSON answers compressed on the way out (static files come compressed from the build).
+PAGE_COMPRESSION = {
+    "COMPRESS_MIMETYPES": ["text/html", "application/json"],
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_BR_LEVEL": 5,
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 1000,
+}
 #: A file without a version in its name (a page may keep its URL) is cached for an hour.
 UNVERSIONED_MAX_AGE = 3600
 
@@ -33,8 +42,12 @@ def _nosniff(headers, path: str, url: str) -> None:
 
 
 def register_assets(app: Flask) -> None:
-    """Add `flask assets build`; when a build exists, serve it (versioned, compressed, cached for a year)."""
+    """Add `flask assets build`; compress pages (Brotli or gzip); when a build exists, serve it (versioned,
+    compressed, cached for a year)."""
     app.cli.add_command(assets)
+    for key, value in PAGE_COMPRESSION.items():
+        app.config.setdefault(key, value)
+    Compress(app)
     folder = build_dir(app)
     if folder is None or not (folder / MANIFEST).is_file():
         return

@@ -67,3 +67,11 @@ def test_a_changed_file_gets_a_new_name(tmp_path):
     second = build(source, tmp_path / "two", log=lambda line: None)
     assert first["img/x.svg"] != second["img/x.svg"] and first["css/a.css"] != second["css/a.css"]
     assert second["img/x.svg"].split("/")[1] in (tmp_path / "two" / second["css/a.css"]).read_text()
+
+
+def test_pages_are_compressed_for_a_browser_that_accepts_it(client, make_forum):
+    forum = make_forum()
+    plain = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "ar"})
+    packed = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "ar", "Accept-Encoding": "br"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "br"
+    assert len(packed.get_data()) < len(plain.get_data()) / 4
