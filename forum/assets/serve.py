@@ -79,5 +79,6 @@ def assets_build() -> None:
     """Build static/ into STATIC_BUILD_DIR (default build/static): subset fonts, versioned names, gzip and Brotli."""
     folder = build_dir(current_app)
     if folder is None:
-        raise click.ClickException("STATIC_BUILD_DIR is empty: the static build is turned off.")
+        click.echo("STATIC_BUILD_DIR is empty: static/ is served as it is, nothing to build.")
+        return
     build(Path(current_app.static_folder or ROOT / "static"), folder, click.echo)
