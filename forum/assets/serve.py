@@ -58,7 +58,7 @@ def register_assets(app: Flask) -> None:
         if endpoint == "static" and values.get("filename") in manifest:
             values["filename"] = manifest[values["filename"]]
 
-    app.url_default_functions.setdefault(None, []).append(versioned_url)
+    app.url_defaults(versioned_url)
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
         root=str(folder),

@@ -24,7 +24,7 @@ RUNNER = """
   const failing = __FAILING__;
   const summary = (node) => `${node.target.join(" ")} :: ${(node.failureSummary || "").replace(/\\s+/g, " ")}`;
   window.addEventListener("load", () => {
-    if (window !== window.top || typeof window.axe === "undefined") return;
+    if (window !== window.top || typeof window.axe === "undefined" || document.contentType !== "text/html") return;
     window.__axeStarted();
     const lang = document.documentElement.lang;
     window.axe.run(document, { resultTypes: ["violations"] }).then((result) => window.__axeReport({
