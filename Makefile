@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres e2e lint install translations translations-update services system-deps bench worker clean
+.PHONY: run test test-sqlite test-postgres e2e lint install translations translations-update services system-deps bench worker clean static
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,14 @@ install: $(BIN)/.installed
 translations: install
 	$(BIN)/pybabel compile -d forum/translations -f >/dev/null
 
+# static/ built into build/static: web fonts subset, versioned names, gzip and Brotli (served by WhiteNoise).
+static: install
+	$(BIN)/flask assets build
+
 translations-update: install
 	$(BIN)/flask translate update
 
-run: install translations
+run: install translations static
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -32,7 +36,7 @@ services:
 system-deps:
 	./scripts/system-deps.sh
 
-test: install translations services system-deps
+test: install translations services system-deps static
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:
@@ -41,7 +45,7 @@ test-sqlite:
 test-postgres:
 	MULTAQA_TEST_DB=postgresql $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-e2e: install translations system-deps
+e2e: install translations system-deps static
 	$(BIN)/pytest -q tests/e2e
 
 lint: install
@@ -52,8 +56,8 @@ worker: install
 	$(BIN)/flask jobs worker
 
 # Every bench runs and reports, whatever the one before found; the status says whether any was OVER.
-bench: install translations services
+bench: install translations services static
 	@status=0; for script in bench/bench_*.py; do $(BIN)/python $$script || status=1; done; exit $$status
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts build

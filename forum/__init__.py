@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
+from forum.assets.serve import register_assets
 from forum.auth.access import can
 from forum.auth.sessions import load_session_user
 from forum.db import sqlite_write_intent
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_handlers(app)
     _register_cli(app)
     _register_request_hooks(app)
+    register_assets(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     register_log_masking(app)

@@ -53,6 +53,10 @@ def translate() -> None:
     """Translation catalogues: extract, update, compile."""
 
 
+# Babel skips folders named "_..." unless told which to skip: templates/_macros holds texts too.
+EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".*", "--no-location", "--sort-output")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
@@ -60,7 +64,7 @@ def _pybabel(*args: str) -> None:
 @translate.command("update")
 def translate_update() -> None:
     """Extract the messages and merge them into the ar/fr/en catalogues."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "messages.pot", ".")
+    _pybabel(*EXTRACT, "-o", "messages.pot", ".")
     _pybabel("update", "-i", "messages.pot", "-d", "forum/translations", "--no-fuzzy-matching", "--ignore-obsolete")
     (ROOT / "messages.pot").unlink()
 
@@ -69,7 +73,7 @@ def translate_update() -> None:
 @click.argument("language")
 def translate_init(language: str) -> None:
     """Start a catalogue for a new language."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "messages.pot", ".")
+    _pybabel(*EXTRACT, "-o", "messages.pot", ".")
     _pybabel("init", "-i", "messages.pot", "-d", "forum/translations", "-l", language)
     (ROOT / "messages.pot").unlink()
 

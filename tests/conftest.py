@@ -84,6 +84,7 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int], tmp_path_factory: p
             "STORAGE_ROOT": str(tmp_path_factory.mktemp("files")),
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
+            "STATIC_BUILD_DIR": "",  # static/ as it is; tests/core/test_static_build.py serves a build
         }
     )
     with application.app_context():

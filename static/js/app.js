@@ -32,3 +32,25 @@ function startPolling(element) {
 }
 
 document.querySelectorAll("[data-poll]").forEach(startPolling);
+
+// After a failed submit the error summary takes the focus (a screen reader reads it); each of its links
+// moves the focus to the invalid control itself, scrolled so that its label or legend shows.
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) {
+  errorSummary.focus();
+  errorSummary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const control = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!control) {
+      return;
+    }
+    event.preventDefault();
+    const details = control.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    const heading = control.closest("fieldset.choices, .field")?.querySelector("legend, label");
+    (heading || control).scrollIntoView({ block: "start" });
+    control.focus({ preventScroll: true });
+  });
+}

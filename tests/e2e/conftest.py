@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e.axe import Audit
 from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -63,21 +64,35 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def open_page(browser, request, live_server):
+def axe_audit() -> Audit:
+    """What axe-core found on the pages the test's browser contexts opened."""
+    return Audit()
+
+
+@pytest.fixture
+def open_page(browser, request, live_server, axe_audit):
     """open_page(locale="ar-MA"): a fresh browser context (no cookies) with the base URL set.
 
-    Every page opened is screenshotted (with its HTML) into test-artifacts/ when the test fails.
+    Every page opened is screenshotted (with its HTML) into test-artifacts/ when the test fails, and
+    checked with axe-core (tests/e2e/axe.py): a serious or critical violation fails the test.
     """
     contexts = []
+    audit = axe_audit
 
     def do(locale: str = "en-GB", width: int = 1280, height: int = 900):
         context = browser.new_context(base_url=live_server, locale=locale, viewport={"width": width, "height": height})
         context.set_default_timeout(10_000)
+        audit.watch(context)
         contexts.append(context)
-        return context.new_page()
+        tab = context.new_page()
+        audit.hold(tab)
+        return tab
 
     yield do
     report = getattr(request.node, "report_call", None)
+    for context in contexts:
+        for tab in context.pages:
+            audit.finish(tab)
     for n, context in enumerate(contexts):
         if report is not None and report.failed:
             ARTIFACTS.mkdir(exist_ok=True)
@@ -86,6 +101,8 @@ def open_page(browser, request, live_server):
                 tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
                 (ARTIFACTS / f"{name}.html").write_text(tab.content())
         context.close()
+    if audit.violations:
+        pytest.fail("axe-core found serious or critical violations:\n  " + "\n  ".join(audit.violations))
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def test_apply_allocate_publish_see_the_booth_and_record_a_lead(
     assert "1st choice" in desk.locator("#proposal tr[data-exhibitor='Fonds Oasis'] .outcome").inner_text()
     desk.once("dialog", lambda dialog: dialog.accept())
     desk.click("text=Publish and e-mail the exhibitors")
-    assert "2 assignments published" in desk.content()
+    expect(desk.locator("main")).to_contain_text("2 assignments published")
 
     # The exhibitor sees the booth highlighted on the map, then scans a visitor's badge (typed/pasted code).
     phone.click("text=My booth")

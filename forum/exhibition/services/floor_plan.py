@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from forum import audit
 from forum.auth.models import User
 from forum.events.models import Forum
-from forum.exhibition.models import Booth, BoothAssignment, BoothTier, Exhibition, Exhibitor, Zone
+from forum.exhibition.models import Booth, BoothAssignment, BoothStatus, BoothTier, Exhibition, Exhibitor, Zone
 from forum.exhibition.services._common import forum_of
 from forum.exhibition.services.errors import ExhibitionError
 from forum.extensions import db
@@ -170,3 +170,22 @@ def plan_layout(booths: list[Booth]) -> PlanLayout:
     width = max(booth.x + booth.width for booth in booths) + 1
     height = max(booth.y + booth.height for booth in booths) + 1
     return PlanLayout(width, height, sorted(corners.values(), key=lambda item: item[0].code))
+
+
+@dataclass
+class PlanBooth:
+    """A booth as the floor plan shows it: its status and holder as this audience may see them."""
+
+    booth: Booth
+    status: BoothStatus
+    holder: Exhibitor | None
+
+
+def plan_booths(booths: list[Booth], public: bool = False) -> list[PlanBooth]:
+    """Each booth with the status to show (an unpublished offer is 'free' to the public) and its holder."""
+    shown = []
+    for booth in booths:
+        status = BoothStatus.free if public and booth.status == BoothStatus.offered else booth.status
+        holder = booth.assignment.exhibitor if booth.assignment and status != BoothStatus.free else None
+        shown.append(PlanBooth(booth, status, holder))
+    return shown
