@@ -26,6 +26,7 @@
   const agenda = desk.querySelector("[data-answer-agenda]");
   const inside = desk.querySelector("[data-inside]");
   const exitBox = desk.querySelector("[data-exit]");
+  const announcer = desk.querySelector("[data-announce]");
   const text = desk.dataset;
   const sounds = {
     ok: new Audio(text.soundOk),
@@ -41,16 +42,16 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
-  // The scan input takes the focus back from anything but a field the agent is typing in (the name
-  // search) or a choice being made: a scanner's Enter on a button left focused (camera, undo, print)
-  // would press it, and its code would be lost.
+  // The scan input gets the focus back after each action (a scan, an undo, the camera, a check-in
+  // from the search) and whenever nothing else holds it; it never takes it from a control the agent
+  // is on (Tab to "undo" and press Enter: the undo happens).
   function keepFocus() {
     const active = document.activeElement;
-    if (active !== input && !(active && active.matches('input[type="search"], select, textarea'))) {
+    if (!active || active === document.body || active === document.documentElement) {
       input.focus();
     }
   }
-  document.addEventListener("click", keepFocus);
+  document.addEventListener("click", () => window.setTimeout(keepFocus, 0));
   window.setInterval(keepFocus, 1000);
 
   function show(result) {
@@ -71,6 +72,10 @@
       parts.push(text.textAt + " " + result.when_local + (result.desk ? " · " + text.textDesk + " " + result.desk : ""));
     }
     detail.textContent = parts.filter(Boolean).join(" · ");
+    // Each answer is announced, even when it says the same as the last one.
+    announcer.textContent = "";
+    const spoken = [text.textRehearsal, result.message, nameLine.textContent, detail.textContent];
+    window.setTimeout(() => { announcer.textContent = spoken.filter(Boolean).join(". "); }, 50);
     agenda.replaceChildren(...(result.agenda || []).map((item) => {
       const li = document.createElement("li");
       li.textContent = item.time + " · " + item.title + (item.room ? " · " + item.room : "");
@@ -118,6 +123,10 @@
     input.focus();
   }
 
+  if (exitBox) {
+    exitBox.addEventListener("change", () => input.focus());
+  }
+
   desk.querySelector("[data-scan-form]").addEventListener("submit", (event) => {
     event.preventDefault();
     const code = input.value.trim();
@@ -158,7 +167,7 @@
         print.type = "button";
         print.className = "button small";
         print.textContent = text.textBadge;
-        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
+        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); input.focus(); });
         li.append(" ", print);
       }
       return li;
@@ -215,5 +224,8 @@
     cameraButton.textContent = text.textCameraStart;
   }
   const cameraButton = desk.querySelector("[data-camera]");
-  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  cameraButton.addEventListener("click", async () => {
+    await (stream ? stopCamera() : startCamera());
+    input.focus();
+  });
 })();
