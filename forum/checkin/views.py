@@ -9,6 +9,7 @@ from flask import Response, abort, g, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import forum.checkin.offline_views  # noqa: F401  (the offline desk's routes, on the same blueprint)
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.badges.pdf import write_badges

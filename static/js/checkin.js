@@ -34,6 +34,38 @@
     refused: new Audio(text.soundRefused),
   };
   let busy = false;
+  const offlineMark = desk.querySelector("[data-offline-mark]");
+  const offlineStatus = desk.querySelector("[data-offline-status]");
+  const conflictList = desk.querySelector("[data-conflicts]");
+
+  function showStatus(state) {
+    desk.dataset.online = state.online ? "true" : "false";
+    desk.dataset.pending = String(state.pending);
+    desk.dataset.rosterReady = state.roster ? "true" : "false";
+    const parts = [state.closed ? text.textClosed : state.online ? text.textOnline : text.textOffline];
+    parts.push(text.textWaiting + " " + state.pending);
+    if (state.roster) {
+      parts.push(text.textRoster + " " + Object.keys(state.roster.people).length);
+    }
+    offlineStatus.textContent = parts.join(" · ");
+    offlineStatus.classList.toggle("is-offline", !state.online);
+  }
+
+  function showConflicts(conflicts) {
+    desk.dataset.conflictCount = String(conflicts.length);
+    conflictList.closest("[data-conflict-panel]").hidden = conflicts.length === 0;
+    conflictList.replaceChildren(...conflicts.map((item) => {
+      const li = document.createElement("li");
+      li.textContent = [item.at, item.name, item.message, item.desk].filter(Boolean).join(" · ");
+      return li;
+    }));
+  }
+
+  // Offline: the roster in IndexedDB answers when the server does not (see desk-offline.js).
+  const offline = window.MultaqaOffline ? window.MultaqaOffline.attach(desk, csrf, showConflicts, showStatus) : null;
+  if (window.MultaqaOffline) {
+    window.MultaqaOffline.registerWorker(desk);
+  }
 
   function nonce() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -61,6 +93,8 @@
     answer.className = "answer answer-" + kind;
     answer.dataset.outcome = result.outcome;
     answer.dataset.reason = result.reason;
+    answer.dataset.offline = result.offline ? "true" : "false";
+    offlineMark.hidden = !result.offline;
     title.textContent = result.message;
     const person = result.registration;
     nameLine.textContent = person ? [person.name_ar, person.name_latin].filter(Boolean).join(" · ") : "";
@@ -91,14 +125,22 @@
     }
   }
 
-  async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return response.json();
+  // A POST answered in JSON; with `timeoutMs`, given up after that long (the desk answers offline).
+  async function post(url, body, timeoutMs) {
+    const controller = new AbortController();
+    const timer = timeoutMs ? window.setTimeout(() => controller.abort(), timeoutMs) : null;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+      return await response.json();
+    } finally {
+      window.clearTimeout(timer);
+    }
   }
 
   async function send(body) {
@@ -107,16 +149,23 @@
     }
     busy = true;
     const payload = Object.assign({ list: text.list, nonce: nonce(), exit: Boolean(exitBox && exitBox.checked) }, body);
-    // A lost answer is retried once with the same nonce: the server records the scan only once.
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    // Without a network, or without an answer within 1.5 s, the roster answers (the scan is queued
+    // with its nonce, so a request that did reach the server is not counted twice). Without a roster,
+    // a lost answer is retried once with the same nonce: the server records the scan only once.
+    let result = !navigator.onLine && offline ? await offline.answer(payload) : null;
+    for (let attempt = 0; !result && attempt < 2; attempt += 1) {
       try {
-        show(await post(text.scanUrl, payload));
-        break;
+        result = await post(text.scanUrl, payload, offline && offline.ready() ? 1500 : 0);
       } catch (error) {
-        if (attempt === 1) {
-          show({ outcome: "refused", reason: "error", message: text.textError });
+        result = offline ? await offline.answer(payload) : null;
+        if (!result && attempt === 1) {
+          result = { outcome: "refused", reason: "error", message: text.textError };
         }
       }
+    }
+    show(result);
+    if (offline) {
+      (result.offline ? offline.status() : offline.flush());
     }
     busy = false;
     input.value = "";
