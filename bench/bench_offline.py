@@ -39,7 +39,14 @@ def build(dep: Deployment) -> tuple[str, int, int, list[str]]:
     from forum.checkin import services
     from forum.events.models import Forum, ForumStatus
     from forum.extensions import db
-    from forum.registration.models import Category, Gender, Organisation, Registration, RegistrationStatus
+    from forum.registration.models import (
+        Category,
+        Gender,
+        Organisation,
+        OrganisationKind,
+        Registration,
+        RegistrationStatus,
+    )
 
     with dep.app.app_context():
         today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Casablanca")).date()
@@ -55,7 +62,10 @@ def build(dep: Deployment) -> tuple[str, int, int, list[str]]:
         db.session.add(forum)
         db.session.flush()
         set_scheme(forum, BadgeScheme.ed25519, reissue=False, actor=None)
-        organisations = [Organisation(name=f"Association Tafilalet {n} · جمعية {n}") for n in range(300)]
+        organisations = [
+            Organisation(name=f"Association Tafilalet {n} · جمعية {n}", kind=OrganisationKind.association)
+            for n in range(300)
+        ]
         db.session.add_all(organisations)
         db.session.flush()
         categories = list(Category)

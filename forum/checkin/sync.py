@@ -8,6 +8,7 @@ bench/bench_offline.py syncs 1,000 queued scans (budget 5 s on PostgreSQL, exact
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,9 +100,15 @@ def read_upload(body: Any, *, now: datetime | None = None) -> tuple[int, list[Qu
     return list_id, read
 
 
+#: what the desk answered offline, kept on the scans' trail rows: one statement per distinct answer of
+#: an upload (most are "ok:ok"), not one per scan; a row already marked (an upload sent again) is kept
 _MARK = (
     sa.update(CheckIn)
-    .where(CheckIn.forum_id == sa.bindparam("f"), CheckIn.nonce == sa.bindparam("n"), CheckIn.offline_reason.is_(None))
+    .where(
+        CheckIn.forum_id == sa.bindparam("f"),
+        CheckIn.nonce.in_(sa.bindparam("nonces", expanding=True)),
+        CheckIn.offline_reason.is_(None),
+    )
     .values(offline_reason=sa.bindparam("r"))
 )
 
@@ -111,7 +118,7 @@ def apply_upload(
 ) -> list[dict[str, Any]]:
     """Apply an upload's scans in the order they were made; each one's answer, with `conflict` where the
     server decided otherwise than the desk did offline."""
-    results = []
+    results, answered = [], defaultdict(list)
     people = _people(forum, [s.registration_id for s in scans if s.registration_id is not None])
     for queued in sorted(scans, key=lambda s: s.at):
         registration = people.get(queued.registration_id) if queued.registration_id is not None else None
@@ -129,11 +136,10 @@ def apply_upload(
             exit=queued.exit,
             now=queued.at,
         ).as_dict()
-        conflict = answer["outcome"] != queued.offline_outcome
-        db.session.connection().execute(
-            _MARK, {"f": forum.id, "n": queued.nonce, "r": f"{queued.offline_outcome}:{queued.offline_reason}"[:30]}
-        )
-        results.append({"nonce": queued.nonce, **answer, "conflict": conflict})
+        answered[f"{queued.offline_outcome}:{queued.offline_reason}"[:30]].append(queued.nonce)
+        results.append({"nonce": queued.nonce, **answer, "conflict": answer["outcome"] != queued.offline_outcome})
+    for offline_answer, nonces in answered.items():
+        db.session.connection().execute(_MARK, {"f": forum.id, "nonces": nonces, "r": offline_answer})
     return results
 
 
