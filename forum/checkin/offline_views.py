@@ -30,7 +30,9 @@ def desk_roster(desk_id: int):
     if not desk.is_active:
         return _closed_desk()
     list_id = request.args.get("list", "")
-    checkin_list = forum_row_or_404(CheckInList, int(list_id)) if list_id.isdigit() else abort(404)
+    if not (list_id.isascii() and list_id.isdigit() and int(list_id) <= sync.MAX_ID):
+        abort(404)
+    checkin_list = forum_row_or_404(CheckInList, int(list_id))
     data = roster.roster_of(g.forum, checkin_list)
     data.update(desk={"id": desk.id, "name": desk.name}, user=current_user.id)
     data["conflicts"] = sync.conflicts_of(checkin_list)

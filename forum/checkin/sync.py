@@ -31,6 +31,8 @@ BATCH = 500
 OLDEST = timedelta(days=3)
 #: how far ahead of the server's clock a desk's clock may be
 AHEAD = timedelta(minutes=10)
+#: the largest id a database integer holds (a larger one is malformed, not a server error)
+MAX_ID = 2**31 - 1
 #: the offline answers a desk may report
 OFFLINE_OUTCOMES = {"ok", "duplicate", "refused", "exit"}
 
@@ -69,7 +71,7 @@ def _one(item: Any, index: int, now: datetime) -> QueuedScan:
         raise BadSync(_l("Each scan needs its nonce (1 to 64 characters)."), index)
     rid = item.get("registration_id")
     bad_code = code is not None and _text(code, 200) is None
-    bad_id = rid is not None and (type(rid) is not int or rid <= 0)
+    bad_id = rid is not None and (type(rid) is not int or not 0 < rid <= MAX_ID)
     if bad_code or bad_id or (code is None) == (rid is None):
         raise BadSync(_l("A scan holds a badge code or a registration number."), index)
     try:
@@ -90,7 +92,7 @@ def read_upload(body: Any, *, now: datetime | None = None) -> tuple[int, list[Qu
     if not isinstance(body, dict):
         raise BadSync(_l("The upload must be a JSON object."))
     list_id, scans = body.get("list"), body.get("scans")
-    if type(list_id) is not int or list_id <= 0:
+    if type(list_id) is not int or not 0 < list_id <= MAX_ID:
         raise BadSync(_l("The upload must name its list."))
     if not isinstance(scans, list) or not 0 < len(scans) <= BATCH:
         raise BadSync(_l("An upload holds 1 to %(num)d scans.", num=BATCH))

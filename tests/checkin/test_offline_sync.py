@@ -58,7 +58,8 @@ def test_the_roster_holds_what_an_answer_needs_and_no_contact_details(desk_setup
     }
     assert data["people"][str(gone.id)] == {"v": 1, "s": "cancelled"}
     assert "itto@example.ma" not in roster.text and "600000000" not in roster.text
-    assert client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/roster?list=x").status_code == 404
+    for bad in ("x", "9" * 30, "١٢"):
+        assert client.get(f"/f/{forum.slug}/checkin/desk/{desk.id}/roster?list={bad}").status_code == 404
 
 
 def test_an_upload_is_applied_once_with_its_time_and_the_server_decides(db, desk_setup, make_registration):
@@ -128,6 +129,8 @@ def test_a_closed_desk_is_refused_and_malformed_uploads_get_a_clear_400(db, desk
         [],
         {"scans": [good]},
         {"list": "1", "scans": [good]},
+        {"list": 2**63, "scans": [good]},
+        {"list": entrance.id, "scans": [{**good, "code": None, "registration_id": 2**40}]},
         {"list": entrance.id, "scans": []},
         {"list": entrance.id, "scans": "x"},
         {"list": entrance.id, "scans": [good] * 501},
