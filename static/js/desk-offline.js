@@ -94,9 +94,9 @@
 
     async function load() {
       const kept = await get("roster", listId);
-      // another agent's roster, or a forum that is over: not kept
+      // another agent's roster, or a forum that is over: not kept (scans still waiting are, to be sent)
       if (kept && (kept.user !== user || new Date(kept.expires_at) < new Date())) {
-        await wipe(kept.user !== user);
+        await wipe(true);
       } else if (kept) {
         roster = kept;
       }
