@@ -85,6 +85,8 @@ TITLES = {
     "checkin.desk_create": _l("Check-in desk opened"),
     "checkin.desk_revoke": _l("Check-in desk closed"),
     "checkin.list_update": _l("Attendance list settings changed"),
+    "checkin.rehearsal_clear": _l("Check-in rehearsal cleared"),
+    "badges.scheme": _l("Badge code scheme chosen"),
     "room.create": _l("Room added"),
     "room.update": _l("Room changed"),
     "speaker.create": _l("Speaker added"),

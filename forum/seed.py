@@ -333,6 +333,7 @@ def _try_first(forums: dict[str, Forum], echo: Callable[[str], None]) -> None:
         visitor = demo_visitor(draa)
         if visitor is not None:
             echo(f"     type {badge_code(visitor)}  (or search the name: {visitor.name_latin})")
+        echo(f"     or rehearse, nothing counts: {BASE_URL}/f/{draa.slug}/checkin/desk/{desk.id}?rehearsal=1")
     echo(
         "  3. Open the outcomes report (sign in as organiser@multaqa.ma): "
         f"{BASE_URL}/f/{guelmim.slug}/manage/recommendations/report"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from forum.badges.models import PrintLayout, PrintSelection
+from forum.badges.models import BadgeScheme, PrintLayout, PrintSelection
+from forum.forms import EnumRadioField
 from forum.registration.models import Category
 
 
@@ -32,3 +33,11 @@ class PrintForm(FlaskForm):
 
 class ReissueForm(FlaskForm):
     email = StringField(_l("E-mail address of the registration"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class BadgeSchemeForm(FlaskForm):
+    scheme = EnumRadioField(_l("Badge codes"), validators=[DataRequired()], enum=BadgeScheme)
+    reissue = BooleanField(
+        _l("Reissue every badge now"),
+        description=_l("The badges printed or sent so far stop working; send or print them again."),
+    )

@@ -74,3 +74,29 @@ class BadgePrint(db.Model):
 
     def __repr__(self) -> str:
         return f"<BadgePrint registration={self.registration_id} v{self.badge_version}>"
+
+
+class BadgeScheme(TitledEnum):
+    hmac = "hmac"
+    ed25519 = "ed25519"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.hmac: _l("Version 1: checked by the server only"),
+            cls.ed25519: _l("Version 2: signed, desks can check it offline"),
+        }
+
+
+class BadgeSettings(db.Model):
+    """How a forum's badge codes are signed. Without a row, version 1 (HMAC)."""
+
+    __tablename__ = "badge_settings"
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    #: the scheme of codes issued from now on; codes of the other scheme keep working online until reissued
+    scheme: Mapped[BadgeScheme] = mapped_column(sa.Enum(BadgeScheme, native_enum=False, length=10))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BadgeSettings forum={self.forum_id} {self.scheme}>"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from PIL import Image
 
-from forum.badges.render import BAND_TOP, HEIGHT, PALETTE, PERSON_TOP, QR_MODULE_PX, WIDTH, BadgeParts, qr_matrix
+from forum.badges.render import BAND_TOP, HEIGHT, PALETTE, PERSON_TOP, WIDTH, BadgeParts, qr_matrix, qr_module_px
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)
@@ -146,7 +146,7 @@ def write_badges(stream, badges: Iterable[BadgeParts], *, layout: str, progress=
             backgrounds[key] = writer.image(parts.background)
         person = writer.image(parts.person)
         qr, modules = writer.qr(parts.code)
-        side = modules * QR_MODULE_PX * scale
+        side = modules * qr_module_px(modules) * scale
         qr_x = x + (A6[0] - side) / 2
         qr_y = y + (HEIGHT - BAND_TOP + 20) * scale
         images = [

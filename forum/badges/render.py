@@ -140,6 +140,12 @@ def qr_matrix(code: str) -> list[list[bool]]:
     return qr.get_matrix()
 
 
+def qr_module_px(modules: int) -> int:
+    """Pixels a module on the badge: a version 1 code's QR (37 modules with its quiet zone) gets
+    QR_MODULE_PX, a longer (version 2, signed) code's QR keeps about the same printed size."""
+    return max(8, QR_MODULE_PX * 37 // modules)
+
+
 def qr_image(code: str, *, module_px: int) -> Image.Image:
     """The QR of a code as a 1-bit image (black on white), `module_px` pixels a module."""
     matrix = qr_matrix(code)
@@ -257,7 +263,7 @@ def render_badge(registration: Registration) -> Image.Image:
     parts = badge_parts(registration)
     image = parts.background.copy()
     image.paste(parts.person, (0, PERSON_TOP))
-    qr = qr_image(parts.code, module_px=QR_MODULE_PX)
+    qr = qr_image(parts.code, module_px=qr_module_px(len(qr_matrix(parts.code))))
     image.paste(INK, ((WIDTH - qr.width) // 2, BAND_TOP - 20 - qr.height), ImageOps.invert(qr.convert("L")))
     return image
 

@@ -5,6 +5,13 @@ signature = HMAC-SHA256 over prefix, payload and the registration's own badge se
             derived from SECRET_KEY for each forum, truncated to 128 bits, base64url.
 A code is short (about 40 characters: a version 3 QR at error correction M) and unguessable, and an
 altered, foreign or superseded one is refused with a precise reason; it never matches someone else.
+
+Version 2, `MQ2.<payload>.<signature>`, signs `MQ2.<payload>` with the forum's Ed25519 key (keys.py),
+so that a desk holding the public key checks a code offline (static/js/badge-verify.js, the same checks
+in the same order: forum, signature, registration, version; tests/badges/badge_vectors.json holds the
+vectors both are tested against). About 100 characters: a version 7 QR at error correction M. Each
+forum chooses its scheme (BadgeSettings); the reader reads both, so printed version 1 badges keep
+working online until they are reissued.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from forum import audit, jobs
-from forum.badges.models import BadgePrint, PrintBatch
+from forum.badges import keys
+from forum.badges.models import BadgePrint, BadgeScheme, PrintBatch
+from forum.badges.schemes import scheme_of, set_scheme  # noqa: F401  (re-exported: the organiser's switch)
 from forum.db import utcnow
 from forum.errors import ForumError
 from forum.extensions import db
@@ -27,6 +36,7 @@ from forum.jobs import Job
 from forum.registration.models import Registration, RegistrationStatus
 
 PREFIX = "MQ1"
+PREFIX_V2 = "MQ2"
 SIGNATURE_BYTES = 16
 
 
@@ -83,8 +93,11 @@ def _signature(forum_id: int, payload: str, badge_secret: str) -> str:
 
 
 def badge_code(registration: Registration) -> str:
-    """The code printed in the registration's QR for its current badge version."""
+    """The code printed in the registration's QR for its current badge version, in its forum's scheme."""
     payload = "-".join(_base36(n) for n in (registration.forum_id, registration.id, registration.badge_version))
+    if scheme_of(registration.forum_id) == BadgeScheme.ed25519:
+        signature = keys.sign(registration.forum_id, f"{PREFIX_V2}.{payload}".encode())
+        return f"{PREFIX_V2}.{payload}.{keys.b64url(signature)}"
     return f"{PREFIX}.{payload}.{_signature(registration.forum_id, payload, registration.badge_secret)}"
 
 
@@ -96,6 +109,7 @@ class BadgeCode(NamedTuple):
     version: int
     payload: str
     signature: str
+    prefix: str = PREFIX
 
 
 #: the longest text read as a code (a v1 code is about 40 characters) and the largest number in one
@@ -118,7 +132,7 @@ def readable_code_text(code: object) -> str:
 def parse_badge_code(code: str) -> BadgeCode:
     """The parts of a code, or MalformedCode."""
     parts = readable_code_text(code or "").split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
+    if len(parts) != 3 or parts[0] not in (PREFIX, PREFIX_V2):
         raise MalformedCode()
     try:
         forum_id, registration_id, version = (int(n, 36) for n in parts[1].split("-"))
@@ -126,18 +140,38 @@ def parse_badge_code(code: str) -> BadgeCode:
         raise MalformedCode() from error
     if max(forum_id, registration_id, version) > MAX_NUMBER:
         raise MalformedCode()
-    return BadgeCode(forum_id, registration_id, version, parts[1], parts[2])
+    return BadgeCode(forum_id, registration_id, version, parts[1], parts[2], parts[0])
 
 
 def check_badge_code(code: BadgeCode, registration: Registration | None, *, forum_id: int) -> Registration:
     """The registration a parsed code names (loaded by the caller, None if there is none) if the code
     is its valid, current badge at this forum; otherwise the BadgeCodeError saying why not."""
+    if code.prefix == PREFIX_V2:
+        return _check_v2(code, registration, forum_id=forum_id)
     if registration is None or registration.id != code.registration_id or registration.forum_id != code.forum_id:
         raise UnknownBadge()
     if not hmac.compare_digest(code.signature, _signature(code.forum_id, code.payload, registration.badge_secret)):
         raise TamperedCode()
     if code.forum_id != forum_id:
         raise WrongForum()
+    if code.version != registration.badge_version:
+        raise SupersededBadge()
+    return registration
+
+
+def _check_v2(code: BadgeCode, registration: Registration | None, *, forum_id: int) -> Registration:
+    """A version 2 code, checked in the order a desk checks it offline: forum, signature, registration,
+    version (a desk holds its own forum's public key only)."""
+    if code.forum_id != forum_id:
+        raise WrongForum()
+    try:
+        signature = keys.unb64url(code.signature)
+    except ValueError as error:
+        raise TamperedCode() from error
+    if not keys.verify(code.forum_id, f"{PREFIX_V2}.{code.payload}".encode(), signature):
+        raise TamperedCode()
+    if registration is None or registration.id != code.registration_id or registration.forum_id != code.forum_id:
+        raise UnknownBadge()
     if code.version != registration.badge_version:
         raise SupersededBadge()
     return registration

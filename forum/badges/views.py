@@ -10,7 +10,7 @@ from forum import storage
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.badges import bp, services
-from forum.badges.forms import PrintForm, ReissueForm
+from forum.badges.forms import BadgeSchemeForm, PrintForm, ReissueForm
 from forum.badges.models import PrintBatch
 from forum.badges.render import badge_png
 from forum.extensions import db
@@ -49,6 +49,7 @@ def manage():
         forum=g.forum,
         form=form,
         reissue_form=ReissueForm(formdata=None),
+        scheme_form=BadgeSchemeForm(formdata=None, scheme=services.scheme_of(g.forum.id)),
         batches=services.print_batches(g.forum),
         unprinted=len(services.registrations_to_print(g.forum.id, "unprinted")),
     )
@@ -98,4 +99,19 @@ def reissue():
         )
     else:
         flash(_("Give a valid e-mail address."), "error")
+    return redirect(url_for(".manage"))
+
+
+@bp.route("/f/<forum_slug>/manage/badges/scheme", methods=["POST"])
+@forum_role_required(Role.organiser)
+def scheme():
+    """Choose how the forum's badge codes are signed (version 2 lets desks check them offline)."""
+    form = BadgeSchemeForm()
+    if form.validate_on_submit():
+        run(
+            lambda: services.set_scheme(g.forum, form.scheme.data, reissue=form.reissue.data, actor=current_user),
+            success=_("The badge codes have been saved."),
+        )
+    else:
+        flash(_("Choose a scheme for the badge codes."), "error")
     return redirect(url_for(".manage"))

@@ -27,7 +27,8 @@ class ListKind(TitledEnum):
 
 class CheckInList(db.Model):
     """Who may come in where: the venue entrance on one day, or one session's room. A person is
-    welcomed once per list."""
+    welcomed once per list. A rehearsal list is the twin of a real one (same kind, day, session and
+    settings) whose admissions, count and trail never mix with the real ones."""
 
     __tablename__ = "checkin_list"
     __table_args__ = (
@@ -35,10 +36,13 @@ class CheckInList(db.Model):
             "uq_checkin_list_entrance_day",
             "forum_id",
             "day",
+            "is_rehearsal",
             unique=True,
             postgresql_where=sa.text("kind = 'entrance'"),
             sqlite_where=sa.text("kind = 'entrance'"),
         ),
+        #: one real list and one rehearsal twin per session
+        sa.UniqueConstraint("session_id", "is_rehearsal"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +50,9 @@ class CheckInList(db.Model):
     kind: Mapped[ListKind] = mapped_column(sa.Enum(ListKind, native_enum=False, length=10))
     #: the local calendar day the list is valid on
     day: Mapped[date]
-    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), unique=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"))
+    #: a rehearsal twin: its scans answer as the real list's would on its day, and never count
+    is_rehearsal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: someone who went out may be welcomed again (otherwise a second scan is "already checked in")
     allows_reentry: Mapped[bool] = mapped_column(default=False)
     #: desks may record exits, so the list knows who is inside now
@@ -178,6 +184,9 @@ class CheckIn(db.Model):
     scanned: Mapped[str | None] = mapped_column(sa.String(80))
     #: the client's idempotency key: a retried request returns the first answer
     nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    #: a scan made offline and synced later: "<outcome>:<reason>" the desk answered offline (the server's
+    #: own answer is `outcome`; where they differ, the desk and the trail show a conflict)
+    offline_reason: Mapped[str | None] = mapped_column(sa.String(30))
     #: the answer given, replayed for a retried nonce
     response: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -82,6 +82,7 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
     checkin_list = (
         sa.and_(
             CheckInList.kind == ListKind.entrance,
+            ~CheckInList.is_rehearsal,
             sa.or_(
                 CheckInList.day.in_(sa.bindparam("days", type_=sa.Date, expanding=True)),
                 CheckInList.day.in_([Forum.starts_on, Forum.ends_on]),
@@ -108,6 +109,7 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
             CheckInList.allows_reentry,
             CheckInList.records_exits,
             CheckInList.inside,
+            CheckInList.is_rehearsal,
             Session.is_signup_required,
             signed_up.label("signed_up"),
             Desk.id.label("desk_id"),
@@ -291,7 +293,8 @@ def _decide(
     elif badge.registration.forum_id != forum.id:
         return record(ctx, None, None, Outcome.refused, "wrong_forum")
     person = person or Person.of(badge.registration)
-    reason = _refusal(person, facts, now.astimezone(forum.zone).date())
+    # a rehearsal answers as its list would on the list's own day
+    reason = _refusal(person, facts, facts.day if facts.is_rehearsal else now.astimezone(forum.zone).date())
     if reason is not None:
         return record(ctx, person, None, Outcome.refused, reason)
     if exit:

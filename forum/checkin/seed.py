@@ -25,6 +25,8 @@ def seed_checkin(forums, echo) -> None:
     if db.session.scalar(sa.select(Desk.id).where(Desk.forum_id == forum.id).limit(1)) is None:
         services.create_desk(forum, "Entrée 1 · المدخل 1", actor=organiser or agent)
         services.create_desk(forum, "Entrée 2 · المدخل 2", actor=organiser or agent)
+        # a desk to rehearse on: a newcomer opens it in rehearsal mode and scans without counting
+        services.create_desk(forum, "Répétition · تمرين", actor=organiser or agent)
     lists = services.ensure_lists(forum)
     desks = services.desks_of(forum)
     entrance = [cl for cl in lists if cl.kind == ListKind.entrance]
@@ -46,6 +48,6 @@ def seed_checkin(forums, echo) -> None:
             at = opening + timedelta(minutes=abs(rng.gauss(50, 35)))
             if at < now:  # today's later arrivals are still to come
                 scan_at_desk(
-                    forum, checkin_list, registration=registration, desk=rng.choice(desks), agent=agent, now=at
+                    forum, checkin_list, registration=registration, desk=rng.choice(desks[:2]), agent=agent, now=at
                 )
     echo(f"  check-in: {len(desks)} desks, yesterday's arrivals and today's so far recorded for {forum.slug}")

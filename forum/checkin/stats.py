@@ -33,7 +33,12 @@ def _present_ids(forum: Forum, day: date | None) -> set[int]:
     query = (
         sa.select(Admission.registration_id)
         .join(CheckInList, CheckInList.id == Admission.list_id)
-        .where(CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, Admission.is_live)
+        .where(
+            CheckInList.forum_id == forum.id,
+            CheckInList.kind == ListKind.entrance,
+            ~CheckInList.is_rehearsal,
+            Admission.is_live,
+        )
     )
     if day is not None:
         query = query.where(CheckInList.day == day)
@@ -82,6 +87,7 @@ def arrivals(forum: Forum, day: date) -> list[tuple[str, int]]:
             CheckInList.forum_id == forum.id,
             CheckInList.kind == ListKind.entrance,
             CheckInList.day == day,
+            ~CheckInList.is_rehearsal,
             Admission.is_live,
         )
     ).all()
@@ -105,7 +111,7 @@ def sessions(forum: Forum) -> list[Bar]:
     lists = db.session.execute(
         sa.select(CheckInList, Session)
         .join(Session, Session.id == CheckInList.session_id)
-        .where(CheckInList.forum_id == forum.id)
+        .where(CheckInList.forum_id == forum.id, ~CheckInList.is_rehearsal)
         .order_by(Session.starts_at)
     ).all()
     present = dict(

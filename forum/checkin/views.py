@@ -9,6 +9,7 @@ from flask import Response, abort, g, jsonify, make_response, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import forum.checkin.offline_views  # noqa: F401  (the offline desk's routes, on the same blueprint)
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.badges.pdf import write_badges
@@ -18,12 +19,14 @@ from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
 from forum.checkin.scan_input import BadScanBody, ScanBody, device_scope, read_scan_body
+from forum.db import writes_on_get
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
 from forum.extensions import csrf, db, limiter
 from forum.forms import ConfirmForm
 from forum.inputs import MAX_ID
 from forum.registration.models import Registration
+from forum.security import is_safe_next
 from forum.web import forum_row_or_404, run
 
 DESK_ROLES = (Role.organiser, Role.checkin_agent)
@@ -69,14 +72,19 @@ def choose_desk():
 
 @bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>")
 @forum_role_required(*DESK_ROLES)
+@writes_on_get  # a rehearsal makes its list's twin the first time
 def desk(desk_id: int):
     desk = _desk(desk_id)
-    checkin_list = _list(request.args.get("list"))
+    real_list = _list(request.args.get("list"))
+    checkin_list = services.rehearsal_twin(real_list) if request.args.get("rehearsal") == "1" else real_list
+    db.session.commit()
     return render_template(
         "checkin/desk.html",
         forum=g.forum,
         desk=desk,
         checkin_list=checkin_list,
+        real_list=real_list,
+        is_organiser=current_user.has_role(g.forum, Role.organiser),
         list_label=services.list_label(checkin_list),
         lists=services.lists_of(g.forum),
         label=services.list_label,
@@ -229,6 +237,7 @@ def manage():
         form=form,
         token=token,
         desks=services.desks_of(g.forum),
+        rehearsal_scans=services.rehearsal_scan_count(g.forum),
         lists=lists,
         label=services.list_label,
         settings_form=ListSettingsForm,
@@ -246,6 +255,16 @@ def revoke_desk(desk_id: int):
             success=_("The desk has been closed; its token no longer works."),
         )
     return redirect(url_for(".manage"))
+
+
+@bp.route("/f/<forum_slug>/manage/checkin/rehearsal/clear", methods=["POST"])
+@forum_role_required(Role.organiser)
+def clear_rehearsal():
+    """Clear every rehearsal scan of the forum in one click (back to the desk the organiser came from)."""
+    if ConfirmForm().validate_on_submit():
+        run(lambda: services.clear_rehearsal(g.forum, actor=current_user), success=_("The rehearsal has been cleared."))
+    back = request.form.get("next")
+    return redirect(back if is_safe_next(back) else url_for(".manage"))
 
 
 @bp.route("/f/<forum_slug>/manage/checkin/lists/<int:list_id>", methods=["POST"])

@@ -26,6 +26,7 @@
   const agenda = desk.querySelector("[data-answer-agenda]");
   const inside = desk.querySelector("[data-inside]");
   const exitBox = desk.querySelector("[data-exit]");
+  const announcer = desk.querySelector("[data-announce]");
   const text = desk.dataset;
   const sounds = {
     ok: new Audio(text.soundOk),
@@ -33,6 +34,38 @@
     refused: new Audio(text.soundRefused),
   };
   let busy = false;
+  const offlineMark = desk.querySelector("[data-offline-mark]");
+  const offlineStatus = desk.querySelector("[data-offline-status]");
+  const conflictList = desk.querySelector("[data-conflicts]");
+
+  function showStatus(state) {
+    desk.dataset.online = state.online ? "true" : "false";
+    desk.dataset.pending = String(state.pending);
+    desk.dataset.rosterReady = state.roster ? "true" : "false";
+    const parts = [state.closed ? text.textClosed : state.online ? text.textOnline : text.textOffline];
+    parts.push(text.textWaiting + " " + state.pending);
+    if (state.roster) {
+      parts.push(text.textRoster + " " + Object.keys(state.roster.people).length);
+    }
+    offlineStatus.textContent = parts.join(" · ");
+    offlineStatus.classList.toggle("is-offline", !state.online);
+  }
+
+  function showConflicts(conflicts) {
+    desk.dataset.conflictCount = String(conflicts.length);
+    conflictList.closest("[data-conflict-panel]").hidden = conflicts.length === 0;
+    conflictList.replaceChildren(...conflicts.map((item) => {
+      const li = document.createElement("li");
+      li.textContent = [item.at, item.name, item.message, item.desk].filter(Boolean).join(" · ");
+      return li;
+    }));
+  }
+
+  // Offline: the roster in IndexedDB answers when the server does not (see desk-offline.js).
+  const offline = window.MultaqaOffline ? window.MultaqaOffline.attach(desk, csrf, showConflicts, showStatus) : null;
+  if (window.MultaqaOffline) {
+    window.MultaqaOffline.registerWorker(desk);
+  }
 
   function nonce() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -41,16 +74,16 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
-  // The scan input takes the focus back from anything but a field the agent is typing in (the name
-  // search) or a choice being made: a scanner's Enter on a button left focused (camera, undo, print)
-  // would press it, and its code would be lost.
+  // The scan input gets the focus back after each action (a scan, an undo, the camera, a check-in
+  // from the search) and whenever nothing else holds it; it never takes it from a control the agent
+  // is on (Tab to "undo" and press Enter: the undo happens).
   function keepFocus() {
     const active = document.activeElement;
-    if (active !== input && !(active && active.matches('input[type="search"], select, textarea'))) {
+    if (!active || active === document.body || active === document.documentElement) {
       input.focus();
     }
   }
-  document.addEventListener("click", keepFocus);
+  document.addEventListener("click", () => window.setTimeout(keepFocus, 0));
   window.setInterval(keepFocus, 1000);
 
   function show(result) {
@@ -60,6 +93,8 @@
     answer.className = "answer answer-" + kind;
     answer.dataset.outcome = result.outcome;
     answer.dataset.reason = result.reason;
+    answer.dataset.offline = result.offline ? "true" : "false";
+    offlineMark.hidden = !result.offline;
     title.textContent = result.message;
     const person = result.registration;
     nameLine.textContent = person ? [person.name_ar, person.name_latin].filter(Boolean).join(" · ") : "";
@@ -71,6 +106,10 @@
       parts.push(text.textAt + " " + result.when_local + (result.desk ? " · " + text.textDesk + " " + result.desk : ""));
     }
     detail.textContent = parts.filter(Boolean).join(" · ");
+    // Each answer is announced, even when it says the same as the last one.
+    announcer.textContent = "";
+    const spoken = [text.textRehearsal, result.message, nameLine.textContent, detail.textContent];
+    window.setTimeout(() => { announcer.textContent = spoken.filter(Boolean).join(". "); }, 50);
     agenda.replaceChildren(...(result.agenda || []).map((item) => {
       const li = document.createElement("li");
       li.textContent = item.time + " · " + item.title + (item.room ? " · " + item.room : "");
@@ -86,14 +125,22 @@
     }
   }
 
-  async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return response.json();
+  // A POST answered in JSON; with `timeoutMs`, given up after that long (the desk answers offline).
+  async function post(url, body, timeoutMs) {
+    const controller = new AbortController();
+    const timer = timeoutMs ? window.setTimeout(() => controller.abort(), timeoutMs) : null;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+      return await response.json();
+    } finally {
+      window.clearTimeout(timer);
+    }
   }
 
   async function send(body) {
@@ -102,20 +149,31 @@
     }
     busy = true;
     const payload = Object.assign({ list: text.list, nonce: nonce(), exit: Boolean(exitBox && exitBox.checked) }, body);
-    // A lost answer is retried once with the same nonce: the server records the scan only once.
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    // Without a network, or without an answer within 1.5 s, the roster answers (the scan is queued
+    // with its nonce, so a request that did reach the server is not counted twice). Without a roster,
+    // a lost answer is retried once with the same nonce: the server records the scan only once.
+    let result = !navigator.onLine && offline ? await offline.answer(payload) : null;
+    for (let attempt = 0; !result && attempt < 2; attempt += 1) {
       try {
-        show(await post(text.scanUrl, payload));
-        break;
+        result = await post(text.scanUrl, payload, offline && offline.ready() ? 1500 : 0);
       } catch (error) {
-        if (attempt === 1) {
-          show({ outcome: "refused", reason: "error", message: text.textError });
+        result = offline ? await offline.answer(payload) : null;
+        if (!result && attempt === 1) {
+          result = { outcome: "refused", reason: "error", message: text.textError };
         }
       }
+    }
+    show(result);
+    if (offline) {
+      (result.offline ? offline.status() : offline.flush());
     }
     busy = false;
     input.value = "";
     input.focus();
+  }
+
+  if (exitBox) {
+    exitBox.addEventListener("change", () => input.focus());
   }
 
   desk.querySelector("[data-scan-form]").addEventListener("submit", (event) => {
@@ -158,7 +216,7 @@
         print.type = "button";
         print.className = "button small";
         print.textContent = text.textBadge;
-        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); });
+        print.addEventListener("click", () => { printForm.action = person.badge_url; printForm.submit(); input.focus(); });
         li.append(" ", print);
       }
       return li;
@@ -215,5 +273,8 @@
     cameraButton.textContent = text.textCameraStart;
   }
   const cameraButton = desk.querySelector("[data-camera]");
-  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  cameraButton.addEventListener("click", async () => {
+    await (stream ? stopCamera() : startCamera());
+    input.focus();
+  });
 })();

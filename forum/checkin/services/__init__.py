@@ -22,6 +22,7 @@ from forum.checkin.services.lists import (
     lists_of,
     update_list,
 )
+from forum.checkin.services.rehearsal import clear_rehearsal, real_list_of, rehearsal_scan_count, rehearsal_twin
 from forum.checkin.services.search import search
 from forum.checkin.services.trail import REASONS, ScanResult, recent_scans, trail_of
 from forum.checkin.services.undo import record_exit, undo_last
@@ -33,6 +34,7 @@ __all__ = [
     "NoSuchList",
     "NothingToUndo",
     "ScanResult",
+    "clear_rehearsal",
     "create_desk",
     "default_list",
     "desk_for_token",
@@ -46,7 +48,10 @@ __all__ = [
     "lists_of",
     "open_desks_of",
     "record_exit",
+    "real_list_of",
     "recent_scans",
+    "rehearsal_scan_count",
+    "rehearsal_twin",
     "revoke_desk",
     "search",
     "trail_of",

@@ -21,7 +21,9 @@ from forum.programme.models import Session
 
 def ensure_lists(forum: Forum) -> list[CheckInList]:
     """The forum's lists: one entrance list per day, one per session (created when missing)."""
-    existing = list(db.session.scalars(sa.select(CheckInList).where(CheckInList.forum_id == forum.id)))
+    existing = list(
+        db.session.scalars(sa.select(CheckInList).where(CheckInList.forum_id == forum.id, ~CheckInList.is_rehearsal))
+    )
     days = {cl.day for cl in existing if cl.kind == ListKind.entrance}
     sessions = {cl.session_id for cl in existing if cl.kind == ListKind.session}
     missing = [CheckInList(forum_id=forum.id, kind=ListKind.entrance, day=d) for d in forum.days if d not in days]
@@ -41,11 +43,11 @@ def ensure_lists(forum: Forum) -> list[CheckInList]:
 
 
 def lists_of(forum: Forum) -> list[CheckInList]:
-    """The forum's lists, day by day, the entrance first."""
+    """The forum's (real) lists, day by day, the entrance first."""
     return list(
         db.session.scalars(
             sa.select(CheckInList)
-            .where(CheckInList.forum_id == forum.id)
+            .where(CheckInList.forum_id == forum.id, ~CheckInList.is_rehearsal)
             .options(selectinload(CheckInList.session))
             .order_by(CheckInList.day, CheckInList.kind, CheckInList.id)
         )
@@ -61,10 +63,13 @@ def list_label(checkin_list: CheckInList) -> str:
 
 
 def entrance_list(forum: Forum, day: date) -> CheckInList | None:
-    """The forum's entrance list of a day, or None."""
+    """The forum's (real) entrance list of a day, or None."""
     return db.session.scalar(
         sa.select(CheckInList).where(
-            CheckInList.forum_id == forum.id, CheckInList.kind == ListKind.entrance, CheckInList.day == day
+            CheckInList.forum_id == forum.id,
+            CheckInList.kind == ListKind.entrance,
+            CheckInList.day == day,
+            ~CheckInList.is_rehearsal,
         )
     )
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from forum.auth import services as accounts
-from forum.checkin.models import CheckIn, Desk, Outcome
+from forum.checkin.models import CheckIn, CheckInList, Desk, Outcome
 from forum.checkin.services._common import run
 from forum.db import translated
 from forum.events.models import Forum
@@ -41,6 +41,8 @@ REASONS = {
     "not_inside": _l("Not checked in on this list"),
     "exits_not_recorded": _l("This list does not record exits"),
     "undone": _l("Check-in undone"),
+    # given by a desk offline only: a version 1 code needs the server
+    "online_only": _l("This badge can be checked online only"),
 }
 
 
@@ -220,8 +222,10 @@ def record(
     if registration is not None:
         result.registration = _person(registration)
         if outcome == Outcome.ok:
-            zone = forum.zone
-            result.agenda = _agenda(registration, now.astimezone(zone).date(), zone)
+            zone, rehearsal = forum.zone, getattr(ctx.checkin_list, "is_rehearsal", False)
+            result.agenda = _agenda(
+                registration, ctx.checkin_list.day if rehearsal else now.astimezone(zone).date(), zone
+            )
     if outcome == Outcome.duplicate and admission is not None:
         result.when = admission.admitted_at.isoformat()
         result.when_local = local_time(admission.admitted_at)
@@ -249,8 +253,11 @@ def record(
 
 
 def recent_scans(forum: Forum, *, desk: Desk | None = None, limit: int = 100) -> list[CheckIn]:
-    """The latest scans of the forum (of one desk, if given), newest first."""
-    query = sa.select(CheckIn).where(CheckIn.forum_id == forum.id)
+    """The latest real scans of the forum (of one desk, if given), newest first; rehearsals are apart."""
+    rehearsals = sa.select(CheckInList.id).where(CheckInList.forum_id == forum.id, CheckInList.is_rehearsal)
+    query = sa.select(CheckIn).where(
+        CheckIn.forum_id == forum.id, sa.or_(CheckIn.list_id.is_(None), CheckIn.list_id.not_in(rehearsals))
+    )
     if desk is not None:
         query = query.where(CheckIn.desk_id == desk.id)
     return list(db.session.scalars(query.options(selectinload(CheckIn.desk)).order_by(CheckIn.id.desc()).limit(limit)))
