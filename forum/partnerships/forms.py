@@ -115,3 +115,7 @@ class SlotsForm(FlaskForm):
 
 class TablesForm(FlaskForm):
     count = IntegerField(_l("Tables to add"), default=10, validators=[InputRequired(), NumberRange(1, 500)])
+
+
+class ScheduleForm(FlaskForm):
+    favour_sectors = BooleanField(_l("Place meetings with companies and donors first"))

@@ -35,6 +35,27 @@ class MeetingSettings(db.Model):
         return f"<MeetingSettings forum={self.forum_id}>"
 
 
+class MeetingSchedule(db.Model):
+    """The last automatic schedule the organisers ran, for review before they publish it."""
+
+    __tablename__ = "meeting_schedule"
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: [[request id, slot id, place id], ...]: the meetings proposed
+    placed: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: [[request id, reason, registration id or null], ...]: the accepted requests left out, and why
+    unplaced: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: the solver's upper bound on the meetings that could be placed
+    bound: Mapped[int] = mapped_column(default=0)
+    #: meetings with the private sector and donors were put first
+    favours_sectors: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<MeetingSchedule forum={self.forum_id} placed={len(self.placed)}>"
+
+
 class PartnershipProfile(db.Model):
     """What one registered participant offers and needs, published (with consent) to find partners."""
 

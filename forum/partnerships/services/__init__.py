@@ -60,8 +60,14 @@ from forum.partnerships.services.requests import (
     requests_of,
     withdraw,
 )
+from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
 
 __all__ = [
+    "REASONS",
+    "ProposalView",
+    "proposal_of",
+    "publish_schedule",
+    "run_schedule",
     "AlreadyRequested",
     "Board",
     "BookingClosed",
