@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum import geo
-from forum.forms import EnumSelectField, TranslatedField, clean_translations
+from forum.forms import EnumRadioField, EnumSelectField, TranslatedField, clean_translations
 from forum.i18n import local_date, local_time
+from forum.partnerships.models import Outcome, PartnershipStatus
 from forum.partnerships.vocabulary import Support
 from forum.registration.forms.fields import MultiCheckboxField
 from forum.registration.models import Area
@@ -119,3 +120,27 @@ class TablesForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     favour_sectors = BooleanField(_l("Place meetings with companies and donors first"))
+
+
+class OutcomeForm(FlaskForm):
+    outcome = EnumRadioField(_l("What came of the meeting"), validators=[InputRequired()], enum=Outcome)
+    kind = SelectField(_l("Kind of partnership"), validators=[Optional()])
+    amount = IntegerField(
+        _l("Amount of the help (dirhams, optional)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome.offer(Outcome)
+        self.kind.choices = [("", "—"), *Support.choices()]
+
+
+class StatusForm(FlaskForm):
+    status = EnumRadioField(_l("Where the partnership stands"), validators=[InputRequired()], enum=PartnershipStatus)
+    amount = IntegerField(
+        _l("Amount of the help (dirhams, optional)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.offer(PartnershipStatus)

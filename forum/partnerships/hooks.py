@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from forum import hooks
 from forum.auth.models import Role
-from forum.partnerships import services
+from forum.partnerships import seed, services
+from forum.seed import clock
 
 
 @hooks.registration_links.register(order=40)
@@ -35,3 +36,16 @@ def manage_link(forum, user):
 def meetings(registration):
     """A person's one-to-one meetings, for their agenda, their calendar feed and their reminders."""
     return services.meeting_events(registration)
+
+
+@hooks.report_sections.register()
+def report_section(forum):
+    figures = services.report_figures(forum)
+    if figures is None:
+        return None
+    return hooks.ReportSection("partnerships", _l("Meetings and partnerships"), "partnerships/_report.html", figures)
+
+
+@hooks.seed_steps.register(order=60)
+def seed_partnerships(forums, echo):
+    seed.seed(forums["draa"], echo, now=clock(forums))

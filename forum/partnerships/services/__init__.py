@@ -31,6 +31,15 @@ from forum.partnerships.services.errors import (
     SlotTaken,
 )
 from forum.partnerships.services.matching import Suggestion, score, suggestions
+from forum.partnerships.services.outcomes import (
+    outcome_of,
+    partnerships_of,
+    read_status_token,
+    record_outcome,
+    send_follow_ups,
+    status_token,
+    update_status,
+)
 from forum.partnerships.services.plan import (
     add_booths,
     add_tables,
@@ -51,6 +60,7 @@ from forum.partnerships.services.profiles import (
     themes_of,
     withdraw_profile,
 )
+from forum.partnerships.services.report import report_figures
 from forum.partnerships.services.requests import (
     accept,
     between,
@@ -63,6 +73,14 @@ from forum.partnerships.services.requests import (
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
 
 __all__ = [
+    "report_figures",
+    "outcome_of",
+    "partnerships_of",
+    "read_status_token",
+    "record_outcome",
+    "send_follow_ups",
+    "status_token",
+    "update_status",
     "REASONS",
     "ProposalView",
     "proposal_of",

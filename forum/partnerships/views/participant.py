@@ -10,6 +10,7 @@ from forum import geo
 from forum.forms import ConfirmForm
 from forum.partnerships import bp, services
 from forum.partnerships.forms import DeclineForm, ProfileForm, RequestForm, ScanForm
+from forum.partnerships.models import Outcome
 from forum.partnerships.vocabulary import Support
 from forum.registration.access import participant_required
 from forum.registration.models import Category, RegistrationStatus
@@ -25,6 +26,7 @@ def hub():
     registration = g.registration
     profile = services.profile_of(registration)
     received, sent = services.requests_of(registration)
+    meetings = services.meetings_of(registration)
     return render_template(
         "partnerships/hub.html",
         forum=g.forum,
@@ -32,7 +34,10 @@ def hub():
         suggestions=services.suggestions(profile) if profile else [],
         received=received,
         sent=sent,
-        meetings=services.meetings_of(registration),
+        meetings=meetings,
+        outcomes={m.id: services.outcome_of(m, registration) for m in meetings},
+        outcome_choices=Outcome.choices(),
+        support_choices=Support.choices(),
         is_open=services.booking_is_open(g.forum),
         scan_form=ScanForm(),
         decline_form=DeclineForm(),
