@@ -82,3 +82,19 @@ def test_the_booth_page_lists_the_exhibitors_meetings(as_role, client, db, make_
     db.session.commit()
     page = client.get(f"/f/{forum.slug}/exhibitor/meetings").get_data(as_text=True)
     assert "Oasis Rural" in page and "Table 1" in page
+
+
+def test_requests_are_rate_limited_per_person(app, client, db, make_forum, make_partner):
+    from forum.extensions import limiter
+
+    forum = make_forum()
+    me = make_partner(forum, needs=("funding",))
+    others = [make_partner(forum, offers=("funding",), category=Category.donor) for _ in range(31)]
+    base = f"/f/{forum.slug}/me/{me.registration.access_key}/partners"
+    enabled = limiter.enabled
+    limiter.enabled = True
+    try:
+        answers = [client.post(f"{base}/p/{o.id}", data={"message": "Hello"}).status_code for o in others]
+    finally:
+        limiter.enabled = enabled
+    assert answers[:30] == [302] * 30 and answers[30] == 429

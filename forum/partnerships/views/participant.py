@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from forum import geo
+from forum.extensions import limiter
 from forum.forms import ConfirmForm
 from forum.partnerships import bp, services
 from forum.partnerships.forms import DeclineForm, ProfileForm, RequestForm, ScanForm
@@ -18,6 +20,13 @@ from forum.web import run
 
 ME = "/f/<forum_slug>/me/<access_key>/partners"
 confirmed = participant_required(RegistrationStatus.confirmed)
+#: meeting requests one person may send: enough for a busy day, not for spamming a whole directory
+REQUEST_LIMIT = "30 per hour"
+
+
+def _person() -> str:
+    """The rate limit's key: the participant of the link (people of one venue share its address)."""
+    return f"registration:{g.registration.id}" if g.get("registration") is not None else get_remote_address()
 
 
 @bp.route(f"{ME}/")
@@ -90,6 +99,7 @@ def directory():
 
 @bp.route(f"{ME}/p/<int:profile_id>", methods=["GET", "POST"])
 @confirmed
+@limiter.limit(REQUEST_LIMIT, methods=["POST"], key_func=_person)
 def profile_page(profile_id: int):
     other = services.listed_profile(g.forum, profile_id) or abort(404)
     form = RequestForm()
