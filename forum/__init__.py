@@ -38,6 +38,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "recommendations": ("views", "hooks"),
     "privacy": ("views", "hooks", "cli"),
     "series": ("views", "hooks", "tasks"),
+    "partnerships": ("views", "hooks", "cli"),
 }
 
 

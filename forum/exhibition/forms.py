@@ -19,9 +19,10 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forum.exhibition.models import BoothTier, ExhibitorTier, Partnership, Sector
+from forum.exhibition.models import BoothTier, ExhibitorTier, Sector
 from forum.exhibition.services import EXHIBITOR_KINDS
 from forum.forms import EnumSelectField, TranslatedField, clean_translations
+from forum.partnerships.vocabulary import Support
 from forum.registration.models import OrganisationKind
 
 
@@ -173,8 +174,8 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sector.offer(Sector, blank="—")
-        self.offers.choices = Partnership.choices()
-        self.seeks.choices = Partnership.choices()
+        self.offers.choices = Support.choices()
+        self.seeks.choices = Support.choices()
 
     def profile(self) -> dict:
         """The public profile as services.update_profile takes it (the logo aside)."""

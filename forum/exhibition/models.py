@@ -93,26 +93,6 @@ class Sector(TitledEnum):
         }
 
 
-class Partnership(TitledEnum):
-    """What an exhibitor offers to, or seeks from, partners."""
-
-    funding = "funding"
-    skills = "skills"
-    csr = "csr"
-    equipment = "equipment"
-    training = "training"
-
-    @classmethod
-    def __titles__(cls) -> dict:
-        return {
-            cls.funding: _l("Funding"),
-            cls.skills: _l("Skills-based sponsorship"),
-            cls.csr: _l("CSR programmes"),
-            cls.equipment: _l("Equipment"),
-            cls.training: _l("Training"),
-        }
-
-
 class Exhibition(db.Model):
     """The exhibition settings of one forum."""
 
@@ -226,7 +206,7 @@ class Exhibitor(db.Model):
     website: Mapped[str | None] = mapped_column(sa.String(300))
     #: storage key of the re-encoded logo (served by a view)
     logo_key: Mapped[str | None] = mapped_column(sa.String(200))
-    #: Partnership values
+    #: partnerships.vocabulary.Support values (the one list of offers and needs)
     offers: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     seeks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

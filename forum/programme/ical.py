@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, Timezone
 
 from forum.db import translated
 from forum.events.models import Forum
+from forum.hooks import PersonalEvent
 from forum.programme.cache import RevisionCache
 from forum.programme.models import Session
 
@@ -64,12 +65,34 @@ def calendar_for(
     name: str,
     locale: str,
     url_of: Callable[[Session], str],
+    personal: Iterable[PersonalEvent] = (),
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per session, times in the forum's timezone (VTIMEZONE included)."""
+    """A VCALENDAR with one VEVENT per session and per personal event (a meeting, ...), times in the
+    forum's timezone (VTIMEZONE included)."""
     parts = [_head(name, forum.timezone, forum.starts_on.year, forum.ends_on.year)]
     parts.extend(_event(forum, session, locale, url_of(session)) for session in sessions)
+    parts.extend(_personal_event(forum, event) for event in personal)
     parts.append(b"END:VCALENDAR\r\n")
     return b"".join(parts)
+
+
+def _personal_event(forum: Forum, personal: PersonalEvent) -> bytes:
+    """A personal appointment (from the `personal_events` hook) as a VEVENT, its place as LOCATION."""
+    zone = forum.zone
+    event = Event()
+    event.add("uid", personal.uid)
+    event.add("dtstamp", personal.start_at)
+    event.add("dtstart", personal.start_at.astimezone(zone))
+    event.add("dtend", personal.end_at.astimezone(zone))
+    event.add("summary", str(personal.title))
+    if personal.description:
+        event.add("description", str(personal.description))
+    if personal.location:
+        event.add("location", str(personal.location))
+    if personal.url:
+        event.add("url", personal.url)
+    event.add("status", "CONFIRMED")
+    return event.to_ical()
 
 
 @lru_cache(maxsize=256)

@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from forum import audit, images, storage
 from forum.auth.models import Role, User
 from forum.events.models import Forum
-from forum.exhibition.models import Exhibitor, ExhibitorStatus, Partnership, Sector
+from forum.exhibition.models import Exhibitor, ExhibitorStatus, Sector
 from forum.exhibition.services._common import forum_of
 from forum.exhibition.services.errors import ExhibitionError
 from forum.exhibition.services.exhibitors import exhibitor_of, exhibitors_of
+from forum.partnerships.vocabulary import Support
 
 
 def directory(
@@ -39,8 +40,8 @@ def update_profile(exhibitor: Exhibitor, data: dict[str, Any], *, logo: bytes | 
     if website and urlsplit(website).scheme not in ("http", "https"):
         raise ExhibitionError(_l("The website must start with http:// or https://."))
     exhibitor.website = website
-    exhibitor.offers = [Partnership(v).value for v in data.get("offers", [])]
-    exhibitor.seeks = [Partnership(v).value for v in data.get("seeks", [])]
+    exhibitor.offers = [Support(v).value for v in data.get("offers", [])]
+    exhibitor.seeks = [Support(v).value for v in data.get("seeks", [])]
     audit.record("exhibition.profile_update", actor=actor, forum=forum_of(exhibitor.forum_id), target=exhibitor)
     if logo is not None:
         save_logo(exhibitor, logo, actor=actor)

@@ -9,8 +9,9 @@ from flask_login import current_user
 from forum import storage
 from forum.exhibition import bp, services
 from forum.exhibition.forms import ExhibitRequestForm
-from forum.exhibition.models import Exhibitor, Partnership, Sector
+from forum.exhibition.models import Exhibitor, Sector
 from forum.forms import clean_translations
+from forum.partnerships.vocabulary import Support
 from forum.registration.access import participant_required
 from forum.web import forum_row_or_404, run
 
@@ -25,8 +26,8 @@ def directory():
         filters=filters,
         kinds=[(kind.value, kind.title) for kind in services.EXHIBITOR_KINDS],
         sectors=Sector.choices(),
-        offers=Partnership.choices(),
-        offer_titles=dict(Partnership.choices()),
+        offers=Support.choices(),
+        offer_titles=dict(Support.choices()),
         booths=services.booths_of(g.forum),
         zones=services.zones_of(g.forum),
         public=True,

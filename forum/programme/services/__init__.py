@@ -3,7 +3,7 @@
 One file per concern; callers import the package and write `services.save_session(...)`.
 """
 
-from forum.programme.services.agendas import Agenda, AgendaEntry, agenda_of_day, personal_agenda
+from forum.programme.services.agendas import Agenda, AgendaEntry, agenda_of_day, personal_agenda, personal_events_of
 from forum.programme.services.drafts import CALENDAR_FIELDS, PUBLIC_FIELDS, SESSION_FIELDS, DraftSession, draft_of
 from forum.programme.services.errors import Conflict, ProgrammeError, ScheduleConflict, SignupError
 from forum.programme.services.fingerprint import programme_fingerprint
@@ -59,6 +59,7 @@ __all__ = [
     "notices_for",
     "pending_changes",
     "personal_agenda",
+    "personal_events_of",
     "programme_fingerprint",
     "public_programme",
     "publish",

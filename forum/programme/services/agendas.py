@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from forum.db import UTCDateTime
 from forum.events.models import Forum, day_bounds
 from forum.extensions import db
+from forum.hooks import PersonalEvent, personal_events
 from forum.programme.models import Room, Session, Signup, SignupStatus
 from forum.programme.services.fingerprint import programme_fingerprint, programme_state
 from forum.registration.models import Registration
@@ -61,6 +62,13 @@ def personal_agenda(registration: Registration, forum: Forum, *, with_speakers: 
     )
     fingerprint = tuple(rows[0][2:]) if rows else programme_fingerprint(forum)
     return Agenda([AgendaEntry(row[0], row[1]) for row in rows], fingerprint)
+
+
+def personal_events_of(registration: Registration) -> list[PersonalEvent]:
+    """The person's own appointments that other modules give through the `personal_events` hook
+    (one-to-one meetings, ...), in time order."""
+    events = [event for found in personal_events.collect(registration) for event in found]
+    return sorted(events, key=lambda event: (event.start_at, event.uid))
 
 
 #: the sessions of one person on one local day: when, title and room (columns, no objects loaded; the

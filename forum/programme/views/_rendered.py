@@ -40,7 +40,7 @@ def html(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704  (autoescaped template output)
 
 
-def feed(sessions, name: str) -> Response:
+def feed(sessions, name: str, personal=()) -> Response:
     locale = str(get_locale())
     body = ical.calendar_for(
         g.forum,
@@ -48,5 +48,6 @@ def feed(sessions, name: str) -> Response:
         name=name,
         locale=locale,
         url_of=lambda s: url_for("programme.session_page", session_id=s.id, _external=True),
+        personal=personal,
     )
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})

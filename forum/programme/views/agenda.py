@@ -99,6 +99,7 @@ def agenda():
         unpublished=None if published else services.unpublished_notice(forum, workshops=True),
         signups={entry.session.id for entry in agenda.entries if entry.signup is not None},
         offers=[(entry, _agenda_line(entry.session), held) for entry, held in _offers(agenda)],
+        personal=services.personal_events_of(registration),
     )
 
 
@@ -106,7 +107,8 @@ def agenda():
 @participant_required()
 def personal_feed():
     agenda = services.personal_agenda(g.registration, g.forum, with_speakers=True)
-    response = feed([entry.session for entry in agenda.entries], g.forum.name)
+    personal = services.personal_events_of(g.registration)
+    response = feed([entry.session for entry in agenda.entries], g.forum.name, personal)
     response.headers["Content-Disposition"] = f'inline; filename="{g.forum.slug}-agenda.ics"'
     return response
 

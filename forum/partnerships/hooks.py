@@ -1,0 +1,51 @@
+"""What partnerships add to shared pages: the participant's link, the management menu, meetings in agendas."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from forum import hooks
+from forum.auth.models import Role
+from forum.partnerships import seed, services
+from forum.seed import clock
+
+
+@hooks.registration_links.register(order=40)
+def partners_link(registration):
+    if not registration.is_confirmed:
+        return None
+    return hooks.ForumLink(
+        _l("Partners and meetings"),
+        url_for("partnerships.hub", forum_slug=registration.forum.slug, access_key=registration.access_key),
+        _l("Publish what you offer and need, find partners and book one-to-one meetings."),
+    )
+
+
+@hooks.manage_links.register(order=40)
+def manage_link(forum, user):
+    if user.has_role(forum, Role.organiser):
+        return hooks.ForumLink(_l("One-to-one meetings"), url_for("partnerships.manage", forum_slug=forum.slug))
+    if user.has_role(forum, Role.exhibitor_staff):
+        url = url_for("partnerships.booth_meetings", forum_slug=forum.slug)
+        return hooks.ForumLink(_l("Meetings at my booth"), url)
+    return None
+
+
+@hooks.personal_events.register(order=40)
+def meetings(registration):
+    """A person's one-to-one meetings, for their agenda, their calendar feed and their reminders."""
+    return services.meeting_events(registration)
+
+
+@hooks.report_sections.register()
+def report_section(forum):
+    figures = services.report_figures(forum)
+    if figures is None:
+        return None
+    return hooks.ReportSection("partnerships", _l("Meetings and partnerships"), "partnerships/_report.html", figures)
+
+
+@hooks.seed_steps.register(order=60)
+def seed_partnerships(forums, echo):
+    seed.seed(forums["draa"], echo, now=clock(forums))
