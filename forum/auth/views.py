@@ -92,9 +92,8 @@ def login_code():
 def logout():
     form = LanguageForm()  # any FlaskForm: the CSRF check is what matters here
     if form.validate_on_submit():
-        if row := sessions.current_session(current_user):
-            sessions.end_session(current_user, row.id)
-            db.session.commit()
+        sessions.end_sessions(current_user)
+        db.session.commit()
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("events.home"))

@@ -45,13 +45,15 @@ def test_the_remember_cookie_is_lax_http_only_and_lasts_weeks(app, make_user):
     assert app.config["SESSION_MAX_AGE"] == timedelta(days=14)
 
 
-def test_signing_out_ends_that_sign_in_and_its_remember_cookie_even_a_copy(app, make_user):
+def test_signing_out_ends_every_sign_in_of_the_account_and_their_remember_cookies(app, make_user):
     user = make_user()
-    browser = _sign_in(app, user)
+    browser, phone = _sign_in(app, user), _sign_in(app, user, remember=False)
     copy = _copy_of_remember_cookie(app, browser)
-    assert _signed_in(copy)
+    other = _sign_in(app, make_user())
+    assert _signed_in(copy) and _signed_in(phone)
     browser.post("/logout")
-    assert not _signed_in(browser) and not _signed_in(copy)
+    assert not any(_signed_in(b) for b in (browser, phone, copy))
+    assert _signed_in(other)
 
 
 def test_a_password_reset_ends_every_sign_in(app, make_user):
