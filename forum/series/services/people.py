@@ -55,12 +55,17 @@ class _Index:
     buckets: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, rows: list[tuple[int, str, str, str | None]]) -> None:
+        """Index more organisations; each bucket stays in the order of the names."""
+        touched = set()
         for row in rows:
             position = len(self.rows)
             self.rows.append(row)
             for start in {word[:2] for word in row[1].split()}:
                 self.buckets.setdefault(start, []).append(position)
+                touched.add(start)
             self.highest = max(self.highest, row[0])
+        for start in touched:
+            self.buckets[start].sort(key=lambda position: self.rows[position][2])
 
 
 #: organisations are added (a higher id) and merged (a new merge), never renamed; the creation time of
@@ -107,16 +112,19 @@ def suggest(query: str, region: str | None) -> list[dict[str, Any]]:
     except KeyError:
         provinces = set()
     index, inside = _organisations(), " " + key
-    found = []
+    # four ranks (the region's first, then names that start with the text), each in the order of the
+    # names as its bucket is: a rank needs no more than SUGGESTIONS, and a full first rank ends the walk
+    ranks: tuple[list, list, list, list] = ([], [], [], [])
     for position in index.buckets.get(key[:2], ()):
         org_id, name, label, province = index.rows[position]
-        if name.startswith(key) or inside in name:
-            found.append((province not in provinces, not name.startswith(key), label, org_id, province))
-    found.sort()
-    return [
-        {"id": org_id, "name": label, "province": _province_name(province)}
-        for _elsewhere, _later, label, org_id, province in found[:SUGGESTIONS]
-    ]
+        starts = name.startswith(key)
+        if starts or inside in name:
+            rank = ranks[2 * (province not in provinces) + (not starts)]
+            if len(rank) < SUGGESTIONS:
+                rank.append({"id": org_id, "name": label, "province": _province_name(province)})
+            if len(ranks[0]) == SUGGESTIONS:
+                break
+    return [*ranks[0], *ranks[1], *ranks[2], *ranks[3]][:SUGGESTIONS]
 
 
 def _province_name(code: str | None) -> str:
