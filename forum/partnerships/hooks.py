@@ -49,3 +49,16 @@ def report_section(forum):
 @hooks.seed_steps.register(order=60)
 def seed_partnerships(forums, echo):
     seed.seed(forums["draa"], echo, now=clock(forums))
+
+
+@hooks.personal_data.register(order=60)
+def partnerships_holding(registration) -> hooks.PersonalDataSection:
+    """The person's partnership profile, meeting requests, meetings and partnerships."""
+    records = services.personal_records(registration)
+    return hooks.PersonalDataSection("partnerships", _l("Partners and meetings"), records, services.PRIVACY_LABELS)
+
+
+@hooks.erase_personal_data.register(order=60)
+def forget_partnerships(registration, now) -> None:
+    """The profile is deleted; the words of requests are removed, the counted rows kept."""
+    services.erase_personal_data(registration, now)

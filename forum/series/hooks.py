@@ -10,7 +10,7 @@ from forum import hooks
 from forum.auth.models import Role, User
 from forum.events.models import Forum
 from forum.registration.models import Registration
-from forum.series import seed
+from forum.series import seed, services
 
 
 @hooks.registration_links.register(order=80)
@@ -31,3 +31,9 @@ def copy_link(forum: Forum, user: User) -> hooks.ForumLink | None:
 
 
 hooks.seed_steps.connect(seed.seed_series, order=60)
+
+
+@hooks.erase_personal_data.register(order=90)
+def forget_person(registration, now) -> None:
+    """The registration leaves the person's history; a person with no registration left is deleted."""
+    services.forget_person(registration)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from forum.privacy import services as privacy
 from forum.registration import services
 from forum.registration.forms.fields import organisations
 from forum.registration.models import Organisation, Person, Registration
@@ -64,3 +65,19 @@ def test_a_merged_organisation_is_no_longer_offered_nor_reused(db, make_forum, m
     registration = services.register(forum, sign_up_data(organisation_name="association oasis ziz")).registration
     assert registration.organisation_id == kept.id
     assert [name for _id, name in organisations([])] == ["Association Oasis Ziz"]
+
+
+def test_erasure_unlinks_the_person_and_deletes_one_left_with_no_registration(db, make_forum, make_registration):
+    forum, other = make_forum(), make_forum()
+    kept, erased = (
+        make_registration(forum, email="twice@example.ma"),
+        make_registration(other, email="twice@example.ma"),
+    )
+    alone = make_registration(forum, email="once@example.ma")
+    person_id, alone_person = kept.person_id, alone.person_id
+    privacy.erase(erased, reason="request")
+    privacy.erase(alone, reason="request")
+    db.session.commit()
+    assert erased.person_id is None and kept.person_id == person_id
+    assert db.session.get(Person, person_id) is not None
+    assert db.session.get(Person, alone_person) is None

@@ -50,6 +50,7 @@ from forum.partnerships.services.plan import (
     save_settings,
     slots_of,
 )
+from forum.partnerships.services.privacy import PRIVACY_LABELS, erase_personal_data, personal_records
 from forum.partnerships.services.profiles import (
     directory,
     initial_profile,
@@ -73,6 +74,9 @@ from forum.partnerships.services.requests import (
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
 
 __all__ = [
+    "PRIVACY_LABELS",
+    "erase_personal_data",
+    "personal_records",
     "report_figures",
     "outcome_of",
     "partnerships_of",

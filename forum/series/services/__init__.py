@@ -17,6 +17,7 @@ from forum.series.services.indicators import INDICATORS, Indicator, add_indicato
 from forum.series.services.merge import merge, merges_of
 from forum.series.services.people import (
     find_person,
+    forget_person,
     organisation_history,
     own_history,
     pairs_of,
@@ -27,6 +28,7 @@ from forum.series.services.people import (
 from forum.series.services.targets import SeriesError, analysts, remove_target, set_analyst, set_target
 
 __all__ = [
+    "forget_person",
     "INDICATORS",
     "Overview",
     "Indicator",

@@ -212,6 +212,18 @@ def own_history(registration: Registration) -> list[ForumVisit]:
     return person_history(db.session.get(Person, registration.person_id))
 
 
+def forget_person(registration: Registration) -> None:
+    """Erasure: the registration no longer names its person, and a person left with no registration goes
+    (their e-mail is all a Person holds)."""
+    person_id = registration.person_id
+    if person_id is None:
+        return
+    registration.person_id = None
+    db.session.flush()
+    if not db.session.scalar(sa.select(sa.exists().where(Registration.person_id == person_id))):
+        db.session.execute(sa.delete(Person).where(Person.id == person_id))
+
+
 def find_person(email: str) -> Person | None:
     """The Person of an e-mail address, if any registration ever used it."""
     return db.session.scalar(sa.select(Person).where(Person.email == email.strip().lower()))
