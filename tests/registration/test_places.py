@@ -221,3 +221,25 @@ def test_the_migration_counts_the_places_already_taken_and_goes_back(scratch_app
             conn.execute(sa.text("UPDATE registration SET status = 'cancelled' WHERE email = 'p0@example.ma'"))
             assert "places_taken" not in {c["name"] for c in sa.inspect(conn).get_columns("forum")}
         _db.engine.dispose()
+
+
+def test_the_last_migration_restores_triggers_a_batch_rebuild_dropped_on_sqlite(scratch_app):
+    from flask_migrate import upgrade
+
+    with scratch_app.app_context():
+        if _db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL keeps its triggers when a table is altered")
+        upgrade(revision="e6a6b06c94a8")
+        at = datetime(2026, 12, 1)
+        with _db.engine.begin() as conn:
+            for event in ("insert", "delete", "update"):  # what rebuilding the table does to them
+                conn.execute(sa.text(f"DROP TRIGGER registration_places_taken_{event}"))
+            conn.execute(sa.text(FORUM_ROW), {"at": at})
+            values = {"email": "p@example.ma", "status": "confirmed", "category": "association", "holds": False}
+            conn.execute(sa.text(REGISTRATION_ROW), {**values, "at": at})
+        upgrade()
+        with _db.engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 1  # recounted
+            conn.execute(sa.text("UPDATE registration SET status = 'cancelled'"))
+            assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 0  # counted again
+        _db.engine.dispose()

@@ -1,0 +1,91 @@
+"""registration, recommendations: the counters' triggers again after batch rebuilds (SQLite)
+
+Revision ID: 46fe091bfc20
+Revises: e6a6b06c94a8
+Create Date: 2026-12-07 05:05:00.000000
+
+On SQLite, a migration that rebuilds `registration` or `endorsement` in batch mode (a foreign key
+added, for one) drops the triggers that keep `forum.places_taken` and `recommendation.support_count`
+(2b76ddeba204, e6a6b06c94a8). This one, kept last, creates any that is missing and recounts both
+counters from the rows. PostgreSQL keeps its triggers through such changes: nothing to do there.
+A later migration that rebuilds either table on SQLite does the same (a test checks the triggers).
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '46fe091bfc20'
+down_revision = 'e6a6b06c94a8'
+branch_labels = None
+depends_on = None
+
+
+def _takes(row: str) -> str:
+    """1 when the row (OLD or NEW) takes one of its forum's places, else 0 (Registration.takes_place)."""
+    return (
+        f"(CASE WHEN ({row}.status = 'confirmed' OR {row}.holds_place)"
+        f" AND {row}.category NOT IN ('speaker', 'exhibitor', 'organiser') THEN 1 ELSE 0 END)"
+    )
+
+
+SQLITE = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS registration_places_taken_insert AFTER INSERT ON registration
+    WHEN {_takes('NEW')} = 1
+    BEGIN
+        UPDATE forum SET places_taken = places_taken + 1 WHERE id = NEW.forum_id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS registration_places_taken_delete AFTER DELETE ON registration
+    WHEN {_takes('OLD')} = 1
+    BEGIN
+        UPDATE forum SET places_taken = places_taken - 1 WHERE id = OLD.forum_id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS registration_places_taken_update
+    AFTER UPDATE OF status, holds_place, category, forum_id ON registration
+    WHEN {_takes('OLD')} <> {_takes('NEW')} OR OLD.forum_id <> NEW.forum_id
+    BEGIN
+        UPDATE forum SET places_taken = places_taken - {_takes('OLD')} WHERE id = OLD.forum_id;
+        UPDATE forum SET places_taken = places_taken + {_takes('NEW')} WHERE id = NEW.forum_id;
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS endorsement_support_count_insert AFTER INSERT ON endorsement
+    BEGIN
+        UPDATE recommendation SET support_count = support_count + 1 WHERE id = NEW.recommendation_id;
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS endorsement_support_count_delete AFTER DELETE ON endorsement
+    BEGIN
+        UPDATE recommendation SET support_count = support_count - 1 WHERE id = OLD.recommendation_id;
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS endorsement_support_count_update AFTER UPDATE OF recommendation_id ON endorsement
+    BEGIN
+        UPDATE recommendation SET support_count = support_count - 1 WHERE id = OLD.recommendation_id;
+        UPDATE recommendation SET support_count = support_count + 1 WHERE id = NEW.recommendation_id;
+    END
+    """,
+    # what changed while a trigger was missing is counted again
+    "UPDATE forum SET places_taken = (SELECT count(*) FROM registration"
+    " WHERE registration.forum_id = forum.id"
+    " AND (registration.status = 'confirmed' OR registration.holds_place)"
+    " AND registration.category NOT IN ('speaker', 'exhibitor', 'organiser'))",
+    "UPDATE recommendation SET support_count = (SELECT count(*) FROM endorsement"
+    " WHERE endorsement.recommendation_id = recommendation.id)",
+]
+
+
+def upgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE:
+            op.execute(statement)
+
+
+def downgrade():
+    pass  # the triggers belong to 2b76ddeba204 and e6a6b06c94a8, which drop them
