@@ -118,6 +118,9 @@ TITLES = {
     "recommendation.merge": _l("Recommendations merged"),
     "recommendation.follow_up": _l("Recommendation follow-up updated"),
     "recommendations.window": _l("Recommendation period set"),
+    "message.save": _l("Message to participants saved"),
+    "message.send": _l("Message to participants sent"),
+    "message.reminder_settings": _l("Automatic reminder set"),
 }
 
 

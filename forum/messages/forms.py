@@ -1,0 +1,91 @@
+"""Forms of the messages: a message (its segment and texts), the preview's recipient, the reminder."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange
+
+from forum import geo
+from forum.forms import TranslatedField, clean_translations
+from forum.messages.services import Segment, unknown_placeholders
+from forum.registration.forms import MultiCheckboxField
+from forum.registration.models import Area, Category, RegistrationStatus
+
+GROUP_CHOICES = [("exhibitors", _l("Exhibitors and their staff")), ("speakers", _l("Speakers"))]
+ATTENDANCE_CHOICES = [
+    ("", _l("Present or not")),
+    ("present", _l("Present (welcomed at the entrance)")),
+    ("absent", _l("Absent (never welcomed at the entrance)")),
+]
+
+
+class SegmentForm(FlaskForm):
+    """Who a message reaches; each criterion left empty does not restrict."""
+
+    statuses = MultiCheckboxField(_l("Registration status"), choices=RegistrationStatus.choices)
+    categories = MultiCheckboxField(_l("Category"), choices=Category.choices)
+    provinces = SelectMultipleField(_l("Province"), choices=[])
+    areas = MultiCheckboxField(_l("Urban or rural"), choices=Area.choices)
+    sessions = MultiCheckboxField(_l("Signed up to the workshop"), choices=[], coerce=int)
+    attendance = RadioField(_l("Attendance"), choices=ATTENDANCE_CHOICES, default="")
+    groups = MultiCheckboxField(_l("Only"), choices=GROUP_CHOICES)
+
+    def offer(self, workshops: list[tuple[int, str]]) -> None:
+        """Fill the choices that depend on the forum and the language."""
+        self.provinces.choices = geo.province_choices()
+        self.sessions.choices = workshops
+
+    @property
+    def segment(self) -> Segment:
+        return Segment.of(
+            {
+                "statuses": self.statuses.data or [],
+                "categories": self.categories.data or [],
+                "provinces": self.provinces.data or [],
+                "areas": self.areas.data or [],
+                "sessions": self.sessions.data or [],
+                "attendance": self.attendance.data or "",
+                "groups": self.groups.data or [],
+            }
+        )
+
+
+class MessageForm(SegmentForm):
+    is_essential = BooleanField(
+        _l("About their registration"),
+        description=_l("Reaches also those who stopped the forum's messages; use it only for practical facts."),
+    )
+    subject = TranslatedField(_l("Subject"), max_length=200)
+    body = TranslatedField(_l("Text"), long=True, max_length=5000)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        unknown = sorted({word for text in self.body.data.values() for word in unknown_placeholders(text or "")})
+        if unknown:
+            names = ", ".join("{" + word + "}" for word in unknown)
+            self.body.form.form_errors.append(
+                _l("Unknown placeholder: %(names)s. Use {name}, {forum} or {link}.", names=names)
+            )
+            return False
+        return valid
+
+    @property
+    def texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        return clean_translations(self.subject.data), clean_translations(self.body.data)
+
+
+class PreviewForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    recipient = SelectField(_l("Preview as"), coerce=int, choices=[], validate_choice=True)
+
+
+class ReminderForm(FlaskForm):
+    is_enabled = BooleanField(_l("Send the reminder automatically"))
+    days_before = IntegerField(
+        _l("Days before the forum"), default=1, validators=[InputRequired(), NumberRange(min=0, max=60)]
+    )
+    practical_info = TranslatedField(_l("Practical information"), required=False, long=True, max_length=3000)

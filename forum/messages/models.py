@@ -1,0 +1,178 @@
+"""Messages to segments of a forum's people, one Delivery row per recipient, opt-outs and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.auth.models import User
+from forum.db import TitledEnum, UTCDateTime, utcnow
+from forum.extensions import db
+
+
+class Channel(TitledEnum):
+    email = "email"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.email: _l("E-mail")}
+
+
+class MessageKind(TitledEnum):
+    #: written by an organiser for a segment
+    announcement = "announcement"
+    #: the automatic reminder before the forum (one per forum)
+    reminder = "reminder"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {cls.announcement: _l("Message"), cls.reminder: _l("Reminder")}
+
+
+class MessageStatus(TitledEnum):
+    draft = "draft"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.draft: _l("Draft"),
+            cls.sending: _l("Sending"),
+            cls.sent: _l("Sent"),
+            cls.failed: _l("Interrupted"),
+        }
+
+
+class DeliveryStatus(TitledEnum):
+    #: listed for the message, not handed to the server yet
+    pending = "pending"
+    #: claimed by a sending job; left so only by a job that stopped mid-way (never sent again)
+    sending = "sending"
+    sent = "sent"
+    #: the server refused the address
+    bounced = "bounced"
+    failed = "failed"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.pending: _l("Waiting"),
+            cls.sending: _l("Being sent"),
+            cls.sent: _l("Sent"),
+            cls.bounced: _l("Refused by the server"),
+            cls.failed: _l("Not sent"),
+        }
+
+
+class Message(db.Model):
+    """What an organiser says to a segment of the forum's people, in each language."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        #: at most one automatic reminder per forum, so cron running twice sends nothing twice
+        sa.Index(
+            "uq_message_reminder_forum",
+            "forum_id",
+            unique=True,
+            postgresql_where=sa.text("kind = 'reminder'"),
+            sqlite_where=sa.text("kind = 'reminder'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MessageKind] = mapped_column(
+        sa.Enum(MessageKind, native_enum=False, length=20), default=MessageKind.announcement
+    )
+    channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, native_enum=False, length=10), default=Channel.email)
+    #: who it goes to, as a stored filter (see services/segments.py): read again at each sending
+    segment: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    subject: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: per language, with the placeholders {name}, {forum} and {link}
+    body: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: about the person's own registration: reaches those who stopped the other messages too
+    is_essential: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[MessageStatus] = mapped_column(
+        sa.Enum(MessageStatus, native_enum=False, length=12), default=MessageStatus.draft
+    )
+    #: the Job of the latest sending (its progress bar)
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Message {self.id} {self.kind} {self.status}>"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MessageStatus.draft
+
+
+class Delivery(db.Model):
+    """One recipient of one message on one channel: who got what and when.
+
+    Holds no copy of the message nor of the person beyond the registration id and the address used, so
+    a person's data export lists it as it is and an erasure leaves only the address to blank.
+    """
+
+    __tablename__ = "message_delivery"
+    __table_args__ = (
+        #: a message reaches a person once per channel, however often its job is retried
+        sa.UniqueConstraint("message_id", "registration_id", "channel"),
+        sa.Index("ix_message_delivery_message_status", "message_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, native_enum=False, length=10))
+    #: the e-mail address (or number) it was sent to
+    address: Mapped[str] = mapped_column(sa.String(254))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        sa.Enum(DeliveryStatus, native_enum=False, length=12), default=DeliveryStatus.pending
+    )
+    #: the server's answer when it refused or failed (no message text)
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Delivery message={self.message_id} registration={self.registration_id} {self.status}>"
+
+
+class OptOut(db.Model):
+    """A person who stopped the forum's non-essential messages (from the link in each one)."""
+
+    __tablename__ = "message_opt_out"
+
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OptOut registration={self.registration_id}>"
+
+
+class ReminderSettings(db.Model):
+    """The forum's automatic reminder: how many days before, and the practical information it carries."""
+
+    __tablename__ = "reminder_settings"
+    __table_args__ = (sa.CheckConstraint("days_before BETWEEN 0 AND 60", name="days_before_in_range"),)
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    is_enabled: Mapped[bool] = mapped_column(default=False)
+    days_before: Mapped[int] = mapped_column(default=1)
+    #: per language: the venue's access, transport, what to bring...
+    practical_info: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ReminderSettings forum={self.forum_id} {self.days_before}d>"

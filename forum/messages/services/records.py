@@ -1,0 +1,90 @@
+"""What organisers read: the forum's messages, who got one and when, and a preview as one recipient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from forum.events.models import Forum
+from forum.extensions import db
+from forum.i18n import person_name
+from forum.messages.models import Delivery, Message, OptOut
+from forum.messages.services.compose import Personalised, personalise
+from forum.messages.services.segments import Segment, recipients_query
+from forum.messages.services.sending import _KEY, links_of
+from forum.registration.models import Registration
+
+PAGE = 100
+
+
+def messages_of(forum: Forum) -> list[tuple[Message, int]]:
+    """The forum's messages, newest first, with how many people each has reached."""
+    reached = (
+        sa.select(sa.func.count(Delivery.id))
+        .where(Delivery.message_id == Message.id, Delivery.status == "sent")
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Message, reached)
+        .where(Message.forum_id == forum.id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    )
+    return [(message, count) for message, count in rows]
+
+
+@dataclass
+class DeliveryLine:
+    delivery: Delivery
+    name: str
+
+
+def deliveries_of(message: Message, *, page: int = 1) -> tuple[list[DeliveryLine], int]:
+    """One page of the message's record (who, which address, what happened, when) and the number of pages."""
+    total = db.session.scalar(sa.select(sa.func.count()).where(Delivery.message_id == message.id)) or 0
+    rows = db.session.execute(
+        sa.select(Delivery, Registration.name_ar, Registration.name_latin)
+        .join(Registration, Registration.id == Delivery.registration_id)
+        .where(Delivery.message_id == message.id)
+        .order_by(Delivery.id)
+        .limit(PAGE)
+        .offset((max(page, 1) - 1) * PAGE)
+    ).all()
+    lines = [DeliveryLine(d, person_name(ar, latin) or d.address) for d, ar, latin in rows]
+    return lines, max(1, -(-total // PAGE))
+
+
+def sample_recipients(message: Message, forum: Forum, *, limit: int = 200) -> list[Registration]:
+    """The first people of the message's segment, to preview it as one of them."""
+    ids = recipients_query(forum, Segment.of(message.segment), essential=message.is_essential).limit(limit).subquery()
+    return list(
+        db.session.scalars(sa.select(Registration).join(ids, ids.c.id == Registration.id).order_by(Registration.id))
+    )
+
+
+def preview(message: Message, forum: Forum, registration: Registration) -> Personalised:
+    """The message as this person will receive it (their language, their name and links)."""
+    personal, stop = links_of(forum)
+    key = registration.access_key
+    return personalise(
+        message,
+        registration,
+        forum,
+        link=personal.replace(_KEY, key),
+        stop_link=None if message.is_essential else stop.replace(_KEY, key),
+    )
+
+
+def is_opted_out(registration: Registration) -> bool:
+    """Whether the person stopped the non-essential messages."""
+    return db.session.get(OptOut, registration.id) is not None
+
+
+def set_opted_out(registration: Registration, stopped: bool) -> None:
+    """Stop (or allow again) the forum's non-essential messages for this person."""
+    current = db.session.get(OptOut, registration.id)
+    if stopped and current is None:
+        db.session.add(OptOut(registration_id=registration.id))
+    elif not stopped and current is not None:
+        db.session.delete(current)
+    db.session.flush()

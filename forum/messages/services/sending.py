@@ -1,0 +1,206 @@
+"""Sending a message as a job: one Delivery row per recipient, each person reached once.
+
+The job first lists the recipients the segment names now as pending Delivery rows (the unique
+(message, registration, channel) constraint keeps one per person however often the job runs), then
+claims them in small chunks (pending → sending, committed) before handing them to the server, and
+records each outcome. A retried job sends what is still pending; a row a stopped job left "sending"
+is never sent again (it may have gone out), it is marked not sent.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from forum import audit, jobs, mail
+from forum.db import utcnow
+from forum.events.models import Forum
+from forum.extensions import db
+from forum.messages.models import Delivery, DeliveryStatus, Message, MessageStatus
+from forum.messages.services.channels import EmailSender, Refused
+from forum.messages.services.compose import MessageError, personalise
+from forum.messages.services.segments import Segment, count_recipients, recipients_query
+from forum.registration.models import Registration
+
+#: rows claimed and committed at once: at most this many are in doubt when a job is stopped
+CHUNK = 50
+_KEY = "ACCESSKEY"
+
+
+def send_message(message: Message, *, actor: Any) -> jobs.Job:
+    """Start sending a message (a draft, or again to whoever joined its segment since) as a tracked job."""
+    running = db.session.get(jobs.Job, message.job_id) if message.job_id else None
+    if message.status == MessageStatus.sending and running is not None and not running.is_finished:
+        raise MessageError(_l("This message is being sent."))
+    forum = db.session.get(Forum, message.forum_id)
+    if not count_recipients(forum, Segment.of(message.segment), essential=message.is_essential):
+        raise MessageError(_l("Nobody is in this group of people: the message would reach no one."))
+    message.status = MessageStatus.sending
+    job = jobs.enqueue("messages.send", message.id, *links_of(forum), forum=forum, user=actor)
+    message.job_id = job.id
+    audit.record("message.send", actor=actor, forum=forum, target=message)
+    db.session.flush()
+    return job
+
+
+def links_of(forum: Forum) -> tuple[str, str]:
+    """The personal page's and the stop link's addresses, with a marker for the person's key (built in the
+    request, which knows the host; the job fills in each key)."""
+    personal = mail.external_url("registration.self_service", forum_slug=forum.slug, access_key=_KEY)
+    stop = mail.external_url("messages.stop", forum_slug=forum.slug, access_key=_KEY)
+    return personal, stop
+
+
+def list_recipients(message: Message, forum: Forum) -> int:
+    """Add a pending Delivery for each person of the segment who has none yet; returns how many."""
+    recipients = recipients_query(forum, Segment.of(message.segment), essential=message.is_essential).subquery()
+    missing = (
+        sa.select(
+            sa.literal(message.id),
+            Registration.id,
+            sa.literal(message.channel.value),
+            Registration.email,
+            sa.literal(DeliveryStatus.pending.value),
+            sa.literal(utcnow(), type_=Delivery.__table__.c.at.type),
+        )
+        .join(recipients, recipients.c.id == Registration.id)
+        .where(
+            ~sa.select(Delivery.id)
+            .where(
+                Delivery.message_id == message.id,
+                Delivery.registration_id == Registration.id,
+                Delivery.channel == message.channel,
+            )
+            .exists()
+        )
+    )
+    columns = ["message_id", "registration_id", "channel", "address", "status", "at"]
+    result = db.session.execute(sa.insert(Delivery).from_select(columns, missing))
+    return result.rowcount or 0
+
+
+def _claim(message_id: int) -> list[int]:
+    ids = db.session.scalars(
+        sa.select(Delivery.id)
+        .where(Delivery.message_id == message_id, Delivery.status == DeliveryStatus.pending)
+        .order_by(Delivery.id)
+        .limit(CHUNK)
+    ).all()
+    if not ids:
+        return []
+    claimed = db.session.scalars(
+        sa.update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.pending)
+        .values(status=DeliveryStatus.sending, at=utcnow())
+        .returning(Delivery.id)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def _set(ids: list[int], status: DeliveryStatus, error: str | None = None) -> None:
+    if ids:
+        db.session.execute(
+            sa.update(Delivery).where(Delivery.id.in_(ids)).values(status=status, error=error, at=utcnow())
+        )
+
+
+def deliver(
+    message_id: int,
+    personal_link: str,
+    stop_link: str,
+    *,
+    extra: Callable[[Registration], dict[str, Any]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Send the message to everyone of its segment who has not had it yet (the body of the job)."""
+    message = db.session.get(Message, message_id)
+    forum = db.session.get(Forum, message.forum_id)
+    _set(
+        list(
+            db.session.scalars(
+                sa.select(Delivery.id).where(
+                    Delivery.message_id == message_id, Delivery.status == DeliveryStatus.sending
+                )
+            )
+        ),
+        DeliveryStatus.failed,
+        "interrupted",
+    )
+    list_recipients(message, forum)
+    db.session.commit()
+    total = db.session.scalar(
+        sa.select(sa.func.count()).where(Delivery.message_id == message_id, Delivery.status == DeliveryStatus.pending)
+    )
+    done = 0
+    with EmailSender() as sender:
+        while claimed := _claim(message_id):
+            rows = db.session.execute(
+                sa.select(Delivery.id, Delivery.address, Registration)
+                .join(Registration, Registration.id == Delivery.registration_id)
+                .where(Delivery.id.in_(claimed))
+                .order_by(Delivery.id)
+            ).all()
+            _send_chunk(sender, message, forum, rows, personal_link, stop_link, extra)
+            done += len(claimed)
+            db.session.commit()
+            if progress is not None:
+                progress(done, total)
+    message.status, message.sent_at = MessageStatus.sent, utcnow()
+    db.session.commit()
+    return _counts(message_id)
+
+
+def _send_chunk(sender, message, forum, rows, personal_link, stop_link, extra) -> None:
+    sent, remaining = [], [row[0] for row in rows]
+    try:
+        for delivery_id, address, registration in rows:
+            key = registration.access_key
+            stop = None if message.is_essential else stop_link.replace(_KEY, key)
+            letter = personalise(
+                message,
+                registration,
+                forum,
+                link=personal_link.replace(_KEY, key),
+                stop_link=stop,
+                extra=extra(registration) if extra else None,
+            )
+            try:
+                sender.send(address, sender.build(address, letter, stop_link=stop))
+            except Refused as refusal:
+                _set([delivery_id], DeliveryStatus.bounced, str(refusal)[:300])
+            else:
+                sent.append(delivery_id)
+            remaining.remove(delivery_id)
+    except (smtplib.SMTPException, OSError):
+        # The connection broke: the message in hand may have gone out (never again), the rest has not.
+        _set(sent, DeliveryStatus.sent)
+        _set(remaining[:1], DeliveryStatus.failed, "interrupted")
+        _set(remaining[1:], DeliveryStatus.pending)
+        db.session.commit()
+        raise
+    _set(sent, DeliveryStatus.sent)
+
+
+def _counts(message_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Delivery.status, sa.func.count()).where(Delivery.message_id == message_id).group_by(Delivery.status)
+    ).all()
+    return {status.value: count for status, count in rows}
+
+
+def delivery_counts(message: Message) -> dict[str, int]:
+    """How many deliveries of the message are in each status."""
+    return _counts(message.id)
+
+
+def mark_failed(message_id: int) -> None:
+    """A sending job failed: the message shows as interrupted (it can be sent again: nobody gets it twice)."""
+    message = db.session.get(Message, message_id)
+    if message is not None and message.status == MessageStatus.sending:
+        message.status = MessageStatus.failed
+        db.session.commit()

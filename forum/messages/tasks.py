@@ -1,0 +1,18 @@
+"""The messages' jobs: sending a message to its segment, with progress."""
+
+from __future__ import annotations
+
+from forum import jobs
+from forum.extensions import db
+from forum.messages.services import deliver, mark_failed
+
+
+@jobs.task("messages.send")
+def send(job: jobs.Job | None, message_id: int, personal_link: str, stop_link: str) -> dict:
+    """Send a message to everyone of its segment not reached yet, reporting progress on the job."""
+    try:
+        return deliver(message_id, personal_link, stop_link, progress=job.report if job is not None else None)
+    except Exception:
+        db.session.rollback()
+        mark_failed(message_id)
+        raise
