@@ -33,7 +33,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "checkin": ("views", "hooks"),
     "exhibition": ("views", "hooks"),
     "recommendations": ("views", "hooks"),
-    "messages": ("views", "hooks", "tasks"),
+    "messages": ("views", "hooks", "tasks", "cli"),
 }
 
 

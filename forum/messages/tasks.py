@@ -8,10 +8,10 @@ from forum.messages.services import deliver, mark_failed
 
 
 @jobs.task("messages.send")
-def send(job: jobs.Job | None, message_id: int, personal_link: str, stop_link: str) -> dict:
+def send(job: jobs.Job | None, message_id: int, links: dict[str, str]) -> dict:
     """Send a message to everyone of its segment not reached yet, reporting progress on the job."""
     try:
-        return deliver(message_id, personal_link, stop_link, progress=job.report if job is not None else None)
+        return deliver(message_id, links, progress=job.report if job is not None else None)
     except Exception:
         db.session.rollback()
         mark_failed(message_id)

@@ -12,10 +12,10 @@ from flask_login import current_user
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.extensions import db
-from forum.forms import ConfirmForm
+from forum.forms import ConfirmForm, clean_translations
 from forum.jobs import Job
 from forum.messages import bp, services
-from forum.messages.forms import MessageForm, PreviewForm
+from forum.messages.forms import MessageForm, PreviewForm, ReminderForm
 from forum.messages.models import Message
 from forum.registration.access import participant_required
 from forum.web import forum_row_or_404, run
@@ -134,4 +134,30 @@ def stop():
         return redirect(url_for(".stop"))
     return render_template(
         "messages/stop.html", forum=g.forum, form=form, stopped=services.is_opted_out(g.registration)
+    )
+
+
+@bp.route("/f/<forum_slug>/manage/messages/reminder", methods=["GET", "POST"])
+@forum_role_required(Role.organiser)
+def reminder():
+    settings = services.reminder_settings(g.forum)
+    form = ReminderForm(obj=settings)
+    if form.validate_on_submit() and run(
+        lambda: services.save_reminder_settings(
+            g.forum,
+            is_enabled=form.is_enabled.data,
+            days_before=form.days_before.data,
+            practical_info=clean_translations(form.practical_info.data),
+            actor=current_user,
+        ),
+        success=_("Reminder saved."),
+        field=form.days_before,
+    ):
+        return redirect(url_for(".reminder"))
+    return render_template(
+        "messages/reminder.html",
+        forum=g.forum,
+        form=form,
+        day=services.reminder_day(g.forum, settings),
+        message=services.reminder_of(g.forum),
     )

@@ -1,5 +1,6 @@
 """The messages' rules, one file per concern, re-exported here."""
 
+from forum.messages.services.agenda import AgendaLine, agenda_lines, reminder_extra
 from forum.messages.services.compose import (
     PLACEHOLDERS,
     MessageError,
@@ -19,10 +20,27 @@ from forum.messages.services.records import (
     sample_recipients,
     set_opted_out,
 )
+from forum.messages.services.reminders import (
+    reminder_day,
+    reminder_of,
+    reminder_settings,
+    run_due_reminders,
+    save_reminder_settings,
+    send_due_reminders,
+)
 from forum.messages.services.segments import GROUPS, Segment, count_recipients, recipients_query, workshop_choices
 from forum.messages.services.sending import deliver, delivery_counts, list_recipients, mark_failed, send_message
 
 __all__ = [
+    "AgendaLine",
+    "agenda_lines",
+    "reminder_extra",
+    "reminder_day",
+    "reminder_of",
+    "reminder_settings",
+    "run_due_reminders",
+    "save_reminder_settings",
+    "send_due_reminders",
     "GROUPS",
     "PLACEHOLDERS",
     "DeliveryLine",

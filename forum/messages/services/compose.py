@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,26 +92,28 @@ def personalise(
     *,
     link: str,
     stop_link: str | None,
-    extra: dict[str, Any] | None = None,
+    extra: Callable[[str], dict[str, Any]] | None = None,
 ) -> Personalised:
-    """The subject, text and HTML of the message for one person, in their language, placeholders filled."""
-    locale = language_for(message.body, registration, forum)
+    """The subject, text and HTML of the message for one person, in their language, placeholders filled;
+    `extra(locale)` gives what a reminder adds (agenda, badge)."""
+    locale = language_for(message.subject, registration, forum)
     name = person_name(registration.name_ar, registration.name_latin, locale) or registration.email
     values = {"name": name, "forum": translated(forum.title, locale), "link": link}
     subject = " ".join(fill(message.subject.get(locale, ""), values).splitlines())
     body = fill(message.body.get(locale, ""), values)
-    context = {
-        "subject": subject,
-        "paragraphs": [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()],
-        "link": link,
-        "stop_link": stop_link,
-        "mail_locale": locale,
-        "mail_dir": text_direction(locale),
-        **(extra or {}),
-    }
     template = "reminder" if message.kind == MessageKind.reminder else "message"
     jinja = current_app.jinja_env
     with force_locale(locale):
+        context = {
+            "subject": subject,
+            "name": name,
+            "paragraphs": [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()],
+            "link": link,
+            "stop_link": stop_link,
+            "mail_locale": locale,
+            "mail_dir": text_direction(locale),
+            **(extra(locale) if extra else {}),
+        }
         text = jinja.get_template(f"mail/{template}.txt").render(**context)
         html = jinja.get_template(f"mail/{template}.html").render(**context)
     return Personalised(locale, subject, text, html)

@@ -10,9 +10,9 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import person_name
 from forum.messages.models import Delivery, Message, OptOut
-from forum.messages.services.compose import Personalised, personalise
+from forum.messages.services.compose import Personalised
 from forum.messages.services.segments import Segment, recipients_query
-from forum.messages.services.sending import _KEY, links_of
+from forum.messages.services.sending import letter_for, links_of
 from forum.registration.models import Registration
 
 PAGE = 100
@@ -64,15 +64,7 @@ def sample_recipients(message: Message, forum: Forum, *, limit: int = 200) -> li
 
 def preview(message: Message, forum: Forum, registration: Registration) -> Personalised:
     """The message as this person will receive it (their language, their name and links)."""
-    personal, stop = links_of(forum)
-    key = registration.access_key
-    return personalise(
-        message,
-        registration,
-        forum,
-        link=personal.replace(_KEY, key),
-        stop_link=None if message.is_essential else stop.replace(_KEY, key),
-    )
+    return letter_for(message, forum, registration, links_of(forum))[0]
 
 
 def is_opted_out(registration: Registration) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,9 +21,10 @@ from forum import audit, jobs, mail
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.messages.models import Delivery, DeliveryStatus, Message, MessageStatus
+from forum.messages.models import Delivery, DeliveryStatus, Message, MessageKind, MessageStatus
+from forum.messages.services.agenda import reminder_extra
 from forum.messages.services.channels import EmailSender, Refused
-from forum.messages.services.compose import MessageError, personalise
+from forum.messages.services.compose import MessageError, Personalised, personalise
 from forum.messages.services.segments import Segment, count_recipients, recipients_query
 from forum.registration.models import Registration
 
@@ -40,19 +42,40 @@ def send_message(message: Message, *, actor: Any) -> jobs.Job:
     if not count_recipients(forum, Segment.of(message.segment), essential=message.is_essential):
         raise MessageError(_l("Nobody is in this group of people: the message would reach no one."))
     message.status = MessageStatus.sending
-    job = jobs.enqueue("messages.send", message.id, *links_of(forum), forum=forum, user=actor)
+    job = jobs.enqueue("messages.send", message.id, links_of(forum), forum=forum, user=actor)
     message.job_id = job.id
     audit.record("message.send", actor=actor, forum=forum, target=message)
     db.session.flush()
     return job
 
 
-def links_of(forum: Forum) -> tuple[str, str]:
-    """The personal page's and the stop link's addresses, with a marker for the person's key (built in the
-    request, which knows the host; the job fills in each key)."""
-    personal = mail.external_url("registration.self_service", forum_slug=forum.slug, access_key=_KEY)
-    stop = mail.external_url("messages.stop", forum_slug=forum.slug, access_key=_KEY)
-    return personal, stop
+#: the links a message may carry, by the endpoint of each
+LINKS = {"personal": "registration.self_service", "stop": "messages.stop", "badge": "badges.my_badge"}
+
+
+def links_of(forum: Forum) -> dict[str, str]:
+    """The personal page's, the stop link's and the badge's addresses, with a marker for the person's key
+    (built in the request, which knows the host; the job fills in each key)."""
+    return {
+        name: mail.external_url(endpoint, forum_slug=forum.slug, access_key=_KEY) for name, endpoint in LINKS.items()
+    }
+
+
+def personal_links(links: dict[str, str], registration: Registration) -> dict[str, str]:
+    """The links of one person."""
+    return {name: link.replace(_KEY, registration.access_key) for name, link in links.items()}
+
+
+def letter_for(
+    message: Message, forum: Forum, registration: Registration, links: dict[str, str]
+) -> tuple[Personalised, str | None]:
+    """The message as this person receives it, with their links (and, for a reminder, their agenda)."""
+    mine = personal_links(links, registration)
+    extra = None
+    if message.kind == MessageKind.reminder:
+        extra = partial(reminder_extra, registration, forum, badge_link=mine["badge"])
+    stop = None if message.is_essential else mine["stop"]
+    return personalise(message, registration, forum, link=mine["personal"], stop_link=stop, extra=extra), stop
 
 
 def list_recipients(message: Message, forum: Forum) -> int:
@@ -110,12 +133,7 @@ def _set(ids: list[int], status: DeliveryStatus, error: str | None = None) -> No
 
 
 def deliver(
-    message_id: int,
-    personal_link: str,
-    stop_link: str,
-    *,
-    extra: Callable[[Registration], dict[str, Any]] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    message_id: int, links: dict[str, str], *, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, int]:
     """Send the message to everyone of its segment who has not had it yet (the body of the job)."""
     message = db.session.get(Message, message_id)
@@ -145,7 +163,7 @@ def deliver(
                 .where(Delivery.id.in_(claimed))
                 .order_by(Delivery.id)
             ).all()
-            _send_chunk(sender, message, forum, rows, personal_link, stop_link, extra)
+            _send_chunk(sender, message, forum, rows, links)
             done += len(claimed)
             db.session.commit()
             if progress is not None:
@@ -155,20 +173,11 @@ def deliver(
     return _counts(message_id)
 
 
-def _send_chunk(sender, message, forum, rows, personal_link, stop_link, extra) -> None:
+def _send_chunk(sender, message, forum, rows, links) -> None:
     sent, remaining = [], [row[0] for row in rows]
     try:
         for delivery_id, address, registration in rows:
-            key = registration.access_key
-            stop = None if message.is_essential else stop_link.replace(_KEY, key)
-            letter = personalise(
-                message,
-                registration,
-                forum,
-                link=personal_link.replace(_KEY, key),
-                stop_link=stop,
-                extra=extra(registration) if extra else None,
-            )
+            letter, stop = letter_for(message, forum, registration, links)
             try:
                 sender.send(address, sender.build(address, letter, stop_link=stop))
             except Refused as refusal:
