@@ -121,6 +121,8 @@ TITLES = {
     "message.save": _l("Message to participants saved"),
     "message.send": _l("Message to participants sent"),
     "message.reminder_settings": _l("Automatic reminder set"),
+    "message.certificate_settings": _l("Certificate settings changed"),
+    "message.certificates": _l("Certificates of attendance issued"),
 }
 
 

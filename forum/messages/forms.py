@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from forum import geo
-from forum.forms import TranslatedField, clean_translations
+from forum import geo, images
+from forum.forms import EnumRadioField, TranslatedField, clean_translations
+from forum.messages.models import CertificateLayout
 from forum.messages.services import Segment, unknown_placeholders
 from forum.registration.forms import MultiCheckboxField
 from forum.registration.models import Area, Category, RegistrationStatus
@@ -89,3 +91,30 @@ class ReminderForm(FlaskForm):
         _l("Days before the forum"), default=1, validators=[InputRequired(), NumberRange(min=0, max=60)]
     )
     practical_info = TranslatedField(_l("Practical information"), required=False, long=True, max_length=3000)
+
+
+class CertificateSettingsForm(FlaskForm):
+    layout = EnumRadioField(_l("Language of the certificates"), enum=CertificateLayout)
+    signatory = TranslatedField(_l("Signed by (name and office)"), required=False, max_length=200)
+    signature = FileField(
+        _l("Signature image"),
+        description=_l("PNG, JPEG or WebP, 2 MB at most, printed at the foot of each certificate."),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_signature = BooleanField(_l("Remove the signature image"))
+
+    #: the uploaded image, checked and re-encoded by validation (None when none was sent)
+    signature_png: bytes | None = None
+
+    def validate_signature(self, field) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        try:
+            self.signature_png = images.clean_logo(upload.read())
+        except images.ImageError as error:
+            raise ValidationError(str(error)) from None
+
+
+class CertificateIssueForm(FlaskForm):
+    send_mail = BooleanField(_l("E-mail each person the link to their certificate"), default=True)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import hooks
 from forum.auth.models import Role
+from forum.messages.services import certificate_of
 from forum.registration.models import Registration
 
 
@@ -23,4 +24,15 @@ def stop_link(registration: Registration):
         _l("The forum's messages"),
         url_for("messages.stop", forum_slug=registration.forum.slug, access_key=registration.access_key),
         _l("Stop or allow again the messages to participants."),
+    )
+
+
+@hooks.registration_links.register(order=91)
+def certificate_link(registration: Registration):
+    if certificate_of(registration) is None:
+        return None
+    return hooks.ForumLink(
+        _l("My certificate of attendance"),
+        url_for("messages.my_certificate", forum_slug=registration.forum.slug, access_key=registration.access_key),
+        _l("A PDF to print or to send to your association's funders."),
     )

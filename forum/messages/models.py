@@ -176,3 +176,58 @@ class ReminderSettings(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReminderSettings forum={self.forum_id} {self.days_before}d>"
+
+
+class CertificateLayout(TitledEnum):
+    bilingual = "bilingual"
+    personal = "personal"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.bilingual: _l("Arabic and French on one page"),
+            cls.personal: _l("In the person's language"),
+        }
+
+
+class CertificateSettings(db.Model):
+    """How the forum's attendance certificates look: the layout, who signs them and the signature image."""
+
+    __tablename__ = "certificate_settings"
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    layout: Mapped[CertificateLayout] = mapped_column(
+        sa.Enum(CertificateLayout, native_enum=False, length=12), default=CertificateLayout.bilingual
+    )
+    #: per language: the signatory's name and office, e.g. "Le président du comité d'organisation"
+    signatory: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: storage key of the signature image (a PNG cleaned like a logo)
+    signature_key: Mapped[str | None] = mapped_column(sa.String(200))
+
+    def __repr__(self) -> str:
+        return f"<CertificateSettings forum={self.forum_id} {self.layout}>"
+
+
+class Certificate(db.Model):
+    """A person's certificate of attendance: what they attended when it was (re)issued, and its version.
+
+    The QR code carries a code signed with the platform's secret naming (id, version): a reissue after a
+    correction of attendance raises the version, so the earlier paper then verifies as replaced.
+    """
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    #: {"days": ["2026-02-13", ...], "sessions": [session ids]}: from check-in, at the last issue
+    attendance: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: the rendered PDF of this version (made on first download), in storage
+    file_key: Mapped[str | None] = mapped_column(sa.String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the version the person was last e-mailed about (0: never)
+    mailed_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.id} registration={self.registration_id} v{self.version}>"

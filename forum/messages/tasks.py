@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from forum import jobs
 from forum.extensions import db
-from forum.messages.services import deliver, mark_failed
+from forum.messages.services import build_certificates, deliver, mark_failed
 
 
 @jobs.task("messages.send")
@@ -16,3 +16,9 @@ def send(job: jobs.Job | None, message_id: int, links: dict[str, str]) -> dict:
         db.session.rollback()
         mark_failed(message_id)
         raise
+
+
+@jobs.task("messages.certificates")
+def certificates(job: jobs.Job | None, forum_id: int, send_mail: bool, links: dict[str, str]) -> dict:
+    """Issue the forum's certificates, build their PDF and e-mail the links, reporting progress."""
+    return build_certificates(forum_id, send_mail, links, progress=job.report if job is not None else None)

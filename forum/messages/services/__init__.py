@@ -1,6 +1,24 @@
 """The messages' rules, one file per concern, re-exported here."""
 
 from forum.messages.services.agenda import AgendaLine, agenda_lines, reminder_extra
+from forum.messages.services.certificate_jobs import (
+    build_certificates,
+    certificate_links,
+    certificate_pdf,
+    verify_url,
+)
+from forum.messages.services.certificates import (
+    CertificateError,
+    Verification,
+    attendance_of,
+    certificate_of,
+    certificate_settings,
+    code_of,
+    issue_certificates,
+    request_certificates,
+    save_certificate_settings,
+    verify,
+)
 from forum.messages.services.compose import (
     PLACEHOLDERS,
     MessageError,
@@ -32,6 +50,20 @@ from forum.messages.services.segments import GROUPS, Segment, count_recipients, 
 from forum.messages.services.sending import deliver, delivery_counts, list_recipients, mark_failed, send_message
 
 __all__ = [
+    "CertificateError",
+    "Verification",
+    "attendance_of",
+    "build_certificates",
+    "certificate_links",
+    "certificate_of",
+    "certificate_pdf",
+    "certificate_settings",
+    "code_of",
+    "issue_certificates",
+    "request_certificates",
+    "save_certificate_settings",
+    "verify",
+    "verify_url",
     "AgendaLine",
     "agenda_lines",
     "reminder_extra",

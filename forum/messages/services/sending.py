@@ -30,6 +30,7 @@ from forum.registration.models import Registration
 
 #: rows claimed and committed at once: at most this many are in doubt when a job is stopped
 CHUNK = 50
+#: stands for the person's access key in links built once for a whole sending
 _KEY = "ACCESSKEY"
 
 

@@ -1,0 +1,7 @@
+"""Messages pages; importing this package registers every route of the messages' blueprint.
+
+messages: writing, counting, previewing, sending and the record, the reminder's settings, the stop link.
+certificates: the organisers' certificates page and batch, a person's download, the public verification.
+"""
+
+from forum.messages.views import certificates, messages  # noqa: F401
