@@ -1,8 +1,11 @@
-"""Benchmark of messages: one message to 5,000 people, sent by its job through a real SMTP server.
+"""Benchmark of messages: one message to 5,000 people, sent by its job through a real SMTP server; and
+1,000 attendance certificates issued as one batch.
 
-Budget: at least 100 messages a second for the whole job (list the deliveries, personalise each mail in
-its person's language, hand it to the server over one connection, record who got it). The SMTP server is
-aiosmtpd in a process of its own (its Sink handler accepts and drops each mail).
+Budgets: at least 100 messages a second for the whole sending job (list the deliveries, personalise each
+mail in its person's language, hand it to the server over one connection, record who got it; the SMTP
+server is aiosmtpd in a process of its own, its Sink handler accepting and dropping each mail). The
+certificate batch (issue 1,000 certificates from check-in, write them all in one PDF with the logo, the
+signature and a QR code each) within 10 s, and a person's own certificate PDF at most 60 KB.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sqlalchemy as sa
 from harness import Deployment, _free_port, report
 
 RECIPIENTS = 5_000
+CERTIFICATES = 1_000
 
 
 def _smtp_server(port: int) -> subprocess.Popen:
@@ -107,10 +111,97 @@ def main() -> int:
             rate = sent / elapsed
             ok &= report("messages", "email_5000_per_second", rate, "messages/s", budget=100, ok=rate >= 100)
             ok &= report("messages", "email_5000_delivered", sent, "messages", budget=RECIPIENTS, ok=sent == RECIPIENTS)
+            ok &= _certificates(dep, forum)
     finally:
         smtp.terminate()
         smtp.wait(timeout=10)
     return 0 if ok else 1
+
+
+def _image(colour: tuple[int, int, int, int], size: tuple[int, int]) -> bytes:
+    """A small PNG (a logo, a signature) as an organiser would upload one."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(image).rounded_rectangle([(0, 0), (size[0] - 1, size[1] - 1)], 30, fill=colour)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _certificates(dep, forum) -> bool:
+    """1,000 people present on both days (half of them in a workshop's room too), then the batch."""
+    from datetime import UTC, datetime
+
+    from forum.checkin.models import Admission, CheckInList, ListKind
+    from forum.events.services import set_logo
+    from forum.extensions import db
+    from forum.images import clean_logo
+    from forum.jobs import Job, JobStatus
+    from forum.messages.models import Certificate, CertificateLayout
+    from forum.messages.services import (
+        certificate_links,
+        certificate_pdf,
+        request_certificates,
+        save_certificate_settings,
+    )
+    from forum.programme.models import Session, SessionKind
+    from forum.registration.models import Registration
+
+    set_logo(forum, clean_logo(_image((15, 92, 77, 255), (600, 200))), actor=None)
+    save_certificate_settings(
+        forum,
+        layout=CertificateLayout.bilingual,
+        signatory={"ar": "رئيس اللجنة المنظمة", "fr": "Le président du comité d'organisation"},
+        signature_png=clean_logo(_image((20, 20, 120, 255), (400, 120))),
+        remove_signature=False,
+        actor=None,
+    )
+    workshop = Session(
+        forum_id=forum.id,
+        kind=SessionKind.workshop,
+        title={"ar": "التمويل التشاركي عبر المنصات الرقمية", "fr": "Le financement participatif par les plateformes"},
+        starts_at=datetime(2026, 2, 14, 9, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 2, 14, 12, 30, tzinfo=UTC),
+    )
+    days = [CheckInList(forum_id=forum.id, kind=ListKind.entrance, day=d) for d in (forum.starts_on, forum.ends_on)]
+    db.session.add_all([workshop, *days])
+    db.session.flush()
+    room = CheckInList(forum_id=forum.id, kind=ListKind.session, day=forum.ends_on, session_id=workshop.id)
+    db.session.add(room)
+    db.session.flush()
+    ids = db.session.scalars(sa.select(Registration.id).order_by(Registration.id).limit(CERTIFICATES)).all()
+    rows = [dict(list_id=day.id, registration_id=rid) for day in days for rid in ids]
+    rows += [dict(list_id=room.id, registration_id=rid) for rid in ids[::2]]
+    db.session.execute(sa.insert(Admission), rows)
+    with dep.app.test_request_context(base_url=dep.url):
+        links = certificate_links(forum)
+        job = request_certificates(forum, send_mail=False, links=links, actor=None)
+    started = time.perf_counter()
+    db.session.commit()  # the batch job runs here (eager)
+    elapsed = time.perf_counter() - started
+    job = db.session.get(Job, job.id)
+    if job.status != JobStatus.done:
+        print("certificate job failed:", job.error, file=sys.stderr)
+        return False
+    sizes = []
+    for certificate in db.session.scalars(sa.select(Certificate).order_by(Certificate.id).limit(20)):
+        registration = db.session.get(Registration, certificate.registration_id)
+        sizes.append(len(certificate_pdf(certificate, registration, forum, links)))
+    ok = report("messages", "certificates_1000_batch_seconds", elapsed, "s", budget=10, ok=elapsed <= 10)
+    ok &= report(
+        "messages",
+        "certificates_issued",
+        job.result["count"],
+        "certificates",
+        budget=CERTIFICATES,
+        ok=job.result["count"] == CERTIFICATES,
+    )
+    largest = max(sizes) / 1000
+    ok &= report("messages", "certificate_pdf_largest", largest, "KB", budget=60, ok=largest <= 60)
+    return ok
 
 
 if __name__ == "__main__":
