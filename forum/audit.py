@@ -123,6 +123,10 @@ TITLES = {
     "message.reminder_settings": _l("Automatic reminder set"),
     "message.certificate_settings": _l("Certificate settings changed"),
     "message.certificates": _l("Certificates of attendance issued"),
+    "message.survey_question": _l("Survey question added"),
+    "message.survey_question_remove": _l("Survey question removed"),
+    "message.survey_open": _l("Feedback survey opened"),
+    "message.survey_close": _l("Feedback survey closed"),
 }
 
 

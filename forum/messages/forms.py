@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forum import geo, images
+from forum.db import translated
 from forum.forms import EnumRadioField, TranslatedField, clean_translations
-from forum.messages.models import CertificateLayout
+from forum.messages.models import CertificateLayout, QuestionKind
 from forum.messages.services import Segment, unknown_placeholders
 from forum.registration.forms import MultiCheckboxField
 from forum.registration.models import Area, Category, RegistrationStatus
@@ -118,3 +121,61 @@ class CertificateSettingsForm(FlaskForm):
 
 class CertificateIssueForm(FlaskForm):
     send_mail = BooleanField(_l("E-mail each person the link to their certificate"), default=True)
+
+
+class QuestionForm(FlaskForm):
+    kind = EnumRadioField(_l("Kind of answer"), enum=QuestionKind, default=QuestionKind.rating.value)
+    text = TranslatedField(_l("Question"), max_length=300)
+    choices = TranslatedField(_l("Choices, one a line"), required=False, long=True, max_length=2000)
+    session_id = SelectField(_l("About the workshop"), coerce=int, choices=[])
+
+    def offer(self, workshops: list[tuple[int, str]]) -> None:
+        """The forum's workshops, after "the whole forum"."""
+        self.session_id.choices = [(0, _l("The whole forum"))] + workshops
+
+    @property
+    def choice_list(self) -> list[dict[str, str]]:
+        """The choices as [{"ar": ..., "fr": ...}, ...] (the same number of lines in each language)."""
+        lines = {
+            lang: [line.strip() for line in text.splitlines() if line.strip()]
+            for lang, text in clean_translations(self.choices.data).items()
+        }
+        count = max((len(v) for v in lines.values()), default=0)
+        return [{lang: values[n] for lang, values in lines.items() if n < len(values)} for n in range(count)]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        counts = {
+            len([x for x in (t or "").splitlines() if x.strip()])
+            for t in self.choices.data.values()
+            if (t or "").strip()
+        }
+        if len(counts) > 1:
+            self.choices.form.form_errors.append(_l("Give the same number of choices in each language."))
+            return False
+        return valid
+
+
+def answer_form(questions: list, formdata: Any = None) -> FlaskForm:
+    """The survey as a form for one person: one field per question, named q<id>, in the page's language."""
+
+    class AnswerForm(FlaskForm):
+        pass
+
+    for question in questions:
+        label = translated(question.text)
+        name = f"q{question.id}"
+        if question.kind == QuestionKind.rating:
+            field = RadioField(label, choices=[(str(n), str(n)) for n in range(1, 6)], validators=[Optional()])
+        elif question.kind == QuestionKind.single:
+            field = RadioField(
+                label,
+                choices=[(str(n), translated(c)) for n, c in enumerate(question.choices)],
+                validators=[Optional()],
+            )
+        elif question.kind == QuestionKind.multiple:
+            field = MultiCheckboxField(label, choices=[(str(n), translated(c)) for n, c in enumerate(question.choices)])
+        else:
+            field = TextAreaField(label, validators=[Optional(), Length(max=2000)])
+        setattr(AnswerForm, name, field)
+    return AnswerForm(formdata=formdata) if formdata is not None else AnswerForm()

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from forum import hooks
 from forum.auth.models import Role
-from forum.messages.services import certificate_of
+from forum.messages.services import certificate_of, survey_of, was_present
+from forum.messages.services import results as survey_results
 from forum.registration.models import Registration
 
 
@@ -35,4 +36,30 @@ def certificate_link(registration: Registration):
         _l("My certificate of attendance"),
         url_for("messages.my_certificate", forum_slug=registration.forum.slug, access_key=registration.access_key),
         _l("A PDF to print or to send to your association's funders."),
+    )
+
+
+@hooks.registration_links.register(order=92)
+def feedback_link(registration: Registration):
+    survey = survey_of(registration.forum)
+    if survey is None or not survey.is_open or not was_present(registration):
+        return None
+    return hooks.ForumLink(
+        _l("Give your opinion"),
+        url_for("messages.feedback", forum_slug=registration.forum.slug, access_key=registration.access_key),
+        _l("A few questions on the forum and your workshops."),
+    )
+
+
+@hooks.report_sections.register()
+def feedback_section(forum):
+    survey = survey_of(forum)
+    if survey is None or survey.opened_at is None:
+        return None
+    answered, results = survey_results(survey)
+    return hooks.ReportSection(
+        key="feedback",
+        title=_l("Participants' feedback"),
+        template="messages/_report_feedback.html",
+        context={"answered": answered, "results": results},
     )

@@ -231,3 +231,95 @@ class Certificate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.id} registration={self.registration_id} v{self.version}>"
+
+
+class QuestionKind(TitledEnum):
+    rating = "rating"
+    single = "single"
+    multiple = "multiple"
+    text = "text"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.rating: _l("Rating from 1 to 5"),
+            cls.single: _l("One choice"),
+            cls.multiple: _l("Several choices"),
+            cls.text: _l("Free text"),
+        }
+
+
+class Survey(db.Model):
+    """The forum's feedback survey, opened to those present once the forum has taken place."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), unique=True)
+    #: when answers were opened (None: being prepared)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Survey forum={self.forum_id}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None and self.closed_at is None
+
+
+class Question(db.Model):
+    __tablename__ = "survey_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(sa.Enum(QuestionKind, native_enum=False, length=10))
+    text: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: for one or several choices: [{"ar": ..., "fr": ...}, ...], answered by index
+    choices: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    #: a question about one workshop: asked only to those who attended it
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"))
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.kind}>"
+
+
+class Response(db.Model):
+    """One person's answers to the survey."""
+
+    __tablename__ = "survey_response"
+    #: one answer per person, whatever the double clicks and the tabs left open
+    __table_args__ = (sa.UniqueConstraint("survey_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Response survey={self.survey_id} registration={self.registration_id}>"
+
+
+class Answer(db.Model):
+    __tablename__ = "survey_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("response_id", "question_id"),
+        sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_from_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_response.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_question.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int | None]
+    #: indexes of the choices picked
+    picked: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    text: Mapped[str | None] = mapped_column(sa.Text)
+
+    def __repr__(self) -> str:
+        return f"<Answer question={self.question_id}>"

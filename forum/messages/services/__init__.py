@@ -48,8 +48,38 @@ from forum.messages.services.reminders import (
 )
 from forum.messages.services.segments import GROUPS, Segment, count_recipients, recipients_query, workshop_choices
 from forum.messages.services.sending import deliver, delivery_counts, list_recipients, mark_failed, send_message
+from forum.messages.services.surveys import (
+    Bar,
+    QuestionResult,
+    SurveyError,
+    add_question,
+    close_survey,
+    free_text_rows,
+    open_survey,
+    questions_for,
+    remove_question,
+    response_of,
+    results,
+    submit,
+    survey_of,
+    was_present,
+)
 
 __all__ = [
+    "Bar",
+    "QuestionResult",
+    "SurveyError",
+    "add_question",
+    "close_survey",
+    "free_text_rows",
+    "open_survey",
+    "questions_for",
+    "remove_question",
+    "response_of",
+    "results",
+    "submit",
+    "survey_of",
+    "was_present",
     "CertificateError",
     "Verification",
     "attendance_of",

@@ -2,6 +2,7 @@
 
 messages: writing, counting, previewing, sending and the record, the reminder's settings, the stop link.
 certificates: the organisers' certificates page and batch, a person's download, the public verification.
+surveys: the feedback survey (builder, results, export) and a person's answers.
 """
 
-from forum.messages.views import certificates, messages  # noqa: F401
+from forum.messages.views import certificates, messages, surveys  # noqa: F401
