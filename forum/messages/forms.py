@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from forum import geo, images
 from forum.db import translated
 from forum.forms import EnumRadioField, TranslatedField, clean_translations
-from forum.messages.models import CertificateLayout, QuestionKind
+from forum.messages.models import CertificateLayout, Channel, QuestionKind
 from forum.messages.services import Segment, unknown_placeholders
 from forum.registration.forms import MultiCheckboxField
 from forum.registration.models import Area, Category, RegistrationStatus
@@ -58,6 +58,7 @@ class SegmentForm(FlaskForm):
 
 
 class MessageForm(SegmentForm):
+    channel = EnumRadioField(_l("Send by"), enum=Channel, default=Channel.email.value)
     is_essential = BooleanField(
         _l("About their registration"),
         description=_l("Reaches also those who stopped the forum's messages; use it only for practical facts."),

@@ -16,10 +16,11 @@ from forum.extensions import db
 
 class Channel(TitledEnum):
     email = "email"
+    sms = "sms"
 
     @classmethod
     def __titles__(cls) -> dict:
-        return {cls.email: _l("E-mail")}
+        return {cls.email: _l("E-mail"), cls.sms: _l("SMS")}
 
 
 class MessageKind(TitledEnum):
@@ -58,6 +59,9 @@ class DeliveryStatus(TitledEnum):
     #: the server refused the address
     bounced = "bounced"
     failed = "failed"
+    #: the SMS gateway's delivery report: on the phone, or given up by the operator
+    delivered = "delivered"
+    undelivered = "undelivered"
 
     @classmethod
     def __titles__(cls) -> dict:
@@ -67,6 +71,8 @@ class DeliveryStatus(TitledEnum):
             cls.sent: _l("Sent"),
             cls.bounced: _l("Refused by the server"),
             cls.failed: _l("Not sent"),
+            cls.delivered: _l("Delivered to the phone"),
+            cls.undelivered: _l("Not delivered by the operator"),
         }
 
 
@@ -159,6 +165,18 @@ class OptOut(db.Model):
 
     def __repr__(self) -> str:
         return f"<OptOut registration={self.registration_id}>"
+
+
+class SmsConsent(db.Model):
+    """A person who agreed to receive the forum's messages by SMS too, at the mobile number they gave."""
+
+    __tablename__ = "message_sms_consent"
+
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SmsConsent registration={self.registration_id}>"
 
 
 class ReminderSettings(db.Model):

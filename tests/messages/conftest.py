@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import unquote_to_bytes
 
 import pytest
 import sqlalchemy as sa
 from exhibition_factories import create_exhibitor
-from helpers import local
+from helpers import free_port, local
+from werkzeug.serving import make_server
 
 from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.messages import services
@@ -113,3 +122,71 @@ def send(db):
         return job
 
     return do
+
+
+def _bytes(field: str) -> bytes:
+    """fakesmsc's URL encoding of a payload: "+" for the byte 0x20, %XX for the others it escapes."""
+    return unquote_to_bytes(field.replace("+", " "))
+
+
+class Gateway:
+    """Kannel (bearerbox + smsbox) with fakesmsc as the operator, started by scripts/kannel.sh."""
+
+    def __init__(self, folder: Path, sendsms_port: int) -> None:
+        self.folder, self.url = folder, f"http://127.0.0.1:{sendsms_port}/cgi-bin/sendsms"
+
+    def received(self) -> list[tuple[str, str, bytes, bytes]]:
+        """Each SMS part the operator got: sender, number, UDH (b"" for a single SMS) and payload bytes."""
+        log = (self.folder / "fakesmsc.log").read_text(errors="replace")
+        parts = []
+        for line in re.findall(r"Got message \d+: <(.*)>", log):
+            fields = line.split(" ")
+            sender, number, kind = fields[:3]
+            if kind == "udh":  # udh <udh> data <payload>
+                parts.append((sender, number, _bytes(fields[3]), _bytes(fields[5])))
+            elif kind == "text":  # plain text, spaces and all
+                parts.append((sender, number, b"", " ".join(fields[3:]).encode()))
+            else:
+                parts.append((sender, number, b"", _bytes(fields[3])))
+        return parts
+
+    def wait_for(self, count: int, timeout: float = 15) -> list[tuple[str, str, bytes, bytes]]:
+        deadline = time.monotonic() + timeout
+        while len(parts := self.received()) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(parts) >= count, f"expected {count} SMS parts, the operator got {len(parts)}"
+        return parts
+
+
+@pytest.fixture(scope="session")
+def sms_gateway(tmp_path_factory) -> Iterator[Gateway]:
+    folder = tmp_path_factory.mktemp("kannel")
+    ports = {name: free_port() for name in ("ADMIN", "SMSBOX", "FAKE", "SENDSMS")}
+    env = {**os.environ, **{f"KANNEL_{name}_PORT": str(port) for name, port in ports.items()}}
+    env.update(SMS_GATEWAY_USER="multaqa", SMS_GATEWAY_PASSWORD="test-password")
+    script = Path(__file__).resolve().parents[2] / "scripts" / "kannel.sh"
+    subprocess.run([str(script), "start", str(folder)], env=env, check=True, capture_output=True)
+    try:
+        yield Gateway(folder, ports["SENDSMS"])
+    finally:
+        subprocess.run([str(script), "stop", str(folder)], env=env, check=False, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def live_app(app) -> Iterator[str]:
+    """The test app served on a loopback port, for the gateway's delivery reports."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def sms(app, sms_gateway) -> Iterator[Gateway]:
+    """SMS go through the gateway for this test."""
+    saved = {key: app.config[key] for key in ("SMS_GATEWAY_URL", "SMS_GATEWAY_USER", "SMS_GATEWAY_PASSWORD")}
+    app.config.update(SMS_GATEWAY_URL=sms_gateway.url, SMS_GATEWAY_USER="multaqa", SMS_GATEWAY_PASSWORD="test-password")
+    (sms_gateway.folder / "fakesmsc.log").write_text("")  # fakesmsc appends: each test reads its own
+    yield sms_gateway
+    app.config.update(saved)

@@ -75,7 +75,7 @@ def test_nobody_who_stopped_the_messages_gets_a_non_essential_one(population, wr
     stop = brahim["List-Unsubscribe"].strip().strip("<>").replace("http://localhost", "")
     page = client.get(stop)
     assert page.status_code == 200 and "Stop these messages" in page.get_data(as_text=True)
-    client.post(stop, data={"stop": "1"})
+    client.post(stop, data={"choice": "stop"})
     assert db.session.get(OptOut, population.people["brahim"].id) is not None
     mailbox.clear()
 

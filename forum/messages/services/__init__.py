@@ -32,11 +32,14 @@ from forum.messages.services.compose import (
 from forum.messages.services.records import (
     DeliveryLine,
     deliveries_of,
+    has_sms_consent,
     is_opted_out,
     messages_of,
     preview,
     sample_recipients,
     set_opted_out,
+    set_preference,
+    set_sms_consent,
 )
 from forum.messages.services.reminders import (
     reminder_day,
@@ -46,8 +49,24 @@ from forum.messages.services.reminders import (
     save_reminder_settings,
     send_due_reminders,
 )
-from forum.messages.services.segments import GROUPS, Segment, count_recipients, recipients_query, workshop_choices
-from forum.messages.services.sending import deliver, delivery_counts, list_recipients, mark_failed, send_message
+from forum.messages.services.segments import (
+    GROUPS,
+    Segment,
+    count_recipients,
+    reach_of,
+    recipients_of,
+    recipients_query,
+    workshop_choices,
+)
+from forum.messages.services.sending import (
+    deliver,
+    delivery_counts,
+    list_recipients,
+    mark_failed,
+    record_report,
+    send_message,
+)
+from forum.messages.services.sms import SmsCount, sms_count
 from forum.messages.services.surveys import (
     Bar,
     QuestionResult,
@@ -66,6 +85,12 @@ from forum.messages.services.surveys import (
 )
 
 __all__ = [
+    "set_preference",
+    "SmsCount",
+    "record_report",
+    "sms_count",
+    "set_sms_consent",
+    "has_sms_consent",
     "Bar",
     "QuestionResult",
     "SurveyError",
@@ -121,6 +146,8 @@ __all__ = [
     "messages_of",
     "personalise",
     "preview",
+    "reach_of",
+    "recipients_of",
     "recipients_query",
     "sample_recipients",
     "save_message",

@@ -49,6 +49,7 @@ def save_message(
     body: dict[str, str],
     is_essential: bool,
     actor: Any,
+    channel: Channel = Channel.email,
 ) -> Message:
     """Create or change a draft message (a message already sent is kept as it went out)."""
     if message is not None and not message.is_draft:
@@ -60,6 +61,7 @@ def save_message(
         message.created_by_id = getattr(actor, "id", None)
         db.session.add(message)
     message.segment, message.subject, message.body = segment.as_dict(), subject, body
+    message.channel = channel
     message.is_essential = is_essential
     message.updated_at = utcnow()
     db.session.flush()
@@ -101,6 +103,8 @@ def personalise(
     values = {"name": name, "forum": translated(forum.title, locale), "link": link}
     subject = " ".join(fill(message.subject.get(locale, ""), values).splitlines())
     body = fill(message.body.get(locale, ""), values)
+    if message.channel == Channel.sms:  # the text as written, nothing around it: every character is paid for
+        return Personalised(locale, subject, body, "")
     template = "reminder" if message.kind == MessageKind.reminder else "message"
     jinja = current_app.jinja_env
     with force_locale(locale):

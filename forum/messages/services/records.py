@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import person_name
-from forum.messages.models import Delivery, Message, OptOut
-from forum.messages.services.compose import Personalised
-from forum.messages.services.segments import Segment, recipients_query
+from forum.messages.models import Delivery, Message, OptOut, SmsConsent
+from forum.messages.services.compose import MessageError, Personalised
+from forum.messages.services.segments import recipients_of
 from forum.messages.services.sending import letter_for, links_of
 from forum.registration.models import Registration
 
@@ -56,7 +58,7 @@ def deliveries_of(message: Message, *, page: int = 1) -> tuple[list[DeliveryLine
 
 def sample_recipients(message: Message, forum: Forum, *, limit: int = 200) -> list[Registration]:
     """The first people of the message's segment, to preview it as one of them."""
-    ids = recipients_query(forum, Segment.of(message.segment), essential=message.is_essential).limit(limit).subquery()
+    ids = recipients_of(message, forum).limit(limit).subquery()
     return list(
         db.session.scalars(sa.select(Registration).join(ids, ids.c.id == Registration.id).order_by(Registration.id))
     )
@@ -80,3 +82,38 @@ def set_opted_out(registration: Registration, stopped: bool) -> None:
     elif not stopped and current is not None:
         db.session.delete(current)
     db.session.flush()
+
+
+def has_sms_consent(registration: Registration) -> bool:
+    """Whether the person agreed to receive the forum's messages by SMS too."""
+    return db.session.get(SmsConsent, registration.id) is not None
+
+
+def set_sms_consent(registration: Registration, agreed: bool) -> None:
+    """Record (or withdraw) the person's agreement to receive the forum's messages by SMS."""
+    current = db.session.get(SmsConsent, registration.id)
+    if agreed and current is None and registration.phone:
+        db.session.add(SmsConsent(registration_id=registration.id))
+    elif not agreed and current is not None:
+        db.session.delete(current)
+    db.session.flush()
+
+
+def set_preference(registration: Registration, choice: str) -> Any:
+    """Apply a person's choice from their messages page ("stop", "resume", "sms-on", "sms-off"); returns
+    what to tell them."""
+    if choice in ("stop", "resume"):
+        set_opted_out(registration, choice == "stop")
+        return (
+            _l("You will no longer receive the forum's messages.")
+            if choice == "stop"
+            else _l("You will receive the forum's messages again.")
+        )
+    if choice == "sms-on" and not registration.phone:
+        raise MessageError(_l("Give a mobile number in your registration first."))
+    if choice in ("sms-on", "sms-off"):
+        set_sms_consent(registration, choice == "sms-on")
+        return (
+            _l("You will also receive them by SMS.") if choice == "sms-on" else _l("No more SMS will be sent to you.")
+        )
+    raise MessageError(_l("Choose what you want."))

@@ -18,7 +18,7 @@ from forum.db import translated, utcnow
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.messages.models import Channel, Delivery, Message, MessageKind, MessageStatus, ReminderSettings
-from forum.messages.services.segments import Segment, recipients_query
+from forum.messages.services.segments import Segment, recipients_of
 from forum.messages.services.sending import send_message
 
 LANGUAGES = ("ar", "fr", "en")
@@ -79,7 +79,7 @@ def _new_reminder(forum: Forum, settings: ReminderSettings) -> Message | None:
 
 
 def _unreached(message: Message, forum: Forum) -> int:
-    recipients = recipients_query(forum, Segment.of(message.segment), essential=True).subquery()
+    recipients = recipients_of(message, forum).subquery()
     reached = sa.select(Delivery.registration_id).where(Delivery.message_id == message.id)
     return db.session.scalar(sa.select(sa.func.count()).where(recipients.c.id.not_in(reached))) or 0
 

@@ -15,7 +15,7 @@ from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.events.models import Forum
 from forum.exhibition.models import ExhibitorStaff
 from forum.extensions import db
-from forum.messages.models import OptOut
+from forum.messages.models import Channel, OptOut, SmsConsent
 from forum.programme.models import Session, Signup, SignupStatus, Speaker
 from forum.registration.models import Registration, RegistrationStatus
 
@@ -70,10 +70,13 @@ def _present(forum_id: int) -> sa.Exists:
     )
 
 
-def recipients_query(forum: Forum, segment: Segment, *, essential: bool) -> sa.Select:
+def recipients_query(forum: Forum, segment: Segment, *, essential: bool, channel: Channel = Channel.email) -> sa.Select:
     """The registrations of the forum the segment names (ids only), without those who opted out unless
-    the message is essential; ordered by id."""
+    the message is essential, and for SMS only those who gave a mobile number and agreed; by id."""
     query = sa.select(Registration.id).where(Registration.forum_id == forum.id)
+    if channel == Channel.sms:
+        consented = sa.select(SmsConsent.registration_id).where(SmsConsent.registration_id == Registration.id)
+        query = query.where(Registration.phone.is_not(None), Registration.phone != "", consented.exists())
     if segment.statuses:
         query = query.where(Registration.status.in_([RegistrationStatus(s) for s in segment.statuses]))
     if segment.categories:
@@ -111,9 +114,9 @@ def recipients_query(forum: Forum, segment: Segment, *, essential: bool) -> sa.S
     return query.order_by(Registration.id)
 
 
-def count_recipients(forum: Forum, segment: Segment, *, essential: bool) -> int:
-    """How many people the segment reaches now."""
-    inner = recipients_query(forum, segment, essential=essential).order_by(None).subquery()
+def count_recipients(forum: Forum, segment: Segment, *, essential: bool, channel: Channel = Channel.email) -> int:
+    """How many people the segment reaches now (on this channel)."""
+    inner = recipients_query(forum, segment, essential=essential, channel=channel).order_by(None).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
 
 
@@ -125,3 +128,14 @@ def workshop_choices(forum: Forum) -> list[tuple[int, str]]:
         .order_by(Session.starts_at, Session.id)
     )
     return [(session.id, session.name) for session in rows]
+
+
+def recipients_of(message: Any, forum: Forum) -> sa.Select:
+    """The people a message reaches now: its segment, its channel, and the opt-outs unless essential."""
+    return recipients_query(forum, Segment.of(message.segment), essential=message.is_essential, channel=message.channel)
+
+
+def reach_of(message: Any, forum: Forum) -> int:
+    """How many people a message reaches now."""
+    segment = Segment.of(message.segment)
+    return count_recipients(forum, segment, essential=message.is_essential, channel=message.channel)

@@ -15,17 +15,19 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
+import urllib3
 from flask_babel import lazy_gettext as _l
 
 from forum import audit, jobs, mail
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.messages.models import Delivery, DeliveryStatus, Message, MessageKind, MessageStatus
+from forum.messages.models import Channel, Delivery, DeliveryStatus, Message, MessageKind, MessageStatus
 from forum.messages.services.agenda import reminder_extra
 from forum.messages.services.channels import EmailSender, Refused
 from forum.messages.services.compose import MessageError, Personalised, personalise
-from forum.messages.services.segments import Segment, count_recipients, recipients_query
+from forum.messages.services.segments import reach_of, recipients_of
+from forum.messages.services.sms import SmsSender, delivery_of_token, report_token
 from forum.registration.models import Registration
 
 #: rows claimed and committed at once: at most this many are in doubt when a job is stopped
@@ -40,7 +42,7 @@ def send_message(message: Message, *, actor: Any) -> jobs.Job:
     if message.status == MessageStatus.sending and running is not None and not running.is_finished:
         raise MessageError(_l("This message is being sent."))
     forum = db.session.get(Forum, message.forum_id)
-    if not count_recipients(forum, Segment.of(message.segment), essential=message.is_essential):
+    if not reach_of(message, forum):
         raise MessageError(_l("Nobody is in this group of people: the message would reach no one."))
     message.status = MessageStatus.sending
     job = jobs.enqueue("messages.send", message.id, links_of(forum), forum=forum, user=actor)
@@ -52,14 +54,19 @@ def send_message(message: Message, *, actor: Any) -> jobs.Job:
 
 #: the links a message may carry, by the endpoint of each
 LINKS = {"personal": "registration.self_service", "stop": "messages.stop", "badge": "badges.my_badge"}
+#: stands for a delivery's signed token in the SMS gateway's report address
+_REPORT = "REPORTTOKEN"
 
 
 def links_of(forum: Forum) -> dict[str, str]:
     """The personal page's, the stop link's and the badge's addresses, with a marker for the person's key
-    (built in the request, which knows the host; the job fills in each key)."""
-    return {
+    (built in the request, which knows the host; the job fills in each key), and the SMS reports' address."""
+    links = {
         name: mail.external_url(endpoint, forum_slug=forum.slug, access_key=_KEY) for name, endpoint in LINKS.items()
     }
+    # %d is the gateway's: it puts the report's type there (1 delivered, 2 undelivered, 16 rejected)
+    links["report"] = mail.external_url("messages.sms_report", token=_REPORT) + "?status=%d"
+    return links
 
 
 def personal_links(links: dict[str, str], registration: Registration) -> dict[str, str]:
@@ -81,13 +88,13 @@ def letter_for(
 
 def list_recipients(message: Message, forum: Forum) -> int:
     """Add a pending Delivery for each person of the segment who has none yet; returns how many."""
-    recipients = recipients_query(forum, Segment.of(message.segment), essential=message.is_essential).subquery()
+    recipients = recipients_of(message, forum).subquery()
     missing = (
         sa.select(
             sa.literal(message.id),
             Registration.id,
             sa.literal(message.channel.value),
-            Registration.email,
+            Registration.phone if message.channel == Channel.sms else Registration.email,
             sa.literal(DeliveryStatus.pending.value),
             sa.literal(utcnow(), type_=Delivery.__table__.c.at.type),
         )
@@ -156,7 +163,7 @@ def deliver(
         sa.select(sa.func.count()).where(Delivery.message_id == message_id, Delivery.status == DeliveryStatus.pending)
     )
     done = 0
-    with EmailSender() as sender:
+    with SmsSender() if message.channel == Channel.sms else EmailSender() as sender:
         while claimed := _claim(message_id):
             rows = db.session.execute(
                 sa.select(Delivery.id, Delivery.address, Registration)
@@ -180,13 +187,17 @@ def _send_chunk(sender, message, forum, rows, links) -> None:
         for delivery_id, address, registration in rows:
             letter, stop = letter_for(message, forum, registration, links)
             try:
-                sender.send(address, sender.build(address, letter, stop_link=stop))
+                if message.channel == Channel.sms:
+                    report = links["report"].replace(_REPORT, report_token(delivery_id))
+                    sender.send(address, letter.text, report_url=report)
+                else:
+                    sender.send(address, sender.build(address, letter, stop_link=stop))
             except Refused as refusal:
                 _set([delivery_id], DeliveryStatus.bounced, str(refusal)[:300])
             else:
                 sent.append(delivery_id)
             remaining.remove(delivery_id)
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, urllib3.exceptions.HTTPError):
         # The connection broke: the message in hand may have gone out (never again), the rest has not.
         _set(sent, DeliveryStatus.sent)
         _set(remaining[:1], DeliveryStatus.failed, "interrupted")
@@ -214,3 +225,23 @@ def mark_failed(message_id: int) -> None:
     if message is not None and message.status == MessageStatus.sending:
         message.status = MessageStatus.failed
         db.session.commit()
+
+
+#: the gateway's report types (dlr-mask bits) and what they say of a delivery
+REPORTS = {1: DeliveryStatus.delivered, 2: DeliveryStatus.undelivered, 16: DeliveryStatus.undelivered}
+
+
+def record_report(token: str, kind: int) -> bool:
+    """Record the SMS gateway's delivery report for one delivery; false when the token is not ours."""
+    delivery_id = delivery_of_token(token)
+    delivery = db.session.get(Delivery, delivery_id) if delivery_id is not None else None
+    if delivery is None:
+        return False
+    if kind in REPORTS and delivery.status in (
+        DeliveryStatus.sent,
+        DeliveryStatus.delivered,
+        DeliveryStatus.undelivered,
+    ):
+        delivery.status, delivery.at = REPORTS[kind], utcnow()
+        db.session.flush()
+    return True

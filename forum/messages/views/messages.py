@@ -11,12 +11,13 @@ from flask_login import current_user
 
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
-from forum.extensions import db
+from forum.db import writes_on_get
+from forum.extensions import db, limiter
 from forum.forms import ConfirmForm, clean_translations
 from forum.jobs import Job
 from forum.messages import bp, services
 from forum.messages.forms import MessageForm, PreviewForm, ReminderForm
-from forum.messages.models import Message
+from forum.messages.models import Channel, Message
 from forum.registration.access import participant_required
 from forum.web import forum_row_or_404, run
 
@@ -36,7 +37,8 @@ def _form(message: Message | None = None) -> MessageForm:
 def _filled(message: Message) -> SimpleNamespace:
     """The stored message shaped like the form."""
     segment = services.Segment.of(message.segment).as_dict()
-    return SimpleNamespace(is_essential=message.is_essential, subject=message.subject, body=message.body, **segment)
+    texts = {"subject": message.subject, "body": message.body, "channel": message.channel}
+    return SimpleNamespace(is_essential=message.is_essential, **texts, **segment)
 
 
 @bp.route("/f/<forum_slug>/manage/messages/new", methods=["GET", "POST"])
@@ -55,6 +57,7 @@ def edit(message_id: int | None = None):
                 body=form.texts[1],
                 is_essential=form.is_essential.data,
                 actor=current_user,
+                channel=form.channel.data,
             ),
             field=form.is_essential,
             success=_("Message saved. Check who it reaches and preview it before sending."),
@@ -69,7 +72,8 @@ def edit(message_id: int | None = None):
 def count():
     form = MessageForm(formdata=request.args, meta={"csrf": False})
     form.offer(services.workshop_choices(g.forum))
-    reach = services.count_recipients(g.forum, form.segment, essential=form.is_essential.data)
+    channel = form.channel.data if isinstance(form.channel.data, Channel) else Channel.email
+    reach = services.count_recipients(g.forum, form.segment, essential=form.is_essential.data, channel=channel)
     return jsonify(
         count=reach, text=ngettext("%(num)s person will receive it.", "%(num)s people will receive it.", reach)
     )
@@ -93,10 +97,11 @@ def show(message_id: int):
         pages=pages,
         preview=services.preview(message, g.forum, chosen) if chosen else None,
         chosen=chosen,
-        reach=services.count_recipients(g.forum, services.Segment.of(message.segment), essential=message.is_essential),
+        reach=services.reach_of(message, g.forum),
         counts=services.delivery_counts(message),
         job=db.session.get(Job, message.job_id) if message.job_id else None,
         send_form=ConfirmForm(),
+        sms_count=services.sms_count,
         page=request.args.get("page", 1, type=int),
     )
 
@@ -124,16 +129,15 @@ def progress(message_id: int):
 def stop():
     form = ConfirmForm()
     if form.validate_on_submit():
-        stopped = request.form.get("stop") == "1"
-        run(
-            lambda: services.set_opted_out(g.registration, stopped),
-            success=_("You will no longer receive the forum's messages.")
-            if stopped
-            else _("You will receive the forum's messages again."),
-        )
+        choice = request.form.get("choice", "")
+        run(lambda: services.set_preference(g.registration, choice), success=lambda said: said)
         return redirect(url_for(".stop"))
     return render_template(
-        "messages/stop.html", forum=g.forum, form=form, stopped=services.is_opted_out(g.registration)
+        "messages/stop.html",
+        forum=g.forum,
+        form=form,
+        stopped=services.is_opted_out(g.registration),
+        sms=services.has_sms_consent(g.registration),
     )
 
 
@@ -161,3 +165,12 @@ def reminder():
         day=services.reminder_day(g.forum, settings),
         message=services.reminder_of(g.forum),
     )
+
+
+@bp.route("/api/messages/sms-report/<token>")
+@limiter.limit("600 per minute")
+@writes_on_get
+def sms_report(token: str):
+    """Kannel's delivery report for one SMS (its dlr-url): the status is the report's type."""
+    outcome = run(lambda: services.record_report(token, request.args.get("status", 0, type=int)))
+    return ("", 204) if outcome.value else ("", 404)
