@@ -134,9 +134,13 @@ def _claim(message_id: int) -> list[int]:
 
 
 def _set(ids: list[int], status: DeliveryStatus, error: str | None = None) -> None:
+    # Only rows still claimed by this job: a delivery report may have come back before the job marks
+    # its chunk sent (the gateway is that fast), and it says more than "sent".
     if ids:
         db.session.execute(
-            sa.update(Delivery).where(Delivery.id.in_(ids)).values(status=status, error=error, at=utcnow())
+            sa.update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status.in_([DeliveryStatus.sending, DeliveryStatus.pending]))
+            .values(status=status, error=error, at=utcnow())
         )
 
 
@@ -238,6 +242,7 @@ def record_report(token: str, kind: int) -> bool:
     if delivery is None:
         return False
     if kind in REPORTS and delivery.status in (
+        DeliveryStatus.sending,
         DeliveryStatus.sent,
         DeliveryStatus.delivered,
         DeliveryStatus.undelivered,
