@@ -7,13 +7,21 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forum import geo, images
 from forum.db import translated
 from forum.forms import EnumRadioField, TranslatedField, clean_translations
-from forum.messages.models import CertificateLayout, Channel, QuestionKind
+from forum.messages.models import CertificateLayout, Channel, MaterialKind, QuestionKind
 from forum.messages.services import Segment, unknown_placeholders
 from forum.registration.forms import MultiCheckboxField
 from forum.registration.models import Area, Category, RegistrationStatus
@@ -180,3 +188,24 @@ def answer_form(questions: list, formdata: Any = None) -> FlaskForm:
             field = TextAreaField(label, validators=[Optional(), Length(max=2000)])
         setattr(AnswerForm, name, field)
     return AnswerForm(formdata=formdata) if formdata is not None else AnswerForm()
+
+
+class MaterialForm(FlaskForm):
+    """A file attached to a session; its type is checked from its content by the service."""
+
+    kind = EnumRadioField(_l("What it is"), enum=MaterialKind, default=MaterialKind.slides.value)
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    file = FileField(
+        _l("File"),
+        description=_l("PDF, slides (PPTX or ODP) or an image (PNG, JPEG, WebP, GIF), 7 MB at most."),
+        render_kw={"accept": ".pdf,.pptx,.odp,image/png,image/jpeg,image/webp,image/gif"},
+    )
+    is_public = BooleanField(_l("Show it on the public programme"), default=True)
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose a file."))
+
+
+class MaterialRemoveForm(FlaskForm):
+    """Removing a material (a POST with its CSRF token)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from forum import hooks
 from forum.auth.models import Role
-from forum.messages.services import certificate_of, survey_of, was_present
+from forum.messages.services import can_manage, certificate_of, materials_of, public_materials, survey_of, was_present
 from forum.messages.services import results as survey_results
 from forum.registration.models import Registration
 
@@ -62,4 +63,35 @@ def feedback_section(forum):
         title=_l("Participants' feedback"),
         template="messages/_report_feedback.html",
         context={"answered": answered, "results": results},
+    )
+
+
+@hooks.manage_links.register(order=61)
+def materials_link(forum, user):
+    if not user.has_role(forum, Role.organiser):
+        return None
+    return hooks.ForumLink(_l("Materials"), url_for("messages.materials", forum_slug=forum.slug))
+
+
+@hooks.session_parts.register()
+def session_materials(session, compact: bool):
+    materials = materials_of(session, public_only=True)
+    manage = not compact and can_manage(current_user, session)
+    if not materials and not manage:
+        return None
+    return hooks.SessionPart(
+        "messages/_session_materials.html", {"materials": materials, "compact": compact, "manage": manage}
+    )
+
+
+@hooks.report_sections.register()
+def materials_section(forum):
+    sessions = public_materials(forum)
+    if not sessions:
+        return None
+    return hooks.ReportSection(
+        key="materials",
+        title=_l("Materials of the sessions"),
+        template="messages/_report_materials.html",
+        context={"sessions": sessions},
     )

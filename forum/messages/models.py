@@ -341,3 +341,45 @@ class Answer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Answer question={self.question_id}>"
+
+
+class MaterialKind(TitledEnum):
+    slides = "slides"
+    document = "document"
+    photo = "photo"
+    #: the workshop's summary, attached by its rapporteur (or an organiser)
+    summary = "summary"
+
+    @classmethod
+    def __titles__(cls) -> dict:
+        return {
+            cls.slides: _l("Slides"),
+            cls.document: _l("Study or document"),
+            cls.photo: _l("Photo"),
+            cls.summary: _l("Workshop summary"),
+        }
+
+
+class Material(db.Model):
+    """A file attached to a programme session, stored behind forum.storage and served by a checked view."""
+
+    __tablename__ = "material"
+    __table_args__ = (sa.CheckConstraint("size > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MaterialKind] = mapped_column(sa.Enum(MaterialKind, native_enum=False, length=20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: the name offered on download (cleaned; the stored file has an unguessable name)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    #: found from the content, never from the name the uploader gave
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(sa.String(200))
+    #: shown on the public programme once the session is published; otherwise only to those who manage it
+    is_public: Mapped[bool] = mapped_column(default=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()

@@ -29,6 +29,17 @@ from forum.messages.services.compose import (
     save_message,
     unknown_placeholders,
 )
+from forum.messages.services.materials import (
+    MaterialError,
+    add_material,
+    can_download,
+    can_manage,
+    check_file,
+    materials_of,
+    public_materials,
+    remove_material,
+    sessions_with_materials,
+)
 from forum.messages.services.records import (
     DeliveryLine,
     deliveries_of,
@@ -85,6 +96,15 @@ from forum.messages.services.surveys import (
 )
 
 __all__ = [
+    "MaterialError",
+    "add_material",
+    "can_download",
+    "can_manage",
+    "check_file",
+    "materials_of",
+    "public_materials",
+    "remove_material",
+    "sessions_with_materials",
     "set_preference",
     "SmsCount",
     "record_report",
