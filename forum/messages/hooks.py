@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import hooks
 from forum.auth.models import Role
+from forum.events.models import Forum
+from forum.extensions import db
 from forum.messages.services import can_manage, certificate_of, materials_of, public_materials, survey_of, was_present
 from forum.messages.services import results as survey_results
 from forum.registration.models import Registration
@@ -73,9 +75,18 @@ def materials_link(forum, user):
     return hooks.ForumLink(_l("Materials"), url_for("messages.materials", forum_slug=forum.slug))
 
 
+def _public_materials_of(session) -> list:
+    """The session's public materials, from one query per forum and request (the programme lists many)."""
+    loaded = g.setdefault("public_materials", {})
+    if session.forum_id not in loaded:
+        forum = db.session.get(Forum, session.forum_id)
+        loaded[session.forum_id] = {s.id: materials for s, materials in public_materials(forum)}
+    return loaded[session.forum_id].get(session.id, [])
+
+
 @hooks.session_parts.register()
 def session_materials(session, compact: bool):
-    materials = materials_of(session, public_only=True)
+    materials = _public_materials_of(session) if compact else materials_of(session, public_only=True)
     manage = not compact and can_manage(current_user, session)
     if not materials and not manage:
         return None
