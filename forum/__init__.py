@@ -39,6 +39,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "privacy": ("views", "hooks", "cli"),
     "series": ("views", "hooks", "tasks"),
     "partnerships": ("views", "hooks", "cli"),
+    "messages": ("views", "hooks", "tasks", "cli"),
 }
 
 

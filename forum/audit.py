@@ -131,6 +131,15 @@ TITLES = {
     "series.analyst_revoke": _l("Series analyst role taken back"),
     "organisation.merge": _l("Organisations merged"),
     "series.copy_edition": _l("Settings copied from a previous edition"),
+    "message.save": _l("Message to participants saved"),
+    "message.send": _l("Message to participants sent"),
+    "message.reminder_settings": _l("Automatic reminder set"),
+    "message.certificate_settings": _l("Certificate settings changed"),
+    "message.certificates": _l("Certificates of attendance issued"),
+    "message.survey_question": _l("Survey question added"),
+    "message.survey_question_remove": _l("Survey question removed"),
+    "message.survey_open": _l("Feedback survey opened"),
+    "message.survey_close": _l("Feedback survey closed"),
 }
 
 

@@ -85,6 +85,13 @@ def load(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Multaqa <no-reply@multaqa.local>"),
         "MAIL_OUTBOX": str(Path(instance_path) / "outbox"),
         "STORAGE_ROOT": env.get("STORAGE_ROOT") or str(Path(instance_path) / "files"),
+        # SMS: Kannel's sendsms address (http://127.0.0.1:13013/cgi-bin/sendsms); without it, SMS are
+        # written under instance/sms-outbox, like mail in development.
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,
+        "SMS_GATEWAY_USER": env.get("SMS_GATEWAY_USER", "multaqa"),
+        "SMS_GATEWAY_PASSWORD": env.get("SMS_GATEWAY_PASSWORD", ""),
+        "SMS_SENDER": env.get("SMS_SENDER", "Multaqa"),
+        "SMS_OUTBOX": str(Path(instance_path) / "sms-outbox"),
         # The public address used in links that leave the request (e-mails sent by jobs, calendar feeds).
         **_base_url_settings(env.get("BASE_URL", "").strip(), production),
         "BABEL_DEFAULT_LOCALE": "ar",

@@ -61,6 +61,9 @@ report_sections = Hook("report_sections")
 #: fn(registration) -> list[PersonalEvent] | None : a person's own appointments beyond the programme's
 #: sessions (one-to-one meetings, ...), for their agenda page, their calendar feed and their reminders.
 personal_events = Hook("personal_events")
+#: fn(session, compact: bool) -> SessionPart | None : what modules show under a published session, on its
+#: page and (compact=True, the same for every visitor: it is cached) in the public programme's list.
+session_parts = Hook("session_parts")
 
 
 @dataclass
@@ -120,3 +123,9 @@ class PersonalDataSection:
     records: list[dict[str, Any]] = field(default_factory=list)
     #: the readable name of each record's keys (lazy texts), for the PDF in the person's language
     labels: dict[str, Any] = field(default_factory=dict)
+@dataclass
+class SessionPart:
+    """A block under a session (its materials, ...): a template rendered with its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)

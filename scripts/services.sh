@@ -35,3 +35,11 @@ if ! redis_up; then
   redis_up || { echo "Redis did not start" >&2; exit 1; }
 fi
 echo "services: PostgreSQL and Redis are up"
+
+# The SMS gateway for development (Kannel's bearerbox + smsbox, fakesmsc as the operator) on loopback
+# ports 13000-13015; the app uses it with SMS_GATEWAY_URL=http://127.0.0.1:13013/cgi-bin/sendsms.
+# Tests start their own on free ports. MULTAQA_SMS_GATEWAY=0 skips it.
+if [ "${MULTAQA_SMS_GATEWAY:-1}" = 1 ]; then
+  "$(dirname "$0")/kannel.sh" start "${KANNEL_RUN_DIR:-$(dirname "$0")/../instance/kannel}" ||
+    echo "services: the SMS gateway did not start (SMS go to the outbox)" >&2
+fi

@@ -9,6 +9,8 @@ command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 ldconfig -p | grep -q libfribidi || missing+=(libfribidi0)
 ldconfig -p | grep -q libraqm || missing+=(libraqm0)
 ldconfig -p | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v bearerbox >/dev/null || missing+=(kannel)
+[ -x /usr/lib/kannel/test/fakesmsc ] || missing+=(kannel-extras)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
   as_root apt-get update -qq

@@ -6,7 +6,7 @@ from flask import Response, abort, g, render_template, request
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 
-from forum import storage
+from forum import hooks, storage
 from forum.programme import bp, services
 from forum.programme.models import SessionKind, Speaker
 from forum.programme.views._rendered import cached, feed, html
@@ -29,6 +29,13 @@ def _programme_body(theme: str | None, kind: str | None) -> Markup:
         theme,
         kind,
     )
+
+
+@bp.app_template_global()
+def session_parts(session, compact: bool = False) -> Markup:
+    """What other modules show under a session (hooks.session_parts), rendered."""
+    parts = hooks.session_parts.collect(session, compact)
+    return Markup("".join(render_template(part.template, session=session, **part.context) for part in parts))  # noqa: S704
 
 
 @bp.route("/f/<forum_slug>/programme/")
