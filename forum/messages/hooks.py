@@ -10,6 +10,7 @@ from forum import hooks
 from forum.auth.models import Role
 from forum.events.models import Forum
 from forum.extensions import db
+from forum.messages import services
 from forum.messages.services import can_manage, certificate_of, materials_of, public_materials, survey_of, was_present
 from forum.messages.services import results as survey_results
 from forum.registration.models import Registration
@@ -106,3 +107,17 @@ def materials_section(forum):
         template="messages/_report_materials.html",
         context={"sessions": sessions},
     )
+
+
+@hooks.personal_data.register(order=70)
+def messages_holding(registration) -> hooks.PersonalDataSection:
+    """Messages sent to the person, their choices about messages, their certificate and their feedback."""
+    records = services.personal_records(registration)
+    title = _l("Messages, certificate and feedback")
+    return hooks.PersonalDataSection("messages", title, records, services.PRIVACY_LABELS)
+
+
+@hooks.erase_personal_data.register(order=70)
+def forget_messages(registration, now) -> None:
+    """Addresses blanked on the record, certificate deleted, free-text answers emptied; counts kept."""
+    services.erase_personal_data(registration, now)

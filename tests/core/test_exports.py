@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from forum.badges.services import badge_code
 from forum.exhibition import services as exhibition
+from forum.messages.models import Answer, Question, QuestionKind, Response, Survey
 from forum.programme.models import Room, Session, SessionKind
 from forum.recommendations.models import Endorsement, Recommendation, TargetActor
 
@@ -27,6 +28,10 @@ EXPORTS = {
     "exhibition.leads_export": ["/f/{slug}/exhibitor/leads.csv"],
     "recommendations.export_csv": ["/f/{slug}/manage/recommendations/export.csv"],
     "series.export": ["/series/indicators.csv", "/series/indicators.xlsx"],
+    "messages.survey_answers": [
+        "/f/{slug}/manage/messages/survey/answers.csv",
+        "/f/{slug}/manage/messages/survey/answers.xlsx",
+    ],
 }
 #: exports of the whole series, read by a platform admin rather than the forum's organiser
 SERIES_WIDE = {"series.export"}
@@ -91,6 +96,14 @@ def hostile_forum(db, organiser, make_exhibitor, make_registration):  # noqa: F8
     db.session.add(recommendation)
     db.session.flush()
     db.session.add(Endorsement(recommendation_id=recommendation.id, registration_id=visitor.id))
+    survey = Survey(forum_id=forum.id, opened_at=visitor.created_at)
+    db.session.add(survey)
+    db.session.flush()
+    question = Question(survey_id=survey.id, kind=QuestionKind.text, text={"fr": HOSTILE[2]})
+    response = Response(survey_id=survey.id, registration_id=visitor.id)
+    db.session.add_all([question, response])
+    db.session.flush()
+    db.session.add(Answer(response_id=response.id, question_id=question.id, text=HOSTILE[1] + "\x02"))
     db.session.commit()
     return forum, user, exhibitor.staff[0].user
 

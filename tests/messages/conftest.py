@@ -8,7 +8,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote_to_bytes
@@ -21,7 +22,7 @@ from werkzeug.serving import make_server
 
 from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.messages import services
-from forum.messages.models import Message
+from forum.messages.models import Message, QuestionKind
 from forum.programme.models import Session, SessionKind, Signup, SignupStatus, Speaker
 from forum.registration.models import Area, Category, Registration, RegistrationStatus
 
@@ -190,3 +191,48 @@ def sms(app, sms_gateway) -> Iterator[Gateway]:
     (sms_gateway.folder / "fakesmsc.log").write_text("")  # fakesmsc appends: each test reads its own
     yield sms_gateway
     app.config.update(saved)
+
+
+def after_the_forum(forum) -> datetime:
+    """Six in the evening of the forum's last day (when its survey may open), in UTC."""
+    return datetime.combine(forum.ends_on, dtime(18), tzinfo=forum.zone).astimezone(UTC)
+
+
+@pytest.fixture
+def survey(population, db):
+    """Three questions (one about workshop 2, attended by Amina in its room), opened after the forum."""
+    forum = population.forum
+    add = services.add_question
+    add(
+        forum,
+        kind=QuestionKind.rating,
+        text={"fr": "Note globale", "ar": "التقييم العام"},
+        choices=[],
+        session_id=None,
+        actor=None,
+    )
+    add(
+        forum,
+        kind=QuestionKind.multiple,
+        text={"fr": "Ce qui vous a servi"},
+        choices=[{"fr": "Les ateliers"}, {"fr": "Les rencontres"}, {"fr": "L'exposition"}],
+        session_id=None,
+        actor=None,
+    )
+    add(
+        forum,
+        kind=QuestionKind.text,
+        text={"fr": "Votre avis sur l'atelier"},
+        choices=[],
+        session_id=population.workshops[1].id,
+        actor=None,
+    )
+    room = CheckInList(
+        forum_id=forum.id, kind=ListKind.session, day=forum.ends_on, session_id=population.workshops[1].id
+    )
+    db.session.add(room)
+    db.session.flush()
+    db.session.add(Admission(list_id=room.id, registration_id=population.people["amina"].id))
+    services.open_survey(forum, actor=None, now=after_the_forum(forum))
+    db.session.commit()
+    return services.survey_of(forum)

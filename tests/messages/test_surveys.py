@@ -10,53 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from forum.auth.models import Role
-from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.messages import services
 from forum.messages.models import QuestionKind, Response
 
 
 def _after(forum) -> datetime:
     return datetime.combine(forum.ends_on, time(18), tzinfo=forum.zone).astimezone(UTC)
-
-
-@pytest.fixture
-def survey(population, db):
-    """Three questions (one about workshop 2, attended by Amina in its room), opened after the forum."""
-    forum = population.forum
-    add = services.add_question
-    add(
-        forum,
-        kind=QuestionKind.rating,
-        text={"fr": "Note globale", "ar": "التقييم العام"},
-        choices=[],
-        session_id=None,
-        actor=None,
-    )
-    add(
-        forum,
-        kind=QuestionKind.multiple,
-        text={"fr": "Ce qui vous a servi"},
-        choices=[{"fr": "Les ateliers"}, {"fr": "Les rencontres"}, {"fr": "L'exposition"}],
-        session_id=None,
-        actor=None,
-    )
-    add(
-        forum,
-        kind=QuestionKind.text,
-        text={"fr": "Votre avis sur l'atelier"},
-        choices=[],
-        session_id=population.workshops[1].id,
-        actor=None,
-    )
-    room = CheckInList(
-        forum_id=forum.id, kind=ListKind.session, day=forum.ends_on, session_id=population.workshops[1].id
-    )
-    db.session.add(room)
-    db.session.flush()
-    db.session.add(Admission(list_id=room.id, registration_id=population.people["amina"].id))
-    services.open_survey(forum, actor=None, now=_after(forum))
-    db.session.commit()
-    return services.survey_of(forum)
 
 
 def test_the_survey_opens_only_from_the_forums_last_day(population, db):

@@ -40,6 +40,7 @@ from forum.messages.services.materials import (
     remove_material,
     sessions_with_materials,
 )
+from forum.messages.services.privacy import PRIVACY_LABELS, erase_personal_data, personal_records
 from forum.messages.services.records import (
     DeliveryLine,
     deliveries_of,
@@ -96,6 +97,9 @@ from forum.messages.services.surveys import (
 )
 
 __all__ = [
+    "PRIVACY_LABELS",
+    "erase_personal_data",
+    "personal_records",
     "MaterialError",
     "add_material",
     "can_download",
