@@ -1,10 +1,14 @@
 """Certificates as A4 PDF pages (WeasyPrint, the Noto fonts of the static folder), one person's or a
-whole batch in one document; the QR code (qrcode, PNG) opens the signed verification page."""
+whole batch in chunks laid out by worker processes and joined (pypdf); the QR code (qrcode, a PNG of one
+pixel per module) opens the signed verification page."""
 
 from __future__ import annotations
 
 import base64
 import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,8 +39,10 @@ def _data_uri(data: bytes, mime: str = "image/png") -> str:
 
 
 def qr_png(text: str) -> bytes:
-    """A QR code of the text (error correction M), small enough to print at 3 cm."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2)
+    """A QR code of the text (error correction M) as a PNG of one pixel per module (a few hundred bytes),
+    drawn at 28 mm without smoothing: nothing to build, decode or re-encode beyond the code itself."""
+    # one fixed mask (any of the eight is valid): choosing the best one builds the code nine times over
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2, mask_pattern=2)
     code.add_data(text)
     out = io.BytesIO()
     code.make_image().save(out, "PNG")
@@ -104,12 +110,40 @@ def page_html(batch: Batch, certificate: Certificate, registration: Registration
     )
 
 
-def write_pdf(pages: list[Markup]) -> bytes:
-    """The PDF of these pages (one document: fonts embedded once, subset to what is written)."""
+#: pages per document a worker process lays out: enough that the fonts and the CSS are read rarely
+PAGES_PER_PROCESS = 100
+
+
+def write_pdf(pages: list[Markup], per_process: int = PAGES_PER_PROCESS) -> bytes:
+    """The PDF of these pages: a small batch as one document; a large one in chunks, one per core, laid
+    out by worker processes (WeasyPrint lays out one page at a time in Python) and joined in order."""
+    fonts = (Path(current_app.static_folder or "static") / "fonts").resolve()
+    chunks = min(os.cpu_count() or 1, -(-len(pages) // per_process)) or 1
+    size = max(1, -(-len(pages) // chunks))
+    documents = [
+        render_template("messages/certificate/document.html", pages=pages[i : i + size], font_dir=fonts.as_uri())
+        for i in range(0, max(len(pages), 1), size)
+    ]
+    if len(documents) == 1:
+        return render_document(documents[0], str(fonts))
+    # spawned, not forked: a worker shares no database connection nor any other state of this process
+    with ProcessPoolExecutor(len(documents), mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = list(pool.map(render_document, documents, [str(fonts)] * len(documents)))
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_document(html: str, font_dir: str) -> bytes:
+    """One HTML document as a PDF (fonts embedded once, subset to what is written); runs in a worker too."""
     from weasyprint import HTML  # here, not at the top: importing WeasyPrint takes a second or two
 
-    fonts = (Path(current_app.static_folder or "static") / "fonts").resolve()
-    html = render_template("messages/certificate/document.html", pages=pages, font_dir=fonts.as_uri())
+    fonts = Path(font_dir)
     return HTML(string=html, base_url=fonts.as_uri() + "/", url_fetcher=_fetcher(fonts)).write_pdf()
 
 

@@ -17,7 +17,7 @@ from forum import storage
 from forum.auth.models import Role
 from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.jobs import Job, JobStatus
-from forum.messages import services
+from forum.messages import pdf, services
 from forum.messages.models import Certificate, CertificateLayout
 
 
@@ -179,3 +179,19 @@ def test_certificates_in_the_persons_language(attended, db):
         )
     )
     assert "شهادة حضور" in text and "Attestation" not in text
+
+
+def test_a_large_batch_is_laid_out_in_chunks_by_worker_processes_and_joined_in_order(attended):
+    _issue(attended.forum)
+    people = [attended.people[n] for n in ("amina", "fadwa", "hamza")]
+    batch = pdf.batch_of(attended.forum, services.certificate_settings(attended.forum))
+    links = services.certificate_links(attended.forum)
+    pages = [
+        pdf.page_html(batch, services.certificate_of(p), p, services.verify_url(links, services.certificate_of(p)))
+        for p in people
+    ]
+    joined = pdf.write_pdf(pages, per_process=1)  # one page per document: two worker processes, then joined
+    texts = _text(joined).rstrip("\f").split("\f")
+    assert len(texts) == 3
+    for text, person in zip(texts, people, strict=True):
+        assert f"{services.certificate_of(person).id}-1" in text and "شهادة حضور" in text
