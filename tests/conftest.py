@@ -25,6 +25,7 @@ from forum.db import sqlite_write_intent
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db as _db
 from forum.extensions import limiter
+from forum.registration.forms import signup as signup_forms
 from forum.registration.models import (
     Area,
     Category,
@@ -107,6 +108,9 @@ def _fresh_tables(app, smtp_server: tuple[Mailbox, int]) -> Iterator[None]:
     """Each test runs inside an app context, on empty tables, with an empty mailbox."""
     smtp_server[0].clear()
     limiter.reset()
+    # The blank sign-up form is kept per process, keyed on (count, highest id) of the organisations it
+    # lists: emptied tables give the same ids to other organisations, which a real database never does.
+    signup_forms._blank_fields.clear()
     # Test code reads without taking SQLite's write lock, so server and job threads are never blocked.
     sqlite_write_intent.set(False)
     with app.app_context():

@@ -16,13 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from forum.badges.services import MalformedCode, readable_code_text
 from forum.checkin import scan
 from forum.checkin.models import CheckIn, CheckInList, Desk
+from forum.checkin.scan_input import MAX_NONCE_LENGTH
 from forum.checkin.services._common import CheckInError
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import local_time
+from forum.inputs import MAX_ID
 from forum.registration.models import Registration
 
 #: most scans in one upload (a desk sends its queue in batches of this size)
@@ -31,8 +34,6 @@ BATCH = 500
 OLDEST = timedelta(days=3)
 #: how far ahead of the server's clock a desk's clock may be
 AHEAD = timedelta(minutes=10)
-#: the largest id a database integer holds (a larger one is malformed, not a server error)
-MAX_ID = 2**31 - 1
 #: the offline answers a desk may report
 OFFLINE_OUTCOMES = {"ok", "duplicate", "refused", "exit"}
 
@@ -62,15 +63,23 @@ def _text(value: Any, limit: int) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= limit and value.isprintable() else None
 
 
+def _code(value: Any) -> str | None:
+    """The scanned text if it can be a badge code at all (the badge reader's own first check)."""
+    try:
+        return readable_code_text(value) or None
+    except MalformedCode:
+        return None
+
+
 def _one(item: Any, index: int, now: datetime) -> QueuedScan:
     """A queued scan read from the upload, or BadSync saying what is wrong with it."""
     if not isinstance(item, dict):
         raise BadSync(_l("Each scan must be an object."), index)
-    nonce, code = _text(item.get("nonce"), 64), item.get("code")
+    nonce, code = _text(item.get("nonce"), MAX_NONCE_LENGTH), item.get("code")
     if nonce is None:
-        raise BadSync(_l("Each scan needs its nonce (1 to 64 characters)."), index)
+        raise BadSync(_l("Each scan needs its nonce (1 to 48 characters)."), index)
     rid = item.get("registration_id")
-    bad_code = code is not None and _text(code, 200) is None
+    bad_code = code is not None and _code(code) is None
     bad_id = rid is not None and (type(rid) is not int or not 0 < rid <= MAX_ID)
     if bad_code or bad_id or (code is None) == (rid is None):
         raise BadSync(_l("A scan holds a badge code or a registration number."), index)

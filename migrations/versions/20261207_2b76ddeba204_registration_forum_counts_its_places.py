@@ -94,10 +94,11 @@ DROP = {
         "DROP TRIGGER registration_places_taken ON registration",
         "DROP FUNCTION registration_places_taken()",
     ],
+    # a later migration that rebuilds the table in batch mode drops its triggers on SQLite: they may be gone
     "sqlite": [
-        "DROP TRIGGER registration_places_taken_insert",
-        "DROP TRIGGER registration_places_taken_delete",
-        "DROP TRIGGER registration_places_taken_update",
+        "DROP TRIGGER IF EXISTS registration_places_taken_insert",
+        "DROP TRIGGER IF EXISTS registration_places_taken_delete",
+        "DROP TRIGGER IF EXISTS registration_places_taken_update",
     ],
 }
 

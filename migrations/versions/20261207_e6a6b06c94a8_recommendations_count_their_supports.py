@@ -70,10 +70,11 @@ DROP = {
         "DROP TRIGGER endorsement_support_count ON endorsement",
         "DROP FUNCTION endorsement_support_count()",
     ],
+    # a later migration that rebuilds the table in batch mode drops its triggers on SQLite: they may be gone
     "sqlite": [
-        "DROP TRIGGER endorsement_support_count_insert",
-        "DROP TRIGGER endorsement_support_count_delete",
-        "DROP TRIGGER endorsement_support_count_update",
+        "DROP TRIGGER IF EXISTS endorsement_support_count_insert",
+        "DROP TRIGGER IF EXISTS endorsement_support_count_delete",
+        "DROP TRIGGER IF EXISTS endorsement_support_count_update",
     ],
 }
 

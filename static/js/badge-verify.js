@@ -22,9 +22,19 @@
     return bytes;
   }
 
-  // The parts of a code, or null when it is not a Multaqa badge code at all.
+  // The longest text read as a code and the largest number in one, as the server's reader has them
+  // (MAX_CODE_LENGTH, MAX_NUMBER).
+  const MAX_CODE_LENGTH = 200;
+  const MAX_NUMBER = 2147483647;
+
+  // The parts of a code, or null when it is not a Multaqa badge code at all: the server first reads
+  // the text as URL-safe ASCII of at most 200 characters (readable_code_text), and so does the device.
   function parse(code) {
-    const parts = String(code || "").trim().split(".");
+    const text = typeof code === "string" ? code.trim() : "";
+    if (text.length > MAX_CODE_LENGTH || !/^[A-Za-z0-9_.-]*$/.test(text)) {
+      return null;
+    }
+    const parts = text.split(".");
     if (parts.length !== 3 || (parts[0] !== "MQ1" && parts[0] !== "MQ2")) {
       return null;
     }
@@ -33,6 +43,9 @@
       return null;
     }
     const [forumId, registrationId, version] = numbers.map((n) => parseInt(n, 36));
+    if (Math.max(forumId, registrationId, version) > MAX_NUMBER) {
+      return null;
+    }
     return { prefix: parts[0], payload: parts[1], signature: parts[2], forumId, registrationId, version };
   }
 
