@@ -7,8 +7,18 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from forum.checkin.models import CheckInList, ListKind
+from forum import storage
+from forum.checkin.models import CheckInList, Desk, ListKind
+from forum.checkin.services import create_desk, desk_for_token, desks_of, revoke_desk
 from forum.exhibition.models import Booth, Zone
+from forum.messages.models import (
+    CertificateLayout,
+    CertificateSettings,
+    Message,
+    MessageKind,
+    MessageStatus,
+    ReminderSettings,
+)
 from forum.programme.models import Room, Session, SessionKind, Speaker
 from forum.registration.models import ApprovalMode, Registration, RegistrationSettings
 from forum.series.services.edition import copy_edition
@@ -137,3 +147,105 @@ def test_organisers_of_the_new_forum_copy_from_the_page(client, db, as_role, mak
     assert "Copied: Rooms (1), Booth plan and zones (3)." in done.text
     other, _forum, _ = as_role("organiser")
     assert other.get(f"/f/{target.slug}/manage/copy").status_code == 403
+
+
+def test_open_desks_come_with_new_tokens_and_their_creator_is_the_copier(db, make_forum, make_user):
+    source, target = make_forum(), make_forum()
+    first, copier = make_user(), make_user()
+    (hall, old_token), (lost, _lost_token) = (create_desk(source, name, actor=first) for name in ("Hall", "Lost"))
+    revoke_desk(lost, actor=first)
+    result = copy_edition(target, source, ["desks"], actor=copier)
+    db.session.commit()
+    assert result.counts == {"desks": 1} and [name for name, _token in result.tokens] == ["Hall"]
+    (desk,) = desks_of(target)
+    new_token = result.tokens[0][1]
+    assert desk.name == "Hall" and desk.is_active and desk.created_by_id == copier.id
+    assert new_token != old_token and desk.token_hash != hall.token_hash
+    assert desk_for_token(target, new_token) == desk and desk_for_token(target, old_token) is None
+    assert desk_for_token(source, old_token) == hall  # the earlier forum's desk keeps working
+    try:
+        copy_edition(target, source, ["desks"], actor=copier)
+    except SeriesError as error:
+        with force_locale("en"):
+            assert "already has desks" in str(error)
+    else:
+        raise AssertionError("copying the desks twice must be refused")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Desk).where(Desk.forum_id == target.id)) == 1
+
+
+def test_email_texts_are_copied_the_reminder_switched_off_sent_messages_never(
+    db, make_forum, make_registration, make_user
+):
+    source = earlier_edition(db, make_forum, make_registration, make_user)
+    target = make_forum(starts_on=date(2026, 11, 3), ends_on=date(2026, 11, 4))
+    workshop = db.session.scalar(sa.select(Session).where(Session.forum_id == source.id, Session.capacity == 40))
+    signature = storage.save(f"certificates/{source.id}", b"\x89PNG signature", ".png")
+    author = make_user()
+    db.session.add_all(
+        [
+            ReminderSettings(forum_id=source.id, is_enabled=True, days_before=3, practical_info={"fr": "Tram T1"}),
+            CertificateSettings(
+                forum_id=source.id, layout=CertificateLayout.personal, signatory={"ar": "رئيس اللجنة"},
+                signature_key=signature,
+            ),
+            Message(
+                forum_id=source.id, subject={"fr": "Bienvenue"}, body={"fr": "Bonjour {name}"},
+                segment={"statuses": ["confirmed"]}, created_by_id=author.id,
+            ),
+            Message(forum_id=source.id, subject={"fr": "Atelier"}, segment={"sessions": [workshop.id]}),
+            Message(forum_id=source.id, subject={"fr": "Envoyé"}, status=MessageStatus.sent),
+            Message(forum_id=source.id, kind=MessageKind.reminder, subject={"fr": "Rappel"}),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    result = copy_edition(target, source, ["texts"], actor=None)
+    db.session.commit()
+    assert result.counts == {"texts": 3} and result.skipped_drafts == 1
+    reminder = db.session.get(ReminderSettings, target.id)
+    assert (reminder.is_enabled, reminder.days_before, reminder.practical_info) == (False, 3, {"fr": "Tram T1"})
+    certificate = db.session.get(CertificateSettings, target.id)
+    assert (certificate.layout, certificate.signatory) == (CertificateLayout.personal, {"ar": "رئيس اللجنة"})
+    assert certificate.signature_key not in (None, signature) and str(target.id) in certificate.signature_key
+    assert storage.read(certificate.signature_key) == b"\x89PNG signature"
+    storage.delete(signature)  # the two forums do not share the file
+    assert storage.read(certificate.signature_key) == b"\x89PNG signature"
+    (draft,) = db.session.scalars(sa.select(Message).where(Message.forum_id == target.id)).all()
+    assert (draft.subject, draft.body, draft.segment, draft.status) == (
+        {"fr": "Bienvenue"}, {"fr": "Bonjour {name}"}, {"statuses": ["confirmed"], "sessions": []}, MessageStatus.draft,
+    )  # fmt: skip
+    assert draft.created_by_id is None
+    try:
+        copy_edition(target, source, ["texts"], actor=None)
+    except SeriesError as error:
+        with force_locale("en"):
+            assert "already has e-mail texts" in str(error)
+    else:
+        raise AssertionError("copying the e-mail texts twice must be refused")
+
+
+def test_a_draft_for_a_workshop_follows_the_copied_programme(db, make_forum, make_registration, make_user):
+    source = earlier_edition(db, make_forum, make_registration, make_user)
+    target = make_forum(starts_on=date(2026, 11, 3), ends_on=date(2026, 11, 4))
+    workshop = db.session.scalar(sa.select(Session).where(Session.forum_id == source.id, Session.capacity == 40))
+    db.session.add(Message(forum_id=source.id, subject={"fr": "Atelier"}, segment={"sessions": [workshop.id]}))
+    db.session.commit()
+    result = copy_edition(target, source, ["programme", "texts"], actor=None)
+    db.session.commit()
+    assert result.counts["texts"] == 1 and result.skipped_drafts == 0
+    new_workshop = db.session.scalar(sa.select(Session).where(Session.forum_id == target.id, Session.capacity == 40))
+    draft = db.session.scalar(sa.select(Message).where(Message.forum_id == target.id))
+    assert draft.segment["sessions"] == [new_workshop.id]
+
+
+def test_the_page_shows_each_copied_desks_token_once(client, db, as_role, make_forum, make_user):
+    source = make_forum()
+    create_desk(source, "Entrée nord", actor=None)
+    db.session.commit()
+    organiser, target, _ = as_role("organiser", make_forum())
+    done = organiser.post(f"/f/{target.slug}/manage/copy", data={"source": source.id, "items": ["desks"]})
+    assert done.status_code == 200 and "Entrée nord" in done.text
+    (desk,) = desks_of(target)
+    token = done.text.split('<code class="token" data-select-all>')[1].split("</code>")[0]
+    assert desk_for_token(target, token) == desk
+    again = organiser.get(f"/f/{target.slug}/manage/copy")
+    assert token not in again.text
