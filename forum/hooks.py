@@ -123,6 +123,8 @@ class PersonalDataSection:
     records: list[dict[str, Any]] = field(default_factory=list)
     #: the readable name of each record's keys (lazy texts), for the PDF in the person's language
     labels: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class SessionPart:
     """A block under a session (its materials, ...): a template rendered with its context."""
