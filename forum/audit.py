@@ -136,6 +136,8 @@ TITLES = {
     "message.reminder_settings": _l("Automatic reminder set"),
     "message.certificate_settings": _l("Certificate settings changed"),
     "message.certificates": _l("Certificates of attendance issued"),
+    "message.material_added": _l("File attached to a session"),
+    "message.material_removed": _l("File removed from a session"),
     "message.survey_question": _l("Survey question added"),
     "message.survey_question_remove": _l("Survey question removed"),
     "message.survey_open": _l("Feedback survey opened"),
