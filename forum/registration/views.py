@@ -331,6 +331,7 @@ def settings():
     if request.method == "GET":
         form.category_quotas.process(None, data=current.category_quotas or {})
         form.province_quotas.process(None, data=current.province_quotas or {})
+        form.category_minimums.process(None, data=current.category_minimums or {})
     if form.validate_on_submit() and run(
         lambda: services.save_settings(forum, form.data_for_service(), actor=current_user),
         success=_("The registration settings are saved."),
