@@ -96,3 +96,17 @@ def test_only_organisers_reach_the_pages_and_another_forums_invitation_is_unknow
     assert moderator.get(f"/f/{forum.slug}/manage/meetings/invitations/").status_code in (302, 403)
     assert moderator.post(f"/f/{forum.slug}/manage/meetings/invitations/send").status_code in (302, 403)
     assert invitations.invitations_of(forum)[0].sent_at is None
+
+
+def test_the_invitation_is_in_the_persons_export_and_goes_with_the_erasure(as_role, db, make_registration):
+    from forum.privacy import services as privacy
+    from forum.privacy.services.export import personal_sections
+
+    client, forum, _ = as_role("organiser")
+    _upload(client, forum, CSV)
+    karim = make_registration(forum, email="karim@agri.ma")
+    section = next(s for s in personal_sections(karim) if s.key == "partnerships")
+    assert "Agri Sud" in str(section.records)
+    privacy.erase(karim, reason="request")
+    db.session.commit()
+    assert [i.email for i in invitations.invitations_of(forum)] == ["claire@fondation.org"]
