@@ -61,6 +61,7 @@ def register():
         user = current_user if current_user.is_authenticated else None
         signed_up = run(lambda: _sign_up(forum, {**form.details(), "email": form.email.data}, user))
         if signed_up and signed_up.value.is_new:
+            session.pop("registration_prefill", None)
             return redirect(sent_page)
         if signed_up:
             form.email.errors.append(
