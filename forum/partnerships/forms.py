@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -144,3 +145,7 @@ class StatusForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.status.offer(PartnershipStatus)
+
+
+class InvitationImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])

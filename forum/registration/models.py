@@ -420,6 +420,8 @@ class RegistrationSettings(db.Model):
     category_quotas: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
     #: {province code: maximum confirmed}
     province_quotas: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    #: {category: minimum share of confirmed participants, in percent}: a target shown, never a block
+    category_minimums: Mapped[dict[str, int] | None] = mapped_column(sa.JSON, default=dict)
     #: places kept for women, as a share of capacity
     min_women_percent: Mapped[int | None]
     #: places kept for rural associations and cooperatives, as a share of capacity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -50,6 +50,10 @@ def register():
     if not forum.registration_is_open():
         return render_template("registration/closed.html", forum=forum), 200
     if request.method == "GET":
+        prefill = session.get("registration_prefill", {}).get(str(forum.id))  # an invitation's link
+        if prefill:
+            form = RegistrationForm(forum=forum, formdata=None, data=prefill)
+            return render_template("registration/register.html", forum=forum, form=form)
         return render_template("registration/register.html", forum=forum, blank_fields=blank_registration_fields(forum))
     form = RegistrationForm(forum=forum)
     if form.validate_on_submit():
@@ -57,6 +61,7 @@ def register():
         user = current_user if current_user.is_authenticated else None
         signed_up = run(lambda: _sign_up(forum, {**form.details(), "email": form.email.data}, user))
         if signed_up and signed_up.value.is_new:
+            session.pop("registration_prefill", None)
             return redirect(sent_page)
         if signed_up:
             form.email.errors.append(
@@ -331,6 +336,7 @@ def settings():
     if request.method == "GET":
         form.category_quotas.process(None, data=current.category_quotas or {})
         form.province_quotas.process(None, data=current.province_quotas or {})
+        form.category_minimums.process(None, data=current.category_minimums or {})
     if form.validate_on_submit() and run(
         lambda: services.save_settings(forum, form.data_for_service(), actor=current_user),
         success=_("The registration settings are saved."),

@@ -478,3 +478,29 @@ def test_an_organiser_sends_a_persons_email_again(as_role, make_registration, ma
     agent_client, _, _ = as_role("checkin_agent", forum=forum)
     assert agent_client.post(f"/f/{forum.slug}/manage/registration/{confirmed.id}/resend").status_code == 403
     assert len(mailbox.messages) == sent
+
+
+def test_minimum_shares_per_category_are_saved_and_shown_met_or_below(as_role, make_registration):
+    client, forum, _ = as_role("organiser")
+    url = f"/f/{forum.slug}/manage/registration/settings"
+    base = {"approval": "automatic", "waitlist": "offer", "offer_hold_hours": "48", "confirmation_hours": "48"}
+    refused = client.post(url, data={**base, "category_minimums-private_sector": "150"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "A minimum share is a percentage between 0 and 100." in html
+    assert 'name="category_minimums-private_sector"' in html and 'value="150"' in html
+    too_much = {**base, "category_minimums-private_sector": "60", "category_minimums-expert": "50"}
+    html = client.post(url, data=too_much).get_data(as_text=True)
+    assert "add up to more than 100%" in html and not services.settings_for(forum).category_minimums
+    good = {**base, "category_minimums-private_sector": "15", "category_minimums-cooperative": "10"}
+    assert client.post(url, data=good).status_code == 302
+    assert services.settings_for(forum).category_minimums == {"private_sector": 15, "cooperative": 10}
+    assert 'value="15"' in client.get(url).get_data(as_text=True)
+    make_registration(forum, category=Category.private_sector)
+    for _ in range(3):
+        make_registration(forum, category=Category.expert)
+    fragment = client.get(f"/f/{forum.slug}/manage/registration/balance").get_data(as_text=True)
+    rows = dict(re.findall(r'data-target="(\w+)">(.*?)</tr>', fragment, re.S))
+    assert "met" in rows["private_sector"] and "below target" not in rows["private_sector"]  # 1 in 4: 25%
+    assert "below target" in rows["cooperative"]  # none of 4
+    dashboard = client.get(f"/f/{forum.slug}/manage/").get_data(as_text=True)
+    assert "Minimum shares per category" in dashboard and "below target" in dashboard

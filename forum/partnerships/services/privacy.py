@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from forum.extensions import db
-from forum.partnerships.models import MeetingRequest, Partnership, PartnershipProfile
+from forum.partnerships.models import Invitation, MeetingRequest, Partnership, PartnershipProfile
 from forum.partnerships.services.booking import meetings_of
 from forum.partnerships.services.calendar import public_name
 from forum.partnerships.services.profiles import profile_of
@@ -87,12 +87,41 @@ def personal_records(registration: Registration) -> list[dict[str, Any]]:
                 "details": {"kind": partnership.kind, "amount": partnership.amount},
             }
         )
+    for invitation in db.session.scalars(_invitations(registration)):
+        records.append(
+            {
+                "what": str(_l("Invitation")),
+                "with": "",
+                "at": invitation.sent_at.isoformat() if invitation.sent_at else "",
+                "status": invitation.status,
+                "details": {
+                    "name": invitation.name,
+                    "email": invitation.email,
+                    "organisation": invitation.organisation,
+                },
+            }
+        )
     return records
+
+
+def _invitations(registration: Registration) -> sa.Select:
+    """The invitations made to the person: linked to the registration, or to its e-mail in its forum."""
+    return sa.select(Invitation).where(
+        sa.or_(
+            Invitation.registration_id == registration.id,
+            sa.and_(
+                Invitation.forum_id == registration.forum_id, Invitation.email == (registration.email or "").lower()
+            ),
+        )
+    )
 
 
 def erase_personal_data(registration: Registration, now: datetime) -> None:
     """The profile goes (it names and describes the person); requests, meetings and partnerships stay
-    counted in the report, with the words the person wrote in them removed."""
+    counted in the report, with the words the person wrote in them removed; the invitations made to
+    the person go."""
+    for invitation in db.session.scalars(_invitations(registration)).all():
+        db.session.delete(invitation)
     db.session.execute(sa.delete(PartnershipProfile).where(PartnershipProfile.registration_id == registration.id))
     db.session.execute(
         sa.update(MeetingRequest)

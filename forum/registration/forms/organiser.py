@@ -114,7 +114,13 @@ def settings_form_class(forum: Forum) -> type[FlaskForm]:
     def quota_field(label: Any) -> IntegerField:
         return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=100000)])
 
-    category_fields = {c.value: quota_field(c.title) for c in Category if c.value in dict(Category.public_choices())}
+    def share_field(label: Any) -> IntegerField:
+        message = _l("A minimum share is a percentage between 0 and 100.")
+        return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=100, message=message)])
+
+    public = [c for c in Category if c.value in dict(Category.public_choices())]
+    category_fields = {c.value: quota_field(c.title) for c in public}
+    CategoryMinimums = type("CategoryMinimums", (Form,), {c.value: share_field(c.title) for c in public})
     province_fields = {p.code: quota_field(p.name()) for p in region_provinces(forum)}
     CategoryQuotas = type("CategoryQuotas", (Form,), category_fields)
     ProvinceQuotas = type("ProvinceQuotas", (Form,), province_fields)
@@ -142,6 +148,15 @@ def settings_form_class(forum: Forum) -> type[FlaskForm]:
         )
         category_quotas = FormField(CategoryQuotas, label=_l("Maximum per category"))
         province_quotas = FormField(ProvinceQuotas, label=_l("Maximum per province"))
+        category_minimums = FormField(CategoryMinimums, label=_l("Minimum share per category (%)"))
+
+        def validate(self, extra_validators: Any = None) -> bool:
+            valid = super().validate(extra_validators)
+            minimums = self.category_minimums
+            if valid and sum(v for v in minimums.data.values() if v) > 100:
+                minimums.form.form_errors.append(_l("The minimum shares per category add up to more than 100%."))
+                return False
+            return valid
 
         def data_for_service(self) -> dict[str, Any]:
             return {
@@ -154,6 +169,7 @@ def settings_form_class(forum: Forum) -> type[FlaskForm]:
                 "min_rural_percent": self.min_rural_percent.data,
                 "category_quotas": {k: v for k, v in self.category_quotas.data.items() if v is not None},
                 "province_quotas": {k: v for k, v in self.province_quotas.data.items() if v is not None},
+                "category_minimums": {k: v for k, v in self.category_minimums.data.items() if v},
             }
 
     return RegistrationSettingsForm

@@ -46,6 +46,13 @@ class Balance:
     by_province: Counter
     category_quotas: dict[str, int]
     province_quotas: dict[str, int]
+    #: {category: its share of confirmed participants against the minimum the organisers set}
+    category_targets: dict[str, Share]
+
+    @property
+    def below_target(self) -> list[str]:
+        """The categories below their minimum share."""
+        return [category for category, share in self.category_targets.items() if not share.meets_target]
 
     @property
     def confirmed(self) -> int:
@@ -125,4 +132,8 @@ def balance(forum: Forum) -> Balance:
         by_province=by_province,
         category_quotas=dict(settings.category_quotas or {}),
         province_quotas=dict(settings.province_quotas or {}),
+        category_targets={
+            category: Share(by_category[category], confirmed, minimum)
+            for category, minimum in (settings.category_minimums or {}).items()
+        },
     )

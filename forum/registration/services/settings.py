@@ -24,4 +24,5 @@ def default_settings(forum: Forum) -> RegistrationSettings:
         reapprove_on_edit=True,
         category_quotas={},
         province_quotas={},
+        category_minimums={},
     )
