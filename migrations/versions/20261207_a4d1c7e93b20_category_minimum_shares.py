@@ -1,7 +1,7 @@
 """Minimum shares per category in the registration settings
 
 Revision ID: a4d1c7e93b20
-Revises: 46fe091bfc20
+Revises: 96db803257fc
 Create Date: 2026-12-07 05:25:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a4d1c7e93b20"
-down_revision = "46fe091bfc20"
+down_revision = "96db803257fc"
 branch_labels = None
 depends_on = None
 
