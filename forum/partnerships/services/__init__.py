@@ -72,8 +72,20 @@ from forum.partnerships.services.requests import (
     withdraw,
 )
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
+from forum.partnerships.services.series import (
+    PAGE_SIZE,
+    Filters,
+    export_series_partnerships,
+    forums_with_partnerships,
+    series_partnerships,
+)
 
 __all__ = [
+    "PAGE_SIZE",
+    "Filters",
+    "export_series_partnerships",
+    "forums_with_partnerships",
+    "series_partnerships",
     "PRIVACY_LABELS",
     "erase_personal_data",
     "personal_records",
