@@ -23,7 +23,10 @@ def two_forums(db, make_forum, make_registration, make_organisation):
         (south, PartnershipStatus.signed, "funding", "Desert Foundation"),
     ]:
         company = make_registration(
-            forum, category=Category.private_sector, organisation_id=make_organisation(name=org).id, email=f"{org[:4]}@x.ma"
+            forum,
+            category=Category.private_sector,
+            organisation_id=make_organisation(name=org).id,
+            email=f"{org[:4]}@x.ma",
         )
         association = make_registration(forum, category=Category.association)
         partnership = Partnership(
