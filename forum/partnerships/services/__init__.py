@@ -33,6 +33,7 @@ from forum.partnerships.services.errors import (
 from forum.partnerships.services.matching import Suggestion, score, suggestions
 from forum.partnerships.services.outcomes import (
     outcome_of,
+    outcomes_of,
     partnerships_of,
     read_status_token,
     record_outcome,
@@ -91,6 +92,7 @@ __all__ = [
     "personal_records",
     "report_figures",
     "outcome_of",
+    "outcomes_of",
     "partnerships_of",
     "read_status_token",
     "record_outcome",
