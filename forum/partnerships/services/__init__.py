@@ -31,6 +31,7 @@ from forum.partnerships.services.errors import (
     SlotTaken,
 )
 from forum.partnerships.services.matching import Suggestion, score, suggestions
+from forum.partnerships.services.national import national_figures
 from forum.partnerships.services.outcomes import (
     outcome_of,
     outcomes_of,
@@ -82,6 +83,7 @@ from forum.partnerships.services.series import (
 )
 
 __all__ = [
+    "national_figures",
     "PAGE_SIZE",
     "Filters",
     "export_series_partnerships",
