@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from forum import geo
 from forum.extensions import db
 from forum.partnerships.models import MeetingRequest, PartnershipProfile, RequestStatus
-from forum.partnerships.vocabulary import Support
+from forum.partnerships.vocabulary import Support, support_title
 from forum.registration.models import Category, Registration, RegistrationStatus
 
 #: what each match is worth: what I need and they offer weighs most, then the reverse
@@ -86,7 +86,7 @@ def _words(values: list[str]) -> str:
 
 
 def _supports(values: set[str]) -> str:
-    return _words([member.title for member in Support if member.value in values])
+    return _words([support_title(member.value) for member in Support if member.value in values])
 
 
 def reasons(parts: dict, mine: Category, theirs: Category) -> list[str]:

@@ -5,6 +5,6 @@ Importing this package registers every route of the blueprint.
 
 from forum.partnerships import bp
 from forum.partnerships.views import meetings, organiser, outcomes, participant, scheduling, series  # noqa: F401
-from forum.partnerships.vocabulary import Support
+from forum.partnerships.vocabulary import support_title
 
-bp.add_app_template_global(lambda value: Support(value).title, "support_title")
+bp.add_app_template_global(support_title, "support_title")
