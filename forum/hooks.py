@@ -58,6 +58,9 @@ registration_confirmed = Hook("registration_confirmed")
 #: fn(forum) -> ReportSection | None : sections of the forum's outcomes report (HTML and PDF), in the order
 #: of recommendations/report.py SECTION_ORDER, by key.
 report_sections = Hook("report_sections")
+#: fn(forums: list[Forum]) -> ReportSection | None : sections of the national compilation across the
+#: series' public forums (aggregated figures only), after its table of forums.
+national_sections = Hook("national_sections")
 #: fn(registration) -> list[PersonalEvent] | None : a person's own appointments beyond the programme's
 #: sessions (one-to-one meetings, ...), for their agenda page, their calendar feed and their reminders.
 personal_events = Hook("personal_events")

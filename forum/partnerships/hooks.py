@@ -46,6 +46,14 @@ def report_section(forum):
     return hooks.ReportSection("partnerships", _l("Meetings and partnerships"), "partnerships/_report.html", figures)
 
 
+@hooks.national_sections.register()
+def national_section(forums):
+    figures = services.national_figures(forums)
+    if figures is None:
+        return None
+    return hooks.ReportSection("partnerships", _l("Meetings and partnerships"), "partnerships/_national.html", figures)
+
+
 @hooks.seed_steps.register(order=60)
 def seed_partnerships(forums, echo):
     seed.seed(forums["draa"], echo, now=clock(forums))

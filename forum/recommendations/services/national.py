@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from forum import hooks
 from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.programme.models import Session
@@ -31,6 +32,12 @@ def series_forums() -> list[Forum]:
             sa.select(Forum).where(Forum.status != ForumStatus.draft).order_by(Forum.starts_on, Forum.id)
         )
     )
+
+
+def national_sections() -> list[hooks.ReportSection]:
+    """The sections other modules add to the compilation (aggregated figures of the series' public forums)."""
+    forums = series_forums()
+    return sorted(hooks.national_sections.collect(forums), key=lambda section: section.key) if forums else []
 
 
 @dataclass

@@ -46,7 +46,12 @@ def follow_up_page():
 def national():
     compilation = services.national_compilation()
     labels = {forum.id: f"{region_name(forum.region)} · {forum.name}" for forum, _, _ in compilation.forums}
-    return render_template("recommendations/national.html", compilation=compilation, forum_labels=labels)
+    return render_template(
+        "recommendations/national.html",
+        compilation=compilation,
+        forum_labels=labels,
+        sections=services.national_sections(),
+    )
 
 
 @bp.route("/recommendations/group")
