@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -116,15 +117,28 @@ def _fresh_tables(app, smtp_server: tuple[Mailbox, int]) -> Iterator[None]:
     with app.app_context():
         yield
         _db.session.remove()
-        tables = [t for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
-                )
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+        _empty_tables()
+
+
+def _empty_tables(attempts: int = 5) -> None:
+    """Every table emptied. A browser journey's page may still have a request in flight (a desk
+    refreshing its roster): PostgreSQL then breaks the deadlock by aborting the TRUNCATE, which is tried
+    again once that request has finished."""
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    for attempt in range(attempts):
+        try:
+            with _db.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(table.delete())
+            return
+        except sa.exc.OperationalError as error:
+            if "deadlock" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture
