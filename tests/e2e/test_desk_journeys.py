@@ -83,6 +83,6 @@ def test_a_rehearsal_the_day_before_answers_marked_and_counts_nothing(
     page.click("[data-clear-rehearsal]")
     page.locator("[data-rehearsal-banner]").wait_for()
     assert page.locator("[data-inside]").inner_text() == "0"
-    assert "The rehearsal has been cleared." in page.content()
+    expect(page.locator("body")).to_contain_text("The rehearsal has been cleared.")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 0

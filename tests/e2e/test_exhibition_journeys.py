@@ -59,7 +59,7 @@ def test_apply_allocate_publish_see_the_booth_and_record_a_lead(
     phone.select_option("select[name=choice_2]", label=option_label(phone, "A3"))
     phone.fill("textarea[name=showcase]", "Solar pumps for oases")
     phone.click("text=Send my application")
-    assert "Your application has been saved." in phone.content()
+    expect(phone.locator("body")).to_contain_text("Your application has been saved.")
 
     # The organiser runs the automatic allocation, sees who got which choice, and publishes.
     desk = open_page()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from helpers import PASSWORD
+from playwright.sync_api import expect
 
 from forum.auth.models import Role
 
@@ -21,15 +22,16 @@ def test_home_in_arabic_is_right_to_left_and_switches_to_french(open_page, make_
     # The layout is mirrored: the brand sits on the right in Arabic.
     brand = page.locator(".brand").bounding_box()
     assert brand["x"] > 640
-    assert forum.title["ar"] in page.content()
+    expect(page.locator("body")).to_contain_text(forum.title["ar"])
     page.click("button[data-lang=fr]")
     page.wait_for_load_state()
-    assert html.get_attribute("lang") == "fr" and html.get_attribute("dir") == "ltr"
+    expect(html).to_have_attribute("lang", "fr")
+    expect(html).to_have_attribute("dir", "ltr")
     assert page.locator(".brand").bounding_box()["x"] < 640
     # The choice is remembered on the next page.
     page.click(f"text={forum.title['fr']}")
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert "Informations pratiques" in page.content()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("body")).to_contain_text("Informations pratiques")
 
 
 def test_organiser_signs_in_and_reaches_the_forum_dashboard(page, browser_login, make_forum, make_user):
@@ -40,7 +42,7 @@ def test_organiser_signs_in_and_reaches_the_forum_dashboard(page, browser_login,
     page.wait_for_url(re.compile(rf".*/f/{forum.slug}/manage/$"))
     assert page.locator("h1").inner_text() == "Dashboard"
     page.click("text=Team and roles")
-    assert user.email in page.content()
+    expect(page.locator("body")).to_contain_text(user.email)
 
 
 def test_wrong_password_is_said_on_the_page(page, make_user):

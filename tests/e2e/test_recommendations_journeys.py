@@ -104,7 +104,7 @@ def test_rapporteur_participant_and_organiser_reach_the_report(open_page, db, ma
     assert "Créer une plateforme nationale de crowdfunding" in desk.locator("figure").first.inner_text()
     desk.click("form[action$='/accept'] button")
     desk.wait_for_load_state()
-    assert "The recommendation is accepted." in desk.content()
+    expect(desk.locator("body")).to_contain_text("The recommendation is accepted.")
     desk.goto(f"/f/{forum.slug}/manage/recommendations/report")
     assert texts[0] in desk.locator("#section-recommendations").inner_text()
     desk.click("form[action$='/report/pdf'] button")
@@ -166,7 +166,7 @@ def test_similar_recommendations_show_while_typing_and_are_merged_or_supported(
     phone.select_option("select[name=target_actor]", "government")
     with phone.expect_navigation():
         match.locator("button", has_text="Merge into this one").click()
-    assert "its wording is kept there" in phone.content()
+    expect(phone.locator("body")).to_contain_text("its wording is kept there")
     assert phone.locator(".rec-item").count() == 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -176,7 +176,7 @@ def test_similar_recommendations_show_while_typing_and_are_merged_or_supported(
     visitor.locator("#propose textarea[name=text]").fill("تعميم الربط بشبكة الماء الصالح للشرب")
     with visitor.expect_navigation():
         visitor.locator(".rec-similar button", has_text="Support this one instead").click(timeout=10_000)
-    assert "Your support has been counted." in visitor.content()
+    expect(visitor.locator("body")).to_contain_text("Your support has been counted.")
     db.session.commit()
     assert db.session.scalar(sa.select(Endorsement.recommendation_id)) == existing.id
     statuses = sorted(s.value for s in db.session.scalars(sa.select(Recommendation.status)))
