@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD
+from playwright.sync_api import expect
 
 from forum.auth.models import Role
 from forum.badges.models import BadgePrint
@@ -40,7 +41,7 @@ def test_agent_scans_a_badge_twice_green_then_amber(db, page, browser_login, mak
     answer = page.locator("[data-answer]")
     answer.and_(page.locator(".answer-ok")).wait_for(timeout=5000)
     assert "Itto Ait Ali" in answer.inner_text()
-    assert page.locator("[data-inside]").inner_text() == "1"
+    expect(page.locator("[data-inside]")).to_have_text("1")
     # The input is empty and focused again for the next badge.
     assert scan_input.input_value() == "" and scan_input.evaluate("el => el === document.activeElement")
 
@@ -80,7 +81,7 @@ def test_the_scan_input_takes_the_focus_back_from_the_desk_buttons(
     # A scanner types into whatever has the focus: after ticking "Record an exit" it must be the input.
     page.click("[data-exit]")
     scan("exit")
-    assert page.locator("[data-inside]").inner_text() == "0"
+    expect(page.locator("[data-inside]")).to_have_text("0")
     page.click("[data-exit]")
     # The camera button keeps no focus either (its Enter would switch the camera instead of scanning).
     page.click("[data-camera]")
@@ -104,13 +105,14 @@ def test_agent_prints_a_badge_found_by_name_as_an_a6_pdf(
     page.fill("[data-search-input]", "Itto")
     page.click("[data-search-form] button[type=submit]")
     button = page.locator("[data-search-results] li", has_text="Itto Ait Ali").get_by_role("button", name="Print badge")
-    with page.context.expect_page() as opened:
+    button.wait_for()
+    with page.context.expect_page(timeout=30_000) as opened:
         button.click()
     tab = opened.value
     tab.wait_for_load_state()
     # The PDF opens in the browser's viewer in a tab of its own (printed from there at A6); the desk stays.
     assert tab.url.endswith(f"/checkin/badge/{person.id}.pdf")
-    for _ in range(50):  # the viewer is a frame of the browser's own, not of the page
+    for _ in range(150):  # the viewer is a frame of the browser's own, not of the page
         if any(frame.url.startswith("chrome-extension://") for frame in tab.frames):
             break
         tab.wait_for_timeout(200)

@@ -78,11 +78,11 @@ def test_a_rehearsal_the_day_before_answers_marked_and_counts_nothing(
     page.locator("[data-answer][data-reason=ok]").wait_for(timeout=5000)
     assert "rehearsal" in page.locator("[data-answer]").inner_text().lower()
     expect(page.locator("[data-announce]")).to_contain_text("Rehearsal. Welcome")
-    assert page.locator("[data-inside]").inner_text() == "1"
+    expect(page.locator("[data-inside]")).to_have_text("1")
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("[data-clear-rehearsal]")
     page.locator("[data-rehearsal-banner]").wait_for()
-    assert page.locator("[data-inside]").inner_text() == "0"
+    expect(page.locator("[data-inside]")).to_have_text("0")
     expect(page.locator("body")).to_contain_text("The rehearsal has been cleared.")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 0
