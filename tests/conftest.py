@@ -324,3 +324,24 @@ def count_queries(db) -> Callable[[], Any]:
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def scratch_app(database_url: str, tmp_path):
+    """An app on an empty database of the same kind as the tests' own, for running migrations."""
+    if database_url.startswith("sqlite"):
+        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+        return
+    import psycopg
+
+    name = f"multaqa_scratch_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url.rsplit("/", 1)[0] + "/" + name
+    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+    yield scratch
+    with scratch.app_context():
+        _db.engine.dispose()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -59,3 +59,33 @@ def body_of(message: EmailMessage, subtype: str = "plain") -> str:
 def local(forum, day: date, hour: int, minute: int = 0) -> datetime:
     """A local time of the forum, as the UTC instant stored."""
     return datetime.combine(day, clock(hour, minute), tzinfo=forum.zone).astimezone(UTC)
+
+
+def race(app: Any, contenders: list[tuple], attempt: Any, refusal: type[Exception]) -> list[str]:
+    """Runs `attempt(*contender)` in one thread per contender, all released at once, each in its own request
+    and session; answers "won" for each that committed and the refusal's message for each that was refused."""
+    from forum.extensions import db
+
+    barrier = threading.Barrier(len(contenders))
+    outcomes: list[str] = []
+
+    def run(*arguments: Any) -> None:
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            # All start together; more threads than the pool has connections, so none holds one while waiting.
+            barrier.wait()
+            try:
+                attempt(*arguments)
+                db.session.commit()
+                outcomes.append("won")
+            except refusal as error:
+                db.session.rollback()
+                outcomes.append(str(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=contender) for contender in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from forum import create_app
 from forum.extensions import db as _db
 from forum.programme import services as programme
 from forum.programme.models import SessionKind
@@ -76,28 +74,6 @@ def test_a_demo_laid_out_before_cities_had_names_per_language_gets_the_arabic_na
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.session.refresh(draa)
     assert draa.city == {"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"}
-
-
-@pytest.fixture
-def scratch_app(database_url: str, tmp_path):
-    """An app on an empty database of the same kind as the tests' own, for running migrations."""
-    if database_url.startswith("sqlite"):
-        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
-        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
-        return
-    import psycopg
-    from conftest import PG_ADMIN_URL
-
-    name = f"multaqa_scratch_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = database_url.rsplit("/", 1)[0] + "/" + name
-    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
-    yield scratch
-    with scratch.app_context():
-        _db.engine.dispose()
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_the_migration_keeps_a_forums_city_as_its_french_name_and_back(scratch_app):

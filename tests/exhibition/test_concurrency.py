@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
+from helpers import race
 
 from forum.auth.models import User
 from forum.exhibition import services
@@ -24,30 +23,12 @@ def test_concurrent_assignments_of_one_booth(app, organiser, make_booths, make_e
         (make_exhibitor(forum, f"Contender {n}", staff=False).id, actor.id)
         for n, actor in enumerate([user, other_organiser] * 3)
     ]
-    barrier = threading.Barrier(len(contenders))
-    outcomes: list[str] = []
 
     def attempt(exhibitor_id: int, actor_id: int) -> None:
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            booth = db.session.get(Booth, booth_id)
-            exhibitor = db.session.get(Exhibitor, exhibitor_id)
-            actor = db.session.get(User, actor_id)
-            barrier.wait()
-            try:
-                services.assign(booth, exhibitor, actor=actor)
-                db.session.commit()
-                outcomes.append("won")
-            except services.BoothTaken as error:
-                db.session.rollback()
-                outcomes.append(str(error))
-            finally:
-                db.session.remove()
+        booth = db.session.get(Booth, booth_id)
+        services.assign(booth, db.session.get(Exhibitor, exhibitor_id), actor=db.session.get(User, actor_id))
 
-    threads = [threading.Thread(target=attempt, args=pair) for pair in contenders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(app, contenders, attempt, services.BoothTaken)
     winner = db.session.scalar(sa.select(BoothAssignment).where(BoothAssignment.booth_id == booth_id))
     assert outcomes.count("won") == 1
     refusals = [o for o in outcomes if o != "won"]

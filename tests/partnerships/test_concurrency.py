@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
+from helpers import race
 
 from forum.extensions import db
 from forum.partnerships import services
@@ -23,31 +22,12 @@ def test_twenty_bookings_of_a_partners_last_slot(app, make_forum, make_partner, 
     contenders = [(agreed(make_partner(forum, needs=("funding",)), company).id, None) for _ in range(20)]
     contenders = [(request_id, db.session.get(MeetingRequest, request_id).requester_id) for request_id, _ in contenders]
     slot_id = slot.id
-    barrier = threading.Barrier(len(contenders))
-    outcomes: list[str] = []
 
     def attempt(request_id: int, registration_id: int) -> None:
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            # All start together; more threads than the pool has connections, so none holds one while waiting.
-            barrier.wait()
-            request = db.session.get(MeetingRequest, request_id)
-            person = db.session.get(Registration, registration_id)
-            the_slot = db.session.get(MeetingSlot, slot_id)
-            try:
-                services.book(request, the_slot, by=person)
-                db.session.commit()
-                outcomes.append("won")
-            except services.PartnershipError as error:
-                db.session.rollback()
-                outcomes.append(str(error))
-            finally:
-                db.session.remove()
+        request = db.session.get(MeetingRequest, request_id)
+        services.book(request, db.session.get(MeetingSlot, slot_id), by=db.session.get(Registration, registration_id))
 
-    threads = [threading.Thread(target=attempt, args=pair) for pair in contenders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(app, contenders, attempt, services.PartnershipError)
     assert outcomes.count("won") == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.slot_id == slot_id)) == 1
     refusals = [o for o in outcomes if o != "won"]

@@ -3,13 +3,11 @@ its reference, the recount of `Registration.takes_place`, after every path that 
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from forum import create_app
 from forum.events.models import Forum
 from forum.extensions import db as _db
 from forum.registration import services
@@ -155,28 +153,6 @@ def test_the_triggers_that_keep_the_count_are_in_place(db):
         query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass AND NOT tgisinternal"
         expected = {"registration_places_taken"}
     assert expected <= set(db.session.scalars(sa.text(query)))
-
-
-@pytest.fixture
-def scratch_app(database_url: str, tmp_path):
-    """An app on an empty database of the same kind as the tests' own, for running migrations."""
-    if database_url.startswith("sqlite"):
-        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
-        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
-        return
-    import psycopg
-    from conftest import PG_ADMIN_URL
-
-    name = f"multaqa_scratch_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = database_url.rsplit("/", 1)[0] + "/" + name
-    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
-    yield scratch
-    with scratch.app_context():
-        _db.engine.dispose()
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 BEFORE = "7c3e9a1d5b42"
