@@ -16,6 +16,7 @@ from forum.partnerships.services.booking import (
     meetings_of,
 )
 from forum.partnerships.services.calendar import meeting_events, public_name
+from forum.partnerships.services.duty import add_duty, duties_of, duty_of, duty_places, remove_duty
 from forum.partnerships.services.errors import (
     AlreadyRequested,
     BookingClosed,
@@ -25,6 +26,7 @@ from forum.partnerships.services.errors import (
     NotConfirmed,
     NotOpenToMeetings,
     NotYourMeeting,
+    OnBoothDuty,
     PartnershipError,
     SlotClash,
     SlotInUse,
@@ -83,6 +85,12 @@ from forum.partnerships.services.series import (
 )
 
 __all__ = [
+    "add_duty",
+    "duties_of",
+    "duty_of",
+    "duty_places",
+    "remove_duty",
+    "OnBoothDuty",
     "national_figures",
     "PAGE_SIZE",
     "Filters",

@@ -5,6 +5,7 @@ Importing this package registers every route of the blueprint.
 
 from forum.partnerships import bp
 from forum.partnerships.views import (  # noqa: F401
+    booth,
     invitations,
     meetings,
     organiser,
