@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.db import UTCDateTime, translated, utcnow
 from forum.extensions import db
 from forum.i18n import person_name
-from forum.registration.models import Area, Registration
+from forum.registration.models import Area, Category, Registration
 
 
 class PartnershipProfile(db.Model):
@@ -61,6 +61,10 @@ class PartnershipProfile(db.Model):
     def organisation_name(self) -> str:
         organisation = self.registration.organisation
         return organisation.name if organisation is not None else ""
+
+    @property
+    def category(self) -> Category:
+        return self.registration.category
 
     @property
     def pitch_text(self) -> str:

@@ -32,11 +32,11 @@ from forum.partnerships.services.errors import (
     SlotInUse,
     SlotTaken,
 )
-from forum.partnerships.services.matching import Suggestion, score, suggestions
+from forum.partnerships.services.hub import PartnersPage, partners_page
+from forum.partnerships.services.matching import Card, Suggestion, suggestions
 from forum.partnerships.services.national import national_figures
 from forum.partnerships.services.outcomes import (
     outcome_of,
-    outcomes_of,
     partnerships_of,
     read_status_token,
     record_outcome,
@@ -72,7 +72,6 @@ from forum.partnerships.services.requests import (
     decline,
     request_meeting,
     request_of,
-    requests_of,
     withdraw,
 )
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
@@ -85,6 +84,8 @@ from forum.partnerships.services.series import (
 )
 
 __all__ = [
+    "PartnersPage",
+    "partners_page",
     "add_duty",
     "duties_of",
     "duty_of",
@@ -102,7 +103,6 @@ __all__ = [
     "personal_records",
     "report_figures",
     "outcome_of",
-    "outcomes_of",
     "partnerships_of",
     "read_status_token",
     "record_outcome",
@@ -158,10 +158,9 @@ __all__ = [
     "public_name",
     "request_meeting",
     "request_of",
-    "requests_of",
     "save_profile",
     "save_settings",
-    "score",
+    "Card",
     "settings_of",
     "slots_of",
     "suggestions",
