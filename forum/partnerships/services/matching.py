@@ -10,6 +10,7 @@ candidate cost most of the page: 800 profiles took 400 ms), and none is read aga
 
 from __future__ import annotations
 
+import functools
 import heapq
 from dataclasses import dataclass, field
 
@@ -118,19 +119,36 @@ def _supports(values: set[str]) -> str:
 
 def reasons(parts: dict, mine: Category, theirs: Category) -> list[str]:
     """What a match rests on, in sentences of the reader's language."""
-    said = []
-    if parts["they_offer"]:
-        said.append(_("Offers %(what)s, which you need.", what=_supports(parts["they_offer"])))
-    if parts["they_need"]:
-        said.append(_("Needs %(what)s, which you offer.", what=_supports(parts["they_need"])))
-    if parts.get("themes"):
-        said.append(_("Works on %(themes)s, like you.", themes=_words(sorted(parts["themes"]))))
-    if parts.get("provinces"):
-        names = [geo.province(code).name() for code in sorted(parts["provinces"]) if geo.is_province(code)]
-        said.append(_("Active in %(places)s, where you are too.", places=_words(names)))
-    if parts.get("kinds"):
-        said.append(_("A meeting between %(a)s and %(b)s.", a=mine.title, b=theirs.title))
-    return said
+    said = (
+        frozenset(parts["they_offer"]),
+        frozenset(parts["they_need"]),
+        frozenset(parts.get("themes") or ()),
+        frozenset(parts.get("provinces") or ()),
+        bool(parts.get("kinds")),
+    )
+    return list(_sentences(said, mine, theirs, str(get_locale() or "ar")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(
+    said: tuple[frozenset, frozenset, frozenset, frozenset, bool], mine: Category, theirs: Category, locale: str
+) -> tuple[str, ...]:
+    """The sentences of what a match rests on, in `locale` (the current language: it is part of the key,
+    so that the ten shown on a page are mostly worded once per language, not once per page)."""
+    they_offer, they_need, themes, provinces, kinds = said
+    sentences = []
+    if they_offer:
+        sentences.append(_("Offers %(what)s, which you need.", what=_supports(they_offer)))
+    if they_need:
+        sentences.append(_("Needs %(what)s, which you offer.", what=_supports(they_need)))
+    if themes:
+        sentences.append(_("Works on %(themes)s, like you.", themes=_words(sorted(themes))))
+    if provinces:
+        names = [geo.province(code).name() for code in sorted(provinces) if geo.is_province(code)]
+        sentences.append(_("Active in %(places)s, where you are too.", places=_words(names)))
+    if kinds:
+        sentences.append(_("A meeting between %(a)s and %(b)s.", a=mine.title, b=theirs.title))
+    return tuple(sentences)
 
 
 _LISTED = (
