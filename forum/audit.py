@@ -116,6 +116,8 @@ TITLES = {
     "exhibition.profile_update": _l("Exhibitor profile changed"),
     "exhibition.logo_update": _l("Exhibitor logo changed"),
     "exhibition.lead": _l("Visitor's contact recorded at a booth"),
+    "partnerships.duty_add": _l("Staff member put on duty at the booth"),
+    "partnerships.duty_remove": _l("Staff member's time on duty at the booth removed"),
     "recommendation.add": _l("Recommendation added"),
     "recommendation.edit": _l("Recommendation reworded"),
     "recommendation.accept": _l("Recommendation accepted"),

@@ -81,6 +81,11 @@ class BookForm(FlaskForm):
 
     def __init__(self, *args, slots, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.offer(slots)
+
+    def offer(self, slots) -> None:
+        """The slots to choose from (a booking may name any slot of the forum: the booking says why one
+        that was free when the page was shown no longer is)."""
         self.slot.choices = [(s.id, slot_label(s)) for s in slots]
 
 
@@ -112,7 +117,24 @@ class SlotsForm(FlaskForm):
 
     def __init__(self, *args, days, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.day.choices = [(d.isoformat(), local_date(d, "EEEE d MMMM")) for d in days]
+        self.day.choices = day_choices(days)
+
+
+def day_choices(days) -> list[tuple[str, str]]:
+    """The forum's days as a select offers them: ("2026-02-13", "vendredi 13 février")."""
+    return [(d.isoformat(), local_date(d, "EEEE d MMMM")) for d in days]
+
+
+class DutyForm(FlaskForm):
+    staff = SelectField(_l("Staff member"), coerce=int, validators=[InputRequired()])
+    day = SelectField(_l("Day"), validators=[InputRequired()])
+    start = TimeField(_l("From"), validators=[InputRequired()])
+    end = TimeField(_l("To"), validators=[InputRequired()])
+
+    def __init__(self, *args, staff, days, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff.choices = [(member.id, member.user.name) for member in staff]
+        self.day.choices = day_choices(days)
 
 
 class TablesForm(FlaskForm):

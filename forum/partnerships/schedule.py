@@ -5,6 +5,7 @@ among the meeting places, another says "... at that booth". Constraints:
 
 - a request is placed at most once;
 - a person is in at most one meeting per slot (and in none where a session or an earlier meeting holds them);
+- a person on duty at their booth in a slot meets there only (no variable puts them elsewhere then);
 - a slot holds at most as many table meetings as it has free tables, and a booth one meeting per slot;
 - a person gets at most the meetings the organisers allow, minus those they already have.
 
@@ -50,6 +51,8 @@ class Problem:
     busy: set[tuple[int, int]] = field(default_factory=set)
     #: meetings each person may still have (absent: no limit)
     remaining: Mapping[int, int] = field(default_factory=dict)
+    #: (person, slot) -> the booth place they keep then (None: their booth is not a meeting place)
+    duty: Mapping[tuple[int, int], int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +68,13 @@ def weight(ask: Ask, n: int) -> int:
     return 3 * n + 1 + ask.priority
 
 
+def on_duty_allows(problem: Problem, ask: Ask, slot: int, booth: int | None) -> bool:
+    """Whoever of the two keeps a booth in this slot would meet at that very booth (a table is None)."""
+    return all(
+        (p, slot) not in problem.duty or (booth is not None and problem.duty[p, slot] == booth) for p in ask.people
+    )
+
+
 def candidates(problem: Problem) -> list[tuple[int, int, int | None]]:
     """Every (request index, slot, booth or None) a variable stands for."""
     found = []
@@ -74,9 +84,13 @@ def candidates(problem: Problem) -> list[tuple[int, int, int | None]]:
         for slot in problem.slots:
             if any((p, slot) in problem.busy for p in ask.people):
                 continue
-            if problem.tables.get(slot, 0) > 0:
+            if problem.tables.get(slot, 0) > 0 and on_duty_allows(problem, ask, slot, None):
                 found.append((i, slot, None))
-            found.extend((i, slot, b) for b in ask.booths if (b, slot) not in problem.booths_taken)
+            found.extend(
+                (i, slot, b)
+                for b in ask.booths
+                if (b, slot) not in problem.booths_taken and on_duty_allows(problem, ask, slot, b)
+            )
     return found
 
 
@@ -129,7 +143,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0) -> Solution:
 
 
 def why_not(problem: Problem, solution: Solution) -> dict[int, tuple[str, int | None]]:
-    """For each request left out: ("no_common_slot" | "limit" | "no_place", the person concerned)."""
+    """For each request left out: ("limit" | "no_common_slot" | "on_duty" | "no_place", the person concerned)."""
     counts: dict[int, int] = defaultdict(int)
     for ask in problem.asks:
         if ask.id in solution.placed:
@@ -145,6 +159,9 @@ def why_not(problem: Problem, solution: Solution) -> dict[int, tuple[str, int | 
             reasons[ask.id] = ("limit", full[0])
         elif not common:
             reasons[ask.id] = ("no_common_slot", None)
+        elif not any(on_duty_allows(problem, ask, s, b) for s in common for b in (None, *ask.booths)):
+            keeper = next(p for s in common for p in ask.people if (p, s) in problem.duty)
+            reasons[ask.id] = ("on_duty", keeper)
         else:
             reasons[ask.id] = ("no_place", None)
     return reasons

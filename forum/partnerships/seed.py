@@ -82,7 +82,7 @@ def seed(forum: Forum, echo, *, now: datetime) -> None:
     booked = 0
     for mine in profiles:
         for suggestion in services.suggestions(mine, limit=2):
-            other = suggestion.profile
+            other = services.listed_profile(forum, suggestion.card.id)
             if services.between(mine.registration, other.registration) is not None:
                 continue
             request = services.request_meeting(mine.registration, other, message=suggestion.reasons[0], now=before)

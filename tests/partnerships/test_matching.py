@@ -13,8 +13,8 @@ def test_suggestions_rank_by_complementarity_with_reasons(db, make_forum, make_p
     trainer = make_partner(forum, offers=("training",), category=Category.expert)
     cousin = make_partner(forum, offers=("skills",), needs=("premises",))
     found = services.suggestions(me)
-    assert [s.profile for s in found] == [bank, cousin]  # the trainer offers nothing I need
-    assert trainer not in [s.profile for s in found]
+    assert [s.card.id for s in found] == [bank.id, cousin.id]  # the trainer offers nothing I need
+    assert trainer.id not in [s.card.id for s in found]
     reasons = found[0].reasons
     assert reasons[0] == "Offers Funding and Skills-based sponsorship, which you need."
     assert reasons[1] == "Needs Volunteers, which you offer."
@@ -29,8 +29,8 @@ def test_people_asked_or_declined_drop_out(db, make_forum, make_partner):
     donor = make_partner(forum, offers=("funding",), category=Category.donor)
     bank = make_partner(forum, offers=("funding",), category=Category.private_sector)
     request = services.request_meeting(me.registration, donor, message="Hello")
-    assert [s.profile for s in services.suggestions(me)] == [bank]
+    assert [s.card.id for s in services.suggestions(me)] == [bank.id]
     services.decline(request, by=donor.registration, reason="Not this year")
-    assert [s.profile for s in services.suggestions(me)] == [bank]
+    assert [s.card.id for s in services.suggestions(me)] == [bank.id]
     services.request_meeting(bank.registration, me, message="Shall we meet?")
     assert services.suggestions(me) == []

@@ -44,7 +44,8 @@ def test_only_the_person_asked_answers_and_a_reason_reaches_the_requester(db, pa
     with pytest.raises(NotAllowed):
         services.accept(request, by=association.registration)
     services.decline(request, by=company.registration, reason="Our budget is spent")
-    received, sent = services.requests_of(association.registration)
+    page = services.partners_page(association.registration, forum)
+    received, sent = page.received, page.sent
     assert sent[0].decline_reason == "Our budget is spent" and received == []
     with pytest.raises(services.AlreadyRequested):
         services.request_meeting(association.registration, company, message="Again")

@@ -1,5 +1,6 @@
 """Suggestions stay cheap: scoring on precomputed bit masks gives `match`'s figures, and the partners
-page runs the same number of queries whatever the number of profiles, requests and meetings."""
+page runs four statements (forum, registration, its facts, its requests) whatever the number of profiles,
+requests and meetings, while its cards still show each profile as last edited."""
 
 from __future__ import annotations
 
@@ -70,4 +71,20 @@ def test_the_partners_page_runs_a_fixed_number_of_queries(
     with count_queries() as large:
         html = _hub(client, me)
     assert len(re.findall(r'id="meeting-\d+"', html)) == 5 and "which you need." in html
-    assert large.count == small.count, large.statements
+    assert large.count == small.count == 4, large.statements
+
+
+def test_a_suggested_card_shows_the_profile_as_last_edited(client, db, make_forum, make_partner):
+    forum = make_forum()
+    me = make_partner(forum, needs=("funding",))
+    bank = make_partner(forum, offers=("funding",), category=Category.private_sector, pitch={"en": "Loans for oases"})
+    assert "Loans for oases" in _hub(client, me)
+    assert "Loans for oases" in _hub(client, me)  # the card as kept
+    edited = {"offers": ["funding"], "needs": [], "provinces": ["errachidia"], "pitch": {"en": "Grants for oases"}}
+    services.save_profile(bank.registration, edited, consent=True)
+    db.session.commit()
+    html = _hub(client, me)
+    assert "Grants for oases" in html and "Loans for oases" not in html
+    bank.registration.name_latin = "Atlas Grants"
+    db.session.commit()
+    assert "Atlas Grants" in _hub(client, me)

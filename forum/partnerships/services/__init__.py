@@ -16,6 +16,7 @@ from forum.partnerships.services.booking import (
     meetings_of,
 )
 from forum.partnerships.services.calendar import meeting_events, public_name
+from forum.partnerships.services.duty import add_duty, duties_of, duty_of, duty_places, remove_duty
 from forum.partnerships.services.errors import (
     AlreadyRequested,
     BookingClosed,
@@ -25,16 +26,17 @@ from forum.partnerships.services.errors import (
     NotConfirmed,
     NotOpenToMeetings,
     NotYourMeeting,
+    OnBoothDuty,
     PartnershipError,
     SlotClash,
     SlotInUse,
     SlotTaken,
 )
-from forum.partnerships.services.matching import Suggestion, score, suggestions
+from forum.partnerships.services.hub import PartnersPage, partners_page
+from forum.partnerships.services.matching import Card, Suggestion, suggestions
 from forum.partnerships.services.national import national_figures
 from forum.partnerships.services.outcomes import (
     outcome_of,
-    outcomes_of,
     partnerships_of,
     read_status_token,
     record_outcome,
@@ -70,7 +72,6 @@ from forum.partnerships.services.requests import (
     decline,
     request_meeting,
     request_of,
-    requests_of,
     withdraw,
 )
 from forum.partnerships.services.scheduling import REASONS, ProposalView, proposal_of, publish_schedule, run_schedule
@@ -83,6 +84,14 @@ from forum.partnerships.services.series import (
 )
 
 __all__ = [
+    "PartnersPage",
+    "partners_page",
+    "add_duty",
+    "duties_of",
+    "duty_of",
+    "duty_places",
+    "remove_duty",
+    "OnBoothDuty",
     "national_figures",
     "PAGE_SIZE",
     "Filters",
@@ -94,7 +103,6 @@ __all__ = [
     "personal_records",
     "report_figures",
     "outcome_of",
-    "outcomes_of",
     "partnerships_of",
     "read_status_token",
     "record_outcome",
@@ -150,10 +158,9 @@ __all__ = [
     "public_name",
     "request_meeting",
     "request_of",
-    "requests_of",
     "save_profile",
     "save_settings",
-    "score",
+    "Card",
     "settings_of",
     "slots_of",
     "suggestions",

@@ -22,11 +22,18 @@ def settings_of(forum: Forum) -> MeetingSettings:
 
 def booking_is_open(forum: Forum, now: datetime | None = None) -> bool:
     """Requests and bookings are taken now: inside the window, and before the forum has ended."""
-    now = now or utcnow()
     settings = settings_of(forum)
-    if settings.booking_opens_at is not None and now < settings.booking_opens_at:
+    return window_is_open(forum, settings.booking_opens_at, settings.booking_closes_at, now)
+
+
+def window_is_open(
+    forum: Forum, opens_at: datetime | None, closes_at: datetime | None, now: datetime | None = None
+) -> bool:
+    """`now` is inside the booking window (None: no bound on that side), before the forum has ended."""
+    now = now or utcnow()
+    if opens_at is not None and now < opens_at:
         return False
-    if settings.booking_closes_at is not None and now >= settings.booking_closes_at:
+    if closes_at is not None and now >= closes_at:
         return False
     return not forum.is_past(now)
 

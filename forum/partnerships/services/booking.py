@@ -1,6 +1,7 @@
 """Placing an accepted request: the slots free for both, booking one at a free place, cancelling.
 
 No double booking, ever: the database holds one meeting per (slot, place) and one per (slot, person).
+A party on duty at their booth during the slot meets there only (services/duty.py).
 A booking locks the slot row and then both people's rows (in id order, so two bookings never wait on
 each other in a circle); the constraints are the backstop, and their error becomes `SlotTaken`.
 """
@@ -27,7 +28,8 @@ from forum.partnerships.models import (
     RequestStatus,
 )
 from forum.partnerships.services._common import require_open, settings_of
-from forum.partnerships.services.errors import LimitReached, NoPlaceFree, SlotClash, SlotTaken
+from forum.partnerships.services.duty import duty_places, keepers
+from forum.partnerships.services.errors import LimitReached, NoPlaceFree, OnBoothDuty, SlotClash, SlotTaken
 from forum.partnerships.services.plan import places_of, slots_of
 from forum.programme.models import Session, Signup, SignupStatus
 from forum.registration.models import Registration
@@ -76,21 +78,33 @@ def _taken_places(slot_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(Meeting.place_id).where(Meeting.slot_id == slot_id)))
 
 
+def _place_for(free: list[MeetingPlace], kept: dict[int, int | None], preferred: set[int]) -> MeetingPlace | None:
+    """Where to meet among the free places: the booth of whoever is on duty (and no other), else a
+    party's booth first."""
+    if kept:
+        booths = set(kept.values())
+        return next((p for p in free if booths == {p.id}), None)
+    return next((p for p in free if p.id in preferred), free[0] if free else None)
+
+
 def free_slots(request: MeetingRequest, *, now: datetime | None = None) -> list[MeetingSlot]:
-    """The future slots in which both people are free and a place is left."""
+    """The future slots in which both people are free (a party on booth duty only where their booth is
+    a free meeting place) and a place is left."""
     now = now or utcnow()
     forum = request.requester.forum
     slots = [s for s in slots_of(forum) if s.starts_at > now]
     busy = busy_slots(request.requester, slots) | busy_slots(request.recipient, slots)
-    places = len(places_of(forum))
-    counts = dict(
-        db.session.execute(
-            sa.select(Meeting.slot_id, sa.func.count()).where(Meeting.forum_id == forum.id).group_by(Meeting.slot_id)
-        )
-        .tuples()
-        .all()
-    )
-    return [s for s in slots if s.id not in busy and counts.get(s.id, 0) < places]
+    places = places_of(forum)
+    rows = db.session.execute(sa.select(Meeting.slot_id, Meeting.place_id).where(Meeting.forum_id == forum.id))
+    taken = {(slot_id, place_id) for slot_id, place_id in rows}
+    pair = (request.requester_id, request.recipient_id)
+    duty = duty_places(forum.id, slots, set(pair))
+    return [
+        s
+        for s in slots
+        if s.id not in busy
+        and _place_for([p for p in places if (s.id, p.id) not in taken], keepers(duty, s.id, pair), set())
+    ]
 
 
 def _booth_places(request: MeetingRequest) -> set[int]:
@@ -137,10 +151,14 @@ def book(request: MeetingRequest, slot: MeetingSlot, *, by: Registration, now: d
             raise SlotClash(name=_public(person)) if person.id != by.id else SlotTaken()
     taken = _taken_places(slot.id)
     free = [p for p in places_of(forum) if p.id not in taken]
-    if not free:
+    pair = (request.requester_id, request.recipient_id)
+    kept = keepers(duty_places(forum.id, [slot], set(pair)), slot.id, pair)
+    place = _place_for(free, kept, _booth_places(request))
+    if place is None and kept:
+        keeper = request.requester if request.requester_id in kept else request.recipient
+        raise OnBoothDuty(name=_public(keeper))
+    if place is None:
         raise NoPlaceFree()
-    preferred = _booth_places(request)
-    place = next((p for p in free if p.id in preferred), free[0])
     meeting = Meeting(forum_id=forum.id, request_id=request.id, slot_id=slot.id, place_id=place.id)
     meeting.participants = [
         MeetingParticipant(slot_id=slot.id, registration_id=r) for r in (request.requester_id, request.recipient_id)

@@ -59,3 +59,23 @@ class BadSlotRange(PartnershipError):
 
 class SlotInUse(PartnershipError):
     message = _l("Meetings are booked in this slot or at this place: cancel them first.")
+
+
+class OnBoothDuty(PartnershipError):
+    message = _l(
+        "%(name)s is on duty at their booth at this time, and the meeting cannot be held there. Choose another time."
+    )
+
+
+class BadDutyRange(PartnershipError):
+    message = _l("A time on duty ends after it starts, on a day of the forum.")
+
+
+class DutyOverlap(PartnershipError):
+    message = _l("%(name)s is already on duty from %(start)s to %(end)s that day.")
+
+
+class MeetingAwayFromBooth(PartnershipError):
+    message = _l(
+        "%(name)s has a meeting at %(place)s at %(time)s, away from your booth: it must be moved or cancelled first."
+    )

@@ -1,14 +1,16 @@
 """Suggestions: whom a person should meet, ranked by complementarity, each with its reason in words.
 
 Deterministic: the same profiles give the same list (score, then the older profile first). People the
-person has already asked, been asked by, met or declined are left out. The forum's profiles are read as
-plain columns, once per forum and state, and kept as bit masks (offers, needs, themes, provinces) that are
-scored with bitwise ands; only the few suggestions shown are loaded as rows, matched as sets and worded
-(wording every candidate cost most of the page: 800 profiles took 400 ms).
+person has already asked, been asked by, met or declined are left out. The forum's listed profiles are
+read as plain columns, once per forum and state, and kept as bit masks (offers, needs, themes, provinces)
+that are scored with bitwise ands, and as the cards everyone sees (name, organisation, category, offers,
+needs, pitch, provinces); only the few suggestions shown are matched as sets and worded (wording every
+candidate cost most of the page: 800 profiles took 400 ms), and none is read again from the database.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 from dataclasses import dataclass, field
 
@@ -16,13 +18,14 @@ import sqlalchemy as sa
 from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from forum import geo
+from forum.db import translated
 from forum.extensions import db
+from forum.i18n import person_name
 from forum.partnerships.models import MeetingRequest, PartnershipProfile, RequestStatus
 from forum.partnerships.vocabulary import Support, support_title
-from forum.registration.models import Category, Registration, RegistrationStatus
+from forum.registration.models import Category, Organisation, Registration, RegistrationStatus
 
 #: what each match is worth: what I need and they offer weighs most, then the reverse
 WEIGHTS = {"they_offer": 3, "they_need": 2, "theme": 1, "province": 1, "kinds": 2}
@@ -31,9 +34,34 @@ SEEKERS = {Category.association, Category.cooperative}
 PROVIDERS = {Category.private_sector, Category.donor, Category.public_sector, Category.expert}
 
 
+@dataclass(frozen=True)
+class Card:
+    """A listed profile as everyone sees it on a card (never an e-mail or a phone)."""
+
+    id: int
+    name_ar: str | None
+    name_latin: str | None
+    organisation_name: str
+    category: Category
+    offers: list[str]
+    needs: list[str]
+    pitch: dict[str, str]
+    provinces: list[str]
+    #: the card's body rendered once per language (the same for every reader; see views/cards.py)
+    rendered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def public_name(self) -> str:
+        return person_name(self.name_ar, self.name_latin) or "—"
+
+    @property
+    def pitch_text(self) -> str:
+        return translated(self.pitch)
+
+
 @dataclass
 class Suggestion:
-    profile: PartnershipProfile
+    card: Card
     score: int
     reasons: list[str] = field(default_factory=list)
 
@@ -91,26 +119,36 @@ def _supports(values: set[str]) -> str:
 
 def reasons(parts: dict, mine: Category, theirs: Category) -> list[str]:
     """What a match rests on, in sentences of the reader's language."""
-    said = []
-    if parts["they_offer"]:
-        said.append(_("Offers %(what)s, which you need.", what=_supports(parts["they_offer"])))
-    if parts["they_need"]:
-        said.append(_("Needs %(what)s, which you offer.", what=_supports(parts["they_need"])))
-    if parts.get("themes"):
-        said.append(_("Works on %(themes)s, like you.", themes=_words(sorted(parts["themes"]))))
-    if parts.get("provinces"):
-        names = [geo.province(code).name() for code in sorted(parts["provinces"]) if geo.is_province(code)]
-        said.append(_("Active in %(places)s, where you are too.", places=_words(names)))
-    if parts.get("kinds"):
-        said.append(_("A meeting between %(a)s and %(b)s.", a=mine.title, b=theirs.title))
-    return said
+    said = (
+        frozenset(parts["they_offer"]),
+        frozenset(parts["they_need"]),
+        frozenset(parts.get("themes") or ()),
+        frozenset(parts.get("provinces") or ()),
+        bool(parts.get("kinds")),
+    )
+    return list(_sentences(said, mine, theirs, str(get_locale() or "ar")))
 
 
-def score(mine: PartnershipProfile, theirs: PartnershipProfile) -> Suggestion:
-    """How well `theirs` complements `mine`, and why, in the reader's language."""
-    points, parts = match(facts_of(mine), facts_of(theirs))
-    said = reasons(parts, mine.registration.category, theirs.registration.category) if points else []
-    return Suggestion(theirs, points, said)
+@functools.lru_cache(maxsize=4096)
+def _sentences(
+    said: tuple[frozenset, frozenset, frozenset, frozenset, bool], mine: Category, theirs: Category, locale: str
+) -> tuple[str, ...]:
+    """The sentences of what a match rests on, in `locale` (the current language: it is part of the key,
+    so that the ten shown on a page are mostly worded once per language, not once per page)."""
+    they_offer, they_need, themes, provinces, kinds = said
+    sentences = []
+    if they_offer:
+        sentences.append(_("Offers %(what)s, which you need.", what=_supports(they_offer)))
+    if they_need:
+        sentences.append(_("Needs %(what)s, which you offer.", what=_supports(they_need)))
+    if themes:
+        sentences.append(_("Works on %(themes)s, like you.", themes=_words(sorted(themes))))
+    if provinces:
+        names = [geo.province(code).name() for code in sorted(provinces) if geo.is_province(code)]
+        sentences.append(_("Active in %(places)s, where you are too.", places=_words(names)))
+    if kinds:
+        sentences.append(_("A meeting between %(a)s and %(b)s.", a=mine.title, b=theirs.title))
+    return tuple(sentences)
 
 
 _LISTED = (
@@ -122,17 +160,28 @@ _LISTED = (
         PartnershipProfile.themes,
         PartnershipProfile.provinces,
         Registration.category,
+        Registration.name_ar,
+        Registration.name_latin,
+        Organisation.name,
+        PartnershipProfile.pitch,
     )
     .join(Registration, Registration.id == PartnershipProfile.registration_id)
+    .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
     .where(
         PartnershipProfile.forum_id == sa.bindparam("forum_id"),
         PartnershipProfile.is_open_to_meetings.is_(True),
         Registration.status == RegistrationStatus.confirmed,
     )
 )
-#: what changes the listed profiles: their number and their latest edit, or a registration's (a cancellation)
-_STATE = (
-    sa.select(sa.func.count(), sa.func.max(PartnershipProfile.updated_at), sa.func.max(Registration.updated_at))
+#: what changes the listed profiles and their cards: their number and their latest edit, or a registration's
+#: (a cancellation, a name, an organisation: organisations are never renamed, a merge re-points the
+#: registration and so changes its `updated_at`)
+STATE = (
+    sa.select(
+        sa.func.count().label("profiles"),
+        sa.func.max(PartnershipProfile.updated_at).label("profile_edit"),
+        sa.func.max(Registration.updated_at).label("registration_edit"),
+    )
     .join(Registration, Registration.id == PartnershipProfile.registration_id)
     .where(PartnershipProfile.forum_id == sa.bindparam("forum_id"))
 )
@@ -167,6 +216,8 @@ class Listed:
     vectors: list[Vector]
     theme_bits: dict[str, int]
     province_bits: dict[str, int]
+    #: profile id -> its card
+    cards: dict[int, Card] = field(default_factory=dict)
 
     def vector(self, facts: Facts) -> Vector:
         """Any profile's facts (listed or not) as a vector on this forum's bits."""
@@ -186,18 +237,23 @@ def _listed(facts: list[Facts]) -> Listed:
 
 
 #: forum id -> (state, listed profiles): per process, one entry a forum, replaced when the state changes.
-#: Reading and decoding 800 profiles' JSON columns took 60 ms of the page; the state query takes about 1 ms.
+#: Reading and decoding 800 profiles' JSON columns took 60 ms of the page; the state is read with the
+#: partners page's own facts (services/hub.py), or alone in about 1 ms.
 _cache: dict[int, tuple[tuple, Listed]] = {}
 
 
-def _listed_profiles(forum_id: int) -> Listed:
-    state = tuple(db.session.execute(_STATE, {"forum_id": forum_id}).one())
+def listed_profiles(forum_id: int, state: tuple | None = None) -> Listed:
+    """The forum's listed profiles as vectors and cards, read again only when `state` (read here when
+    not given) differs from the one they were read in."""
+    if state is None:
+        state = tuple(db.session.execute(STATE, {"forum_id": forum_id}).one())
     cached = _cache.get(forum_id)
     if cached is not None and cached[0] == state:
         return cached[1]
-    rows = db.session.execute(_LISTED, {"forum_id": forum_id})
+    rows = db.session.execute(_LISTED, {"forum_id": forum_id}).all()
     facts = [Facts(r[0], r[1], frozenset(r[2]), frozenset(r[3]), frozenset(r[4]), frozenset(r[5]), r[6]) for r in rows]
     listed = _listed(facts)
+    listed.cards.update((r[0], Card(r[0], r[7], r[8], r[9] or "", r[6], r[2], r[3], r[10], r[5])) for r in rows)
     _cache[forum_id] = (state, listed)
     return listed
 
@@ -225,13 +281,16 @@ def _points(me: Vector, theirs: Vector) -> int:
     return points + WEIGHTS["kinds"] * sides
 
 
-def suggestions(mine: PartnershipProfile, *, limit: int = 10, known: set[int] | None = None) -> list[Suggestion]:
-    """The best partners for this profile, best first, each with its reasons (`known`: the registrations
-    the person already has a request with, when the caller has read them)."""
-    listed = _listed_profiles(mine.forum_id)
-    me = listed.vector(facts_of(mine))
-    if known is None:
-        known = _known_partners(mine.registration_id)
+def suggestions(mine: PartnershipProfile, *, limit: int = 10) -> list[Suggestion]:
+    """The best partners for this profile, best first, each with its reasons."""
+    listed = listed_profiles(mine.forum_id)
+    return suggest(listed, facts_of(mine), known=_known_partners(mine.registration_id), limit=limit)
+
+
+def suggest(listed: Listed, mine: Facts, *, known: set[int], limit: int = 10) -> list[Suggestion]:
+    """The best partners among the listed profiles for a profile's facts, best first, with their cards
+    and reasons (`known`: the registrations the person already has a request with, left out)."""
+    me = listed.vector(mine)
     known = known | {mine.registration_id}
     scored = (
         (points, theirs.facts.id, theirs.facts)
@@ -240,16 +299,8 @@ def suggestions(mine: PartnershipProfile, *, limit: int = 10, known: set[int] | 
         if points > 0 and theirs.facts.registration_id not in known
     )
     top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
-    profiles = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(PartnershipProfile)
-            .where(PartnershipProfile.id.in_([item[1] for item in top]))
-            .options(joinedload(PartnershipProfile.registration).joinedload(Registration.organisation))
-        )
-    }
     worded = []
     for points, pid, theirs in top:
         _, parts = match(me.facts, theirs)
-        worded.append(Suggestion(profiles[pid], points, reasons(parts, me.facts.category, theirs.category)))
+        worded.append(Suggestion(listed.cards[pid], points, reasons(parts, me.facts.category, theirs.category)))
     return worded

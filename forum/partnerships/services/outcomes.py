@@ -47,19 +47,6 @@ def outcome_of(meeting: Meeting, registration: Registration) -> MeetingOutcome |
     )
 
 
-def outcomes_of(registration: Registration, meetings: list[Meeting]) -> dict[int, MeetingOutcome]:
-    """What this party recorded for each of these meetings, by meeting id, in one query."""
-    if not meetings:
-        return {}
-    found = db.session.scalars(
-        sa.select(MeetingOutcome).where(
-            MeetingOutcome.registration_id == registration.id,
-            MeetingOutcome.meeting_id.in_([m.id for m in meetings]),
-        )
-    )
-    return {record.meeting_id: record for record in found}
-
-
 def record_outcome(
     meeting: Meeting,
     *,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from forum.db import utcnow
 from forum.errors import NotAllowed
@@ -93,27 +92,6 @@ def withdraw(request: MeetingRequest, *, by: Registration) -> MeetingRequest:
     request.status = RequestStatus.withdrawn
     db.session.flush()
     return request
-
-
-def requests_of(registration: Registration) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
-    """The requests the person received and the ones they sent (withdrawn ones aside), newest first."""
-    query = (
-        sa.select(MeetingRequest)
-        .where(
-            sa.or_(MeetingRequest.requester_id == registration.id, MeetingRequest.recipient_id == registration.id),
-            MeetingRequest.status != RequestStatus.withdrawn,
-        )
-        .options(
-            joinedload(MeetingRequest.requester).joinedload(Registration.organisation),
-            joinedload(MeetingRequest.recipient).joinedload(Registration.organisation),
-            joinedload(MeetingRequest.meeting),
-        )
-        .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())
-    )
-    rows = list(db.session.scalars(query))
-    return [r for r in rows if r.recipient_id == registration.id], [
-        r for r in rows if r.requester_id == registration.id
-    ]
 
 
 def request_of(registration: Registration, request_id: int) -> MeetingRequest | None:

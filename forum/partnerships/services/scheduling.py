@@ -1,7 +1,8 @@
 """The automatic schedule: gather the accepted requests and everyone's free slots, solve, review, publish.
 
 `schedule.solve` does the optimisation; here the problem is read from the database (sessions signed up
-to, meetings already booked, free tables and booths, each person's remaining allowance) and the answer
+to, meetings already booked, exhibitor staff's booth duty, free tables and booths, each person's
+remaining allowance) and the answer
 is stored as a proposal that the organisers review, trim and publish.
 """
 
@@ -31,6 +32,7 @@ from forum.partnerships.models import (
     RequestStatus,
 )
 from forum.partnerships.services._common import settings_of
+from forum.partnerships.services.duty import duty_places
 from forum.partnerships.services.plan import places_of, slots_of
 from forum.programme.models import Session, Signup, SignupStatus
 from forum.registration.models import Category, Registration
@@ -39,6 +41,7 @@ from forum.registration.models import Category, Registration
 REASONS = {
     "no_common_slot": _l("No slot where both are free (sessions they signed up to, other meetings)."),
     "limit": _l("%(name)s already has all the meetings allowed."),
+    "on_duty": _l("%(name)s is on duty at their booth whenever both are free, and the meeting cannot be held there."),
     "no_place": _l("Every slot free for both is full, or taken by their other meetings in this schedule."),
 }
 #: categories whose meetings go first when the organisers ask for it
@@ -126,6 +129,7 @@ def _problem(forum: Forum, *, favour_sectors: bool) -> _Plan:
         {(place, slot) for slot, place in taken},
         _busy(forum, slots, set(people), booked),
         {p: limit - counts[p] for p in people},
+        duty_places(forum.id, slots),
     )
     return _Plan(problem, free_tables)
 

@@ -5,6 +5,7 @@ Importing this package registers every route of the blueprint.
 
 from forum.partnerships import bp
 from forum.partnerships.views import (  # noqa: F401
+    booth,
     invitations,
     meetings,
     organiser,
@@ -13,6 +14,8 @@ from forum.partnerships.views import (  # noqa: F401
     scheduling,
     series,
 )
+from forum.partnerships.views.cards import card_body
 from forum.partnerships.vocabulary import support_title
 
 bp.add_app_template_global(support_title, "support_title")
+bp.add_app_template_global(card_body, "card_body")

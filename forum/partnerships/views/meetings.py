@@ -1,14 +1,10 @@
-"""A participant's meetings: choosing a time, cancelling, marking held (badge scan or tick); the booth's list."""
+"""A participant's meetings: choosing a time, cancelling, marking held (badge scan or tick)."""
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from forum.auth.access import forum_role_required
-from forum.auth.models import Role
-from forum.exhibition import services as exhibition
 from forum.forms import ConfirmForm
 from forum.partnerships import bp, services
 from forum.partnerships.forms import BookForm, ScanForm
@@ -22,13 +18,14 @@ from forum.web import forum_row_or_404, run
 def book(request_id: int):
     meeting_request = services.request_of(g.registration, request_id) or abort(404)
     slots = services.free_slots(meeting_request)
-    form = BookForm(slots=slots)
+    form = BookForm(slots=services.slots_of(g.forum) if request.method == "POST" else slots)
     if form.validate_on_submit() and run(
         lambda: services.book(meeting_request, forum_row_or_404(MeetingSlot, form.slot.data), by=g.registration),
         success=lambda meeting: _("Your meeting is booked at %(place)s.", place=meeting.place.name),
         field=form.slot,
     ):
         return redirect(url_for(".hub"))
+    form.offer(slots)
     other = meeting_request.other(g.registration)
     return render_template("partnerships/book.html", forum=g.forum, form=form, slots=slots, other=other)
 
@@ -68,12 +65,3 @@ def scan():
             ),
         )
     return redirect(url_for(".hub"))
-
-
-@bp.route("/f/<forum_slug>/exhibitor/meetings")
-@forum_role_required(Role.exhibitor_staff)
-def booth_meetings():
-    exhibitor = exhibition.exhibitor_of(current_user, g.forum) or abort(403)
-    return render_template(
-        "partnerships/booth.html", forum=g.forum, exhibitor=exhibitor, meetings=services.booth_meetings(exhibitor)
-    )

@@ -32,23 +32,12 @@ def _person() -> str:
 @bp.route(f"{ME}/")
 @confirmed
 def hub():
-    registration = g.registration
-    profile = services.profile_of(registration)
-    received, sent = services.requests_of(registration)
-    known = {r.requester_id for r in received} | {r.recipient_id for r in sent}
-    meetings = services.meetings_of(registration)
     return render_template(
         "partnerships/hub.html",
         forum=g.forum,
-        profile=profile,
-        suggestions=services.suggestions(profile, known=known) if profile else [],
-        received=received,
-        sent=sent,
-        meetings=meetings,
-        outcomes=services.outcomes_of(registration, meetings),
+        **vars(services.partners_page(g.registration, g.forum)),
         outcome_choices=Outcome.choices(),
         support_choices=Support.choices(),
-        is_open=services.booking_is_open(g.forum),
         scan_form=ScanForm(),
         decline_form=DeclineForm(),
     )

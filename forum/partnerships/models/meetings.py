@@ -1,7 +1,7 @@
-"""The partnerships' tables: profiles (offers and needs), meeting slots and places, requests and meetings.
+"""Meetings: the forum's settings, slots and places, requests, meetings and their parties, booth duty
+and the automatic schedule's proposal.
 
-Personal data held here: a profile's pitch and project (published by the person, with their consent),
-a request's message and a decline's reason. Names, e-mails and phones stay on the Registration.
+Personal data held here: a request's message and a decline's reason.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import TitledEnum, UTCDateTime, translated, utcnow
-from forum.exhibition.models import Booth
+from forum.db import TitledEnum, UTCDateTime, utcnow
+from forum.exhibition.models import Booth, ExhibitorStaff
 from forum.extensions import db
-from forum.i18n import person_name
-from forum.registration.models import Area, Registration
+from forum.registration.models import Registration
 
 
 class MeetingSettings(db.Model):
@@ -54,56 +53,6 @@ class MeetingSchedule(db.Model):
 
     def __repr__(self) -> str:
         return f"<MeetingSchedule forum={self.forum_id} placed={len(self.placed)}>"
-
-
-class PartnershipProfile(db.Model):
-    """What one registered participant offers and needs, published (with consent) to find partners."""
-
-    __tablename__ = "partnership_profile"
-    __table_args__ = (sa.UniqueConstraint("registration_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"))
-    #: vocabulary.Support values
-    offers: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    needs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: themes of the forum's programme (Session.theme labels)
-    themes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: province codes (forum.geo) the organisation serves
-    provinces: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    pitch: Mapped[dict[str, str]] = mapped_column(default=dict)
-    is_open_to_meetings: Mapped[bool] = mapped_column(default=True)
-    #: when the person agreed (law 09-08) to show this profile to the forum's participants
-    consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    project_title: Mapped[str | None] = mapped_column(sa.String(200))
-    project_summary: Mapped[str | None] = mapped_column(sa.Text)
-    #: amount sought, in dirhams
-    project_amount: Mapped[int | None]
-    project_beneficiaries: Mapped[int | None]
-    project_province: Mapped[str | None] = mapped_column(sa.String(40))
-    project_area: Mapped[Area | None] = mapped_column(sa.Enum(Area, native_enum=False, length=10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    registration: Mapped[Registration] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<PartnershipProfile {self.id} registration={self.registration_id}>"
-
-    @property
-    def public_name(self) -> str:
-        """The person's name as others see it (never their e-mail)."""
-        return person_name(self.registration.name_ar, self.registration.name_latin) or "—"
-
-    @property
-    def organisation_name(self) -> str:
-        organisation = self.registration.organisation
-        return organisation.name if organisation is not None else ""
-
-    @property
-    def pitch_text(self) -> str:
-        return translated(self.pitch)
 
 
 class MeetingSlot(db.Model):
@@ -275,146 +224,20 @@ class MeetingParticipant(db.Model):
         return f"<MeetingParticipant meeting={self.meeting_id} registration={self.registration_id}>"
 
 
-class Outcome(TitledEnum):
-    """What one party says came of a meeting."""
+class BoothDuty(db.Model):
+    """A time an exhibitor's staff member keeps its booth: meanwhile they meet people at the booth only."""
 
-    none = "none"
-    keep_in_touch = "keep_in_touch"
-    intended = "intended"
-    signed = "signed"
-
-    @classmethod
-    def __titles__(cls) -> dict:
-        return {
-            cls.none: _l("No follow-up"),
-            cls.keep_in_touch: _l("Keep in touch"),
-            cls.intended: _l("Partnership intended"),
-            cls.signed: _l("Agreement signed"),
-        }
-
-
-class MeetingOutcome(db.Model):
-    """One party's account of what came of a meeting: the outcome, its kind and the help it brings."""
-
-    __tablename__ = "meeting_outcome"
-    __table_args__ = (sa.UniqueConstraint("meeting_id", "registration_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
-    outcome: Mapped[Outcome] = mapped_column(sa.Enum(Outcome, native_enum=False, length=16))
-    #: vocabulary.Support value
-    kind: Mapped[str | None] = mapped_column(sa.String(20))
-    #: the amount of the help, in dirhams (optional)
-    amount: Mapped[int | None]
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<MeetingOutcome meeting={self.meeting_id} {self.outcome}>"
-
-
-class PartnershipStatus(TitledEnum):
-    intended = "intended"
-    signed = "signed"
-    active = "active"
-    ended = "ended"
-
-    @classmethod
-    def __titles__(cls) -> dict:
-        return {
-            cls.intended: _l("Intended"),
-            cls.signed: _l("Signed"),
-            cls.active: _l("Under way"),
-            cls.ended: _l("Ended"),
-        }
-
-
-class Partnership(db.Model):
-    """A partnership that came out of a meeting: its parties, kind, status and amount, with its history."""
-
-    __tablename__ = "partnership"
+    __tablename__ = "booth_duty"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
-    #: one partnership per meeting
-    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"), unique=True)
-    first_party_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
-    second_party_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
-    status: Mapped[PartnershipStatus] = mapped_column(sa.Enum(PartnershipStatus, native_enum=False, length=12))
-    kind: Mapped[str | None] = mapped_column(sa.String(20))
-    amount: Mapped[int | None]
-    #: where the help goes (the province and area of the association or cooperative side, when there is one)
-    province: Mapped[str | None] = mapped_column(sa.String(40))
-    area: Mapped[Area | None] = mapped_column(sa.Enum(Area, native_enum=False, length=10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    #: when both parties were sent the link to update the status (three months after the forum)
-    follow_up_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the duty ends with the person's place in the exhibitor's staff
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("exhibitor_staff.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    first_party: Mapped[Registration] = relationship(foreign_keys=[first_party_id])
-    second_party: Mapped[Registration] = relationship(foreign_keys=[second_party_id])
-    history: Mapped[list[PartnershipChange]] = relationship(
-        back_populates="partnership", order_by="PartnershipChange.at", cascade="all, delete-orphan"
-    )
+    staff: Mapped[ExhibitorStaff] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Partnership {self.id} {self.status}>"
-
-
-class PartnershipChange(db.Model):
-    """One step of a partnership's history: its status (and amount) as a party or the meeting set it."""
-
-    __tablename__ = "partnership_change"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
-    status: Mapped[PartnershipStatus] = mapped_column(sa.Enum(PartnershipStatus, native_enum=False, length=12))
-    amount: Mapped[int | None]
-    #: the party who made the change (None once erased)
-    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    partnership: Mapped[Partnership] = relationship(back_populates="history")
-    by: Mapped[Registration | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<PartnershipChange {self.partnership_id} {self.status}>"
-
-
-class Invitation(db.Model):
-    """A company or donor the organisers invite to register: sent, opened, registered or declined.
-
-    Personal data: the contact's name and e-mail, kept for the campaign; erased with the registration
-    made through it (see services/privacy.py)."""
-
-    __tablename__ = "invitation"
-    __table_args__ = (sa.UniqueConstraint("forum_id", "email"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    email: Mapped[str] = mapped_column(sa.String(254))
-    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
-    sector: Mapped[str] = mapped_column(sa.String(100), default="")
-    language: Mapped[str] = mapped_column(sa.String(2))
-    #: the signed link carries it; a new nonce voids the old links
-    nonce: Mapped[str] = mapped_column(sa.String(32))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"))
-    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    @property
-    def status(self) -> str:
-        """to_send, sent, opened, registered or declined (the furthest step reached)."""
-        if self.registration_id:
-            return "registered"
-        if self.declined_at:
-            return "declined"
-        if self.opened_at:
-            return "opened"
-        return "sent" if self.sent_at else "to_send"
-
-    def __repr__(self) -> str:
-        return f"<Invitation {self.id} {self.status}>"
+        return f"<BoothDuty staff={self.staff_id} {self.starts_at:%Y-%m-%d %H:%M}>"
