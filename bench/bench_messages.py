@@ -5,7 +5,9 @@ Budgets: at least 100 messages a second for the whole sending job (list the deli
 mail in its person's language, hand it to the server over one connection, record who got it; the SMTP
 server is aiosmtpd in a process of its own, its Sink handler accepting and dropping each mail). The
 certificate batch (issue 1,000 certificates from check-in, write them all in one PDF with the logo, the
-signature and a QR code each) within 10 s, and a person's own certificate PDF at most 60 KB.
+signature and a QR code each) within 10 s, and a person's own certificate PDF at most 60 KB; the CPU
+time of the batch is reported too, since it runs in one process: on a busy machine its wall time
+depends on the share of a core it gets.
 """
 
 from __future__ import annotations
@@ -179,9 +181,9 @@ def _certificates(dep, forum) -> bool:
     with dep.app.test_request_context(base_url=dep.url):
         links = certificate_links(forum)
         job = request_certificates(forum, send_mail=False, links=links, actor=None)
-    started = time.perf_counter()
-    db.session.commit()  # the batch job runs here (eager)
-    elapsed = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    db.session.commit()  # the batch job runs here (eager), in this process
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     job = db.session.get(Job, job.id)
     if job.status != JobStatus.done:
         print("certificate job failed:", job.error, file=sys.stderr)
@@ -191,6 +193,9 @@ def _certificates(dep, forum) -> bool:
         registration = db.session.get(Registration, certificate.registration_id)
         sizes.append(len(certificate_pdf(certificate, registration, forum, links)))
     ok = report("messages", "certificates_1000_batch_seconds", elapsed, "s", budget=10, ok=elapsed <= 10)
+    # the CPU the batch took (it runs in this one process): what the batch costs whatever else the
+    # machine is doing, the time above with a core to itself
+    ok &= report("messages", "certificates_1000_batch_cpu_seconds", cpu, "s", budget=10, ok=cpu <= 10)
     ok &= report(
         "messages",
         "certificates_issued",

@@ -3,13 +3,17 @@ verification page, reissue after a correction, the person's download and the org
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pikepdf
 import pytest
 import sqlalchemy as sa
+import uharfbuzz
 import zxingcpp
 from PIL import Image
 
@@ -17,8 +21,9 @@ from forum import storage
 from forum.auth.models import Role
 from forum.checkin.models import Admission, CheckInList, ListKind
 from forum.jobs import Job, JobStatus
-from forum.messages import pdf, services
+from forum.messages import services
 from forum.messages.models import Certificate, CertificateLayout
+from forum.registration.models import Registration
 
 
 @pytest.fixture
@@ -181,17 +186,112 @@ def test_certificates_in_the_persons_language(attended, db):
     assert "شهادة حضور" in text and "Attestation" not in text
 
 
-def test_a_large_batch_is_laid_out_in_chunks_by_worker_processes_and_joined_in_order(attended):
-    _issue(attended.forum)
-    people = [attended.people[n] for n in ("amina", "fadwa", "hamza")]
-    batch = pdf.batch_of(attended.forum, services.certificate_settings(attended.forum))
+def _page_image(pdf: bytes, folder, page: int) -> bytes:
+    """One page of the PDF as poppler draws it (grey levels at 50 dpi)."""
+    (folder / "page.pdf").write_bytes(pdf)
+    subprocess.run(
+        [_tool("pdftoppm"), "-r", "50", "-gray", "-f", str(page), "-l", str(page), "-singlefile", "page.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    return (folder / "page.pgm").read_bytes()
+
+
+def test_the_batch_draws_each_shared_page_once_and_each_persons_page_as_their_own_download(attended, db, tmp_path):
+    job = _issue(attended.forum)
+    batch = storage.read(job.result["key"])
+    texts = _text(batch).rstrip("\f").split("\f")
+    rows = db.session.execute(
+        sa.select(Certificate, Registration)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .order_by(Registration.name_latin, Registration.name_ar, Registration.id)
+    ).all()
+    assert len(texts) == len(rows) == 3
+    for text, (certificate, person) in zip(texts, rows, strict=True):
+        assert f"{certificate.id}-1" in text and person.name_latin in text  # each person's page, in order
+    # Amina's workshop gives her page a shared page of its own; Fadwa's and Hamza's share one, held once
+    document = pikepdf.open(io.BytesIO(batch))
+    forms = {
+        xobject.objgen
+        for page in document.pages
+        for xobject in page.obj.Resources.XObject.values()
+        if xobject.Subtype == "/Form"
+    }
+    assert len(forms) == 2
     links = services.certificate_links(attended.forum)
-    pages = [
-        pdf.page_html(batch, services.certificate_of(p), p, services.verify_url(links, services.certificate_of(p)))
-        for p in people
-    ]
-    joined = pdf.write_pdf(pages, per_process=1)  # one page per document: two worker processes, then joined
-    texts = _text(joined).rstrip("\f").split("\f")
-    assert len(texts) == 3
-    for text, person in zip(texts, people, strict=True):
-        assert f"{services.certificate_of(person).id}-1" in text and "شهادة حضور" in text
+    for number, (certificate, person) in enumerate(rows, start=1):
+        own = services.certificate_pdf(certificate, person, attended.forum, links)
+        assert _page_image(own, tmp_path, 1) == _page_image(batch, tmp_path, number)  # the download is the same
+
+
+def _advance(face, text: str) -> float:
+    """The width HarfBuzz gives the text in the font, in font units."""
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(face, buffer)
+    return sum(position.x_advance for position in buffer.glyph_positions)
+
+
+def test_the_arabic_name_is_shaped_by_harfbuzz_and_written_right_to_left(attended, app):
+    _issue(attended.forum)
+    amina = attended.people["amina"]
+    own = services.certificate_pdf(
+        services.certificate_of(amina), amina, attended.forum, services.certificate_links(attended.forum)
+    )
+    html = subprocess.run([_tool("pdftotext"), "-bbox", "-", "-"], input=own, capture_output=True, check=True)
+    words = {  # poppler gives each word's glyphs in the order they stand, from the left
+        word[::-1]: (float(x1), float(x2))
+        for x1, x2, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)</word>', html.stdout.decode()
+        )
+    }
+    assert words["أمينة"][0] > words["العمراني"][1]  # the first name stands on the right
+    face = uharfbuzz.Font(uharfbuzz.Face(Path(app.static_folder, "fonts", "NotoSansArabic-Bold.ttf").read_bytes()))
+    points = 15 / face.face.upem  # the name is set in 15 pt
+    for word in ("أمينة", "العمراني"):
+        width = words[word][1] - words[word][0]
+        shaped, isolated = _advance(face, word) * points, sum(_advance(face, letter) for letter in word) * points
+        assert abs(width - shaped) < 0.02 * shaped  # its letters joined as HarfBuzz joins them
+        assert abs(width - isolated) > 0.05 * isolated  # not set one by one in their isolated forms
+
+
+def test_a_very_long_name_is_set_smaller_to_stay_within_the_page(attended, db):
+    hamza = attended.people["hamza"]
+    hamza.name_latin = "Hamza Ben Abdelkader Ould Sidi Mohamed El Idrissi Al Alaoui Ait Benhaddou Ouarzazate Tinghir"
+    db.session.commit()
+    _issue(attended.forum)
+    own = services.certificate_pdf(
+        services.certificate_of(hamza), hamza, attended.forum, services.certificate_links(attended.forum)
+    )
+    html = subprocess.run([_tool("pdftotext"), "-bbox", "-", "-"], input=own, capture_output=True, check=True)
+    edges = re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(Hamza|Tinghir)</word>', html.stdout.decode()
+    )
+    (left, _, _), (_, right, _) = edges
+    margin = 18 / 25.4 * 72 - 1  # 18 mm, in points, give or take one
+    assert margin <= float(left) and float(right) <= 595 - margin  # within the margins, not cut at the edges
+    assert hamza.name_latin in _text(own)
+
+
+def test_a_certificate_whose_workshops_run_over_a_page_keeps_the_name_first_and_the_qr_last(
+    attended, db, client, tmp_path
+):
+    workshop = attended.workshops[1]
+    workshop.title = {"ar": "ورشة " * 700, "fr": "Atelier de travail " * 300}  # the list runs over the page
+    db.session.commit()
+    _issue(attended.forum)
+    amina = attended.people["amina"]
+    own = services.certificate_pdf(
+        services.certificate_of(amina), amina, attended.forum, services.certificate_links(attended.forum)
+    )
+    pages = _text(own).rstrip("\f").split("\f")
+    assert len(pages) > 1 and amina.name_ar in pages[0] and amina.name_ar not in pages[-1]
+    (tmp_path / "certificate.pdf").write_bytes(own)
+    subprocess.run(
+        [_tool("pdftoppm"), "-r", "120", "-png", "-f", str(len(pages)), "-singlefile", "certificate.pdf", "last"],
+        cwd=tmp_path,
+        check=True,
+    )
+    (barcode,) = zxingcpp.read_barcodes(Image.open(tmp_path / "last.png"))
+    assert "Valid certificate." in client.get(barcode.text.replace("http://localhost", "")).get_data(as_text=True)

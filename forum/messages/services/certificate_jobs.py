@@ -16,7 +16,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import person_name, text_direction
 from forum.messages.models import Certificate
-from forum.messages.pdf import batch_of, page_html, write_pdf
+from forum.messages.pdf import batch_of, write_pdf
 from forum.messages.services.certificates import certificate_settings, code_of, issue_certificates
 from forum.messages.services.channels import EmailSender, Refused
 from forum.messages.services.compose import Personalised
@@ -45,7 +45,7 @@ def certificate_pdf(certificate: Certificate, registration: Registration, forum:
         return storage.read(certificate.file_key)
     batch = batch_of(forum, certificate_settings(forum))
     with current_app.test_request_context():
-        pdf = write_pdf([page_html(batch, certificate, registration, verify_url(links, certificate))])
+        pdf = write_pdf(batch, [(certificate, registration, verify_url(links, certificate))])
     certificate.file_key = storage.save(f"certificates/{forum.id}", pdf, ".pdf")
     db.session.flush()
     return pdf
@@ -60,24 +60,23 @@ def build_certificates(
     forum = db.session.get(Forum, forum_id)
     outcome = issue_certificates(forum)
     db.session.commit()
+    # progress commits expire what the session holds: reported before the rows are read, not while
+    # they are drawn (each expired row would be read again, one query each)
+    report(1, 10)
     rows = db.session.execute(
         sa.select(Certificate, Registration)
         .join(Registration, Registration.id == Certificate.registration_id)
         .where(Certificate.forum_id == forum.id)
         .order_by(Registration.name_latin, Registration.name_ar, Registration.id)
     ).all()
-    report(1, 10)
+    unmailed = [(c, r) for c, r in rows if c.mailed_version < c.version]
     batch = batch_of(forum, certificate_settings(forum))
     with current_app.test_request_context():
-        pages = [
-            page_html(batch, certificate, registration, verify_url(links, certificate))
-            for certificate, registration in rows
-        ]
-        report(3, 10)
-        pdf = write_pdf(pages) if pages else b""
-    key = storage.save(f"certificates/{forum.id}", pdf, ".pdf") if pages else None
+        entries = [(certificate, registration, verify_url(links, certificate)) for certificate, registration in rows]
+        pdf = write_pdf(batch, entries) if entries else b""
+    key = storage.save(f"certificates/{forum.id}", pdf, ".pdf") if entries else None
     report(8 if send_mail else 10, 10)
-    mailed = _mail(forum, [(c, r) for c, r in rows if c.mailed_version < c.version], links) if send_mail else 0
+    mailed = _mail(forum, unmailed, links) if send_mail else 0
     return {
         "key": key,
         "count": len(rows),
