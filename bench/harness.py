@@ -12,6 +12,7 @@ import itertools
 import json as _json
 import math
 import os
+import runpy
 import secrets
 import socket
 import subprocess
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN_URL = os.environ.get("BENCH_PG", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+#: the settings the README deploys with (gunicorn.conf.py: workers and threads from the machine's cores)
+GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
 def _free_port() -> int:
@@ -148,15 +151,17 @@ class Deployment:
 
     def __init__(
         self,
-        workers: int = 4,
-        threads: int = 2,
+        workers: int | None = None,
+        threads: int | None = None,
         database: str = "postgresql",
         env: dict[str, str] | None = None,
         *,
         readme: bool = True,
         worker: bool = True,
     ) -> None:
-        self.workers, self.threads, self.database = workers, threads, database
+        self.workers = workers or GUNICORN["workers"]
+        self.threads = threads or GUNICORN["threads"]
+        self.database = database
         self.readme, self.worker = readme, worker and readme
         self.extra_env = env or {}
         self.port = _free_port()

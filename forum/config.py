@@ -75,6 +75,9 @@ def load(instance_path: str) -> dict[str, Any]:
         # Background jobs: "thread" in development, "rq" when Redis is configured, "eager" in tests.
         "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if redis_url else "thread"),
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "multaqa"),
+        # Processes that draw one print batch of badges: by default every core the job may run on.
+        "BADGE_PRINT_PROCESSES": _count(env.get("BADGE_PRINT_PROCESSES", "0"), "BADGE_PRINT_PROCESSES")
+        or len(os.sched_getaffinity(0)),
         # Mail: "outbox" writes .eml files under instance/outbox; "smtp" delivers to MAIL_SERVER.
         "MAIL_BACKEND": env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "outbox"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),

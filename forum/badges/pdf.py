@@ -1,17 +1,26 @@
 """Print files for badges: A6 pages, or A4 pages of four badges with crop marks.
 
-A small PDF writer of our own: each badge is an indexed-colour image compressed with Flate (Pillow's
-PDF writer stores palette images as hex text, ten times larger), placed at its exact A6 size.
+A small PDF writer of our own. What is the same on many badges, the background of a forum's role
+(logo, title, band), is an indexed-colour image compressed with Flate (Pillow's PDF writer stores
+palette images as hex text, ten times larger) written once in the file and shown by every badge of the
+role; each badge adds its person's stencils (names, organisation, QR) as 1-bit image masks.
+
+A batch is drawn by as many processes as the machine lends it: forked from the job, so they share its
+fonts and need no database; each draws a chunk of people into compressed masks, and the job writes
+them into one file in order.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from PIL import Image
 
-from forum.badges.render import BAND_TOP, HEIGHT, PALETTE, PERSON_TOP, WIDTH, BadgeParts, qr_matrix, qr_module_px
+from forum.badges.render import HEIGHT, PALETTE, PALETTE_RGB, WIDTH, BadgeParts, Person, person_stencils, warm_fonts
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)
@@ -66,21 +75,15 @@ class PdfWriter:
         )
         return self._object(header + data + b"\nendstream")
 
-    def qr(self, code: str) -> tuple[int, int]:
-        """A QR as a 1-bit image mask, one sample a module (the viewer scales it without smoothing, so
-        it prints crisp); returns (object number, modules a side)."""
-        matrix = qr_matrix(code)
-        size = len(matrix)
-        rows = []
-        for row in matrix:
-            bits = "".join("0" if dark else "1" for dark in row).ljust((size + 7) // 8 * 8, "1")
-            rows.append(int(bits, 2).to_bytes(len(bits) // 8, "big"))
-        data = b"".join(rows)
+    def mask(self, piece: Piece) -> int:
+        """A stencil as a 1-bit image mask (set bits take the ink); returns its object number."""
+        width, height = piece.bits
         header = (
             b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ImageMask true /BitsPerComponent 1 "
-            b"/Interpolate false /Length %d >>\nstream\n" % (size, size, len(data))
+            b"/Decode [1 0] /Interpolate false /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (width, height, len(piece.data))
         )
-        return self._object(header + data + b"\nendstream"), size
+        return self._object(header + piece.data + b"\nendstream")
 
     def page(
         self,
@@ -91,14 +94,14 @@ class PdfWriter:
         masks: list[int] = (),
     ) -> None:
         """A page showing images (object, x, y, width, height in points), then extra operators that
-        may paint the image masks named /Qr<object>."""
+        may paint the image masks named /M<object>."""
         operators = [
             f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {y:.3f} cm /Im{n} Do Q" for n, (_, x, y, w, h) in enumerate(images)
         ]
         content = ("\n".join(operators) + "\n" + extra).encode()
         content_id = self._object(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
         xobjects = [b"/Im%d %d 0 R" % (n, image[0]) for n, image in enumerate(images)]
-        xobjects += [b"/Qr%d %d 0 R" % (mask, mask) for mask in masks]
+        xobjects += [b"/M%d %d 0 R" % (mask, mask) for mask in masks]
         page_id = self._object(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.3f %.3f] /Resources << /XObject << %s >> >> "
             b"/Contents %d 0 R >>" % (size[0], size[1], b" ".join(xobjects), content_id)
@@ -128,62 +131,96 @@ def _crop_marks() -> list[str]:
     ]
 
 
-def write_badges(stream, badges: Iterable[BadgeParts], *, layout: str, progress=None) -> int:
+class Piece(NamedTuple):
+    """A stencil ready for the file: its bits compressed, their size, its box and its ink."""
+
+    data: bytes
+    bits: tuple[int, int]
+    box: tuple[int, int, int, int]
+    ink: int
+
+
+#: people a drawing process takes at a time: enough to make the hand-over cheap, few enough that the
+#: job writes the file while the processes draw
+CHUNK = 20
+
+
+def _pieces(person: Person) -> list[Piece]:
+    return [
+        Piece(zlib.compress(stencil.mask.tobytes()), stencil.mask.size, stencil.box, stencil.ink)
+        for stencil in person_stencils(person)
+    ]
+
+
+def _default_signals() -> None:
+    """In a drawing process: stop at SIGTERM or SIGINT, whatever the job's process made of them (a job
+    worker or a web server traps them to finish its work first), so the pool can always stop it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _drawn(people: Sequence[Person], processes: int, chunk: int) -> Iterator[list[Piece]]:
+    """Each person's pieces, in order: drawn here, or by forked processes when the batch has at least
+    a chunk for each of them."""
+    processes = min(processes, len(people) // chunk)
+    if processes <= 1:
+        yield from map(_pieces, people)
+        return
+    warm_fonts()  # before the fork: the processes inherit the fonts instead of building them each
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_default_signals) as pool:
+        yield from pool.imap(_pieces, people, chunksize=chunk)
+
+
+def write_badges(
+    stream, badges: Sequence[BadgeParts], *, layout: str, progress=None, processes: int = 1, chunk: int = CHUNK
+) -> int:
     """Write a print PDF of the badges to a binary stream: layout "a6" (one a page) or "a4" (four a
-    page, with crop marks); `progress(n)` is called after each badge. Returns the number of badges."""
+    page, with crop marks); `progress(n)` is called after each badge; `processes` draw the people's
+    stencils, `chunk` people at a time. Returns the number of badges."""
     if layout not in ("a6", "a4"):
         raise ValueError(f"unknown layout {layout!r}")
     writer = PdfWriter(stream)
     backgrounds: dict[int, int] = {}
-    count = 0
     slots = [(0.0, A6[1]), (A6[0], A6[1]), (0.0, 0.0), (A6[0], 0.0)]
     scale = A6[0] / WIDTH  # points per pixel
+    page_images: list[tuple[int, float, float, float, float]] = []
+    page_masks: list[int] = []
+    drawings: list[str] = []
 
-    def place(parts: BadgeParts, x: float, y: float) -> tuple[list[tuple[int, float, float, float, float]], int, str]:
-        """The badge's images (background, person) and the QR's drawing, its corner at (x, y)."""
+    def place(parts: BadgeParts, pieces: list[Piece], x: float, y: float) -> None:
+        """The badge's background, then its pieces in their inks, its corner at (x, y)."""
         key = id(parts.background)
         if key not in backgrounds:
             backgrounds[key] = writer.image(parts.background)
-        person = writer.image(parts.person)
-        qr, modules = writer.qr(parts.code)
-        side = modules * qr_module_px(modules) * scale
-        qr_x = x + (A6[0] - side) / 2
-        qr_y = y + (HEIGHT - BAND_TOP + 20) * scale
-        images = [
-            (backgrounds[key], x, y, A6[0], A6[1]),
-            (person, x, y + (HEIGHT - PERSON_TOP - parts.person.height) * scale, A6[0], parts.person.height * scale),
-        ]
-        return images, qr, f"q 0 g {side:.3f} 0 0 {side:.3f} {qr_x:.3f} {qr_y:.3f} cm /Qr{qr} Do Q"
+        page_images.append((backgrounds[key], x, y, A6[0], A6[1]))
+        for piece in pieces:
+            left, top, width, height = piece.box
+            number = writer.mask(piece)
+            page_masks.append(number)
+            ink = " ".join(f"{channel / 255:.3f}" for channel in PALETTE_RGB[piece.ink])
+            drawings.append(
+                f"q {ink} rg {width * scale:.3f} 0 0 {height * scale:.3f} "
+                f"{x + left * scale:.3f} {y + (HEIGHT - top - height) * scale:.3f} cm /M{number} Do Q"
+            )
 
-    page_images: list[tuple[int, float, float, float, float]] = []
-    page_qrs: list[tuple[int, str]] = []
-    page_marks: list[str] = []
-
-    def flush(size: tuple[float, float]) -> None:
-        extra = "\n".join(drawing for _, drawing in page_qrs)
-        if page_marks:
-            extra += "\n0.25 w 0 G\n" + "\n".join(page_marks)
-        writer.page(size, list(page_images), extra, masks=[n for n, _ in page_qrs])
+    def flush() -> None:
+        extra = "\n".join(drawings)
+        if layout == "a4" and page_images:
+            extra += "\n0.25 w 0 G\n" + "\n".join(_crop_marks())
+        writer.page(A6 if layout == "a6" else A4, list(page_images), extra, masks=list(page_masks))
         page_images.clear()
-        page_qrs.clear()
-        page_marks.clear()
+        page_masks.clear()
+        drawings.clear()
 
-    for parts in badges:
-        if layout == "a6":
-            x, y = 0.0, 0.0
-        else:
-            x, y = slots[count % 4]
-        images, qr, drawing = place(parts, x, y)
-        page_images.extend(images)
-        page_qrs.append((qr, drawing))
-        if layout == "a4" and not page_marks:
-            page_marks.extend(_crop_marks())
+    count = 0
+    for parts, pieces in zip(badges, _drawn([b.person for b in badges], processes, chunk), strict=True):
+        place(parts, pieces, *((0.0, 0.0) if layout == "a6" else slots[count % 4]))
         count += 1
         if layout == "a6" or count % 4 == 0:
-            flush(A6 if layout == "a6" else A4)
+            flush()
         if progress is not None:
             progress(count)
     if page_images or not writer.page_ids:
-        flush(A6 if layout == "a6" else A4)
+        flush()
     writer.close()
     return count

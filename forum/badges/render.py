@@ -6,8 +6,10 @@ compresses to a few tens of kilobytes and the QR stays crisp 1-bit black on whit
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import os
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,9 +30,9 @@ DPI = 300
 #: A6 portrait, 105 x 148 mm, in pixels at 300 dpi
 WIDTH, HEIGHT = 1240, 1748
 MARGIN = 70
-#: where the person's block sits, and the QR: version 3 (37 modules with the quiet zone) at 14 px a
+#: where the person's lines begin, and the QR: version 3 (37 modules with the quiet zone) at 14 px a
 #: module is 518 px, 44 mm wide; the code still reads printed at 25 mm (3 px a module at 300 dpi).
-PERSON_TOP, PERSON_HEIGHT = 380, 540
+PERSON_TOP = 380
 QR_MODULE_PX = 14
 BAND_TOP = HEIGHT - 250
 QR_MASK = 4
@@ -85,17 +87,38 @@ def is_arabic(text: str) -> bool:
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
+#: where the merged fonts are kept once built: the app's instance folder, beside the project
+FONT_CACHE = Path(__file__).resolve().parents[2] / "instance" / "fonts"
+
+
 @lru_cache(maxsize=2)
 def _font_file(bold: bool) -> bytes:
-    """Noto Sans and Noto Sans Arabic merged into one font (about a second, once a process): a line
-    mixing the scripts, as the role label "مشارك · Participant" or an Arabic organisation name with
-    Latin initials or brackets, finds a glyph for every character, and raqm still shapes and orders
-    it in one run. The Latin font comes first, so Latin text keeps its own spaces, digits and signs."""
-    weight = "-Bold" if bold else "-Regular"
-    merged = Merger().merge([str(FONTS / f"NotoSans{weight}.ttf"), str(FONTS / f"NotoSansArabic{weight}.ttf")])
+    """Noto Sans and Noto Sans Arabic merged into one font: a line mixing the scripts, as the role
+    label "مشارك · Participant" or an Arabic organisation name with Latin initials or brackets, finds a
+    glyph for every character, and raqm still shapes and orders it in one run. The Latin font comes
+    first, so Latin text keeps its own spaces, digits and signs.
+
+    The merge costs about 1.5 s of CPU a weight: it is done once and kept in FONT_CACHE under the
+    sources' digest, so each new process (web worker, job worker) reads it instead."""
+    weight = "Bold" if bold else "Regular"
+    sources = [FONTS / f"NotoSans-{weight}.ttf", FONTS / f"NotoSansArabic-{weight}.ttf"]
+    digest = hashlib.sha256(b"".join(source.read_bytes() for source in sources)).hexdigest()[:16]
+    cached = FONT_CACHE / f"badge-{weight}-{digest}.ttf"
+    if cached.exists():
+        return cached.read_bytes()
     buffer = io.BytesIO()
-    merged.save(buffer)
+    Merger().merge([str(source) for source in sources]).save(buffer)
+    FONT_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(cached)  # whole or not at all, should two processes build it at once
     return buffer.getvalue()
+
+
+def warm_fonts() -> None:
+    """Load both merged fonts now (before forking the processes that draw a batch, which share them)."""
+    _font_file(True)
+    _font_file(False)
 
 
 @lru_cache(maxsize=256)
@@ -124,7 +147,39 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, *, bold: bool, size: 
     options = _text_options(text)
     draw.text((WIDTH // 2, y), text, font=font, fill=fill, anchor="ma", **options)
     bottom = draw.textbbox((WIDTH // 2, y), text, font=font, anchor="ma", **options)[3]
+    return _below(y, bottom, font)
+
+
+def _below(y: int, bottom: int, font: ImageFont.FreeTypeFont) -> int:
+    """Where the next line starts, below a line at y whose ink ends at `bottom`."""
     return max(bottom, y + font.size) + int(font.size * 0.3)
+
+
+@dataclass(frozen=True)
+class Stencil:
+    """One piece of a badge in one colour: a 1-bit picture (set bits take the ink), the box it fills on
+    the badge (pixels from the top left corner; a QR's mask has a bit a module, scaled up to the box)
+    and the palette index of its ink. Print files keep it as an image mask, a few hundred bytes."""
+
+    mask: Image.Image
+    box: tuple[int, int, int, int]
+    ink: int
+
+
+_measure = ImageDraw.Draw(Image.new("1", (1, 1)))
+
+
+def _line_stencil(y: int, text: str, *, bold: bool, size: int, ink: int) -> tuple[Stencil, int]:
+    """A line centred at height y (its top), shrunk to the badge's width; and the y below it."""
+    font = fitted_font(_measure, text, bold=bold, size=size, width=WIDTH - 2 * MARGIN)
+    options = _text_options(text)
+    left, top, right, bottom = font.getbbox(text, anchor="ma", **options)
+    mask = Image.new("1", (max(1, right - left), max(1, bottom - top)), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.fontmode = "1"
+    draw.text((-left, -top), text, font=font, fill=1, anchor="ma", **options)
+    box = (WIDTH // 2 + left, y + top, mask.width, mask.height)
+    return Stencil(mask, box, ink), _below(y, y + bottom, font)
 
 
 def qr_matrix(code: str) -> list[list[bool]]:
@@ -146,12 +201,17 @@ def qr_module_px(modules: int) -> int:
     return max(8, QR_MODULE_PX * 37 // modules)
 
 
-def qr_image(code: str, *, module_px: int) -> Image.Image:
-    """The QR of a code as a 1-bit image (black on white), `module_px` pixels a module."""
+def qr_mask(code: str) -> Image.Image:
+    """The QR of a code as a 1-bit image, one bit a module, set where the module is dark."""
     matrix = qr_matrix(code)
     size = len(matrix)
-    image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
-    return image.convert("1").resize((size * module_px, size * module_px), Image.Resampling.NEAREST)
+    return Image.frombytes("L", (size, size), bytes(255 if dark else 0 for row in matrix for dark in row)).convert("1")
+
+
+def qr_image(code: str, *, module_px: int) -> Image.Image:
+    """The QR of a code as a 1-bit image (black on white), `module_px` pixels a module."""
+    qr = ImageOps.invert(qr_mask(code).convert("L")).convert("1")
+    return qr.resize((qr.width * module_px, qr.height * module_px), Image.Resampling.NEAREST)
 
 
 def _logo(draw: ImageDraw.ImageDraw, x: int, y: int, size: int) -> None:
@@ -171,14 +231,25 @@ def role_label(role: BadgeRole) -> str:
     return "  ·  ".join(labels)
 
 
+@dataclass(frozen=True)
+class Person:
+    """What differs from one badge to the next, as plain text: it crosses to the processes that draw
+    a print batch, which need no database."""
+
+    name_ar: str
+    name_latin: str
+    organisation: str
+    code: str
+
+
 @dataclass
 class BadgeParts:
-    """A badge in three layers: the background shared by a forum's badges of one role, the person's
-    block (names, organisation) and the QR's code; print files place them without merging them."""
+    """A badge in two layers: the background shared by a forum's badges of one role, drawn once, and
+    the person's stencils (names, organisation, the QR of their code); print files place them without
+    merging them."""
 
     background: Image.Image
-    person: Image.Image
-    code: str
+    person: Person
 
 
 def _forum_logo(logo_key: str) -> tuple[Image.Image, list[int]]:
@@ -235,36 +306,39 @@ def _draw_background(forum, role: BadgeRole) -> Image.Image:
     return image
 
 
-def _person(registration: Registration) -> Image.Image:
-    """Names in Arabic and Latin script and the organisation, each shrunk to the badge's width."""
-    image = Image.new("P", (WIDTH, PERSON_HEIGHT), WHITE)
-    image.putpalette(PALETTE)
-    draw = ImageDraw.Draw(image)
-    draw.fontmode = "1"
-    y = 10
-    y = _centred(draw, y, registration.name_ar or "", bold=True, size=104, fill=INK)
-    y = _centred(draw, y, registration.name_latin or "", bold=True, size=86, fill=INK)
-    organisation = registration.organisation.name if registration.organisation else (registration.job_title or "")
-    _centred(draw, y, organisation, bold=False, size=50, fill=MUTED)
-    return image
+def person_stencils(person: Person) -> list[Stencil]:
+    """Names in Arabic and Latin script and the organisation, each shrunk to the badge's width, and the
+    QR of the code above the role's band."""
+    stencils, y = [], PERSON_TOP + 10
+    for text, bold, size, ink in (
+        (person.name_ar, True, 104, INK),
+        (person.name_latin, True, 86, INK),
+        (person.organisation, False, 50, MUTED),
+    ):
+        if text:
+            stencil, y = _line_stencil(y, text, bold=bold, size=size, ink=ink)
+            stencils.append(stencil)
+    qr = qr_mask(person.code)
+    side = qr.width * qr_module_px(qr.width)
+    stencils.append(Stencil(qr, ((WIDTH - side) // 2, BAND_TOP - 20 - side, side, side), INK))
+    return stencils
 
 
 def badge_parts(registration: Registration) -> BadgeParts:
+    """The registration's badge as its role's background and the person's text and code."""
     require_raqm()
-    return BadgeParts(
-        background=_background(registration.forum, registration.badge_role),
-        person=_person(registration),
-        code=badge_code(registration),
-    )
+    organisation = registration.organisation.name if registration.organisation else (registration.job_title or "")
+    person = Person(registration.name_ar or "", registration.name_latin or "", organisation, badge_code(registration))
+    return BadgeParts(background=_background(registration.forum, registration.badge_role), person=person)
 
 
 def render_badge(registration: Registration) -> Image.Image:
     """The registration's whole badge: a palette image of A6 at 300 dpi."""
     parts = badge_parts(registration)
     image = parts.background.copy()
-    image.paste(parts.person, (0, PERSON_TOP))
-    qr = qr_image(parts.code, module_px=qr_module_px(len(qr_matrix(parts.code))))
-    image.paste(INK, ((WIDTH - qr.width) // 2, BAND_TOP - 20 - qr.height), ImageOps.invert(qr.convert("L")))
+    for stencil in person_stencils(parts.person):
+        x, y, width, height = stencil.box
+        image.paste(stencil.ink, (x, y), stencil.mask.resize((width, height), Image.Resampling.NEAREST))
     return image
 
 

@@ -271,16 +271,18 @@ def request_print(
 
 
 def mark_printed(registrations: list[Registration], *, batch_id: int | None = None, actor=None, now=None) -> None:
-    """Record that the current badge of each registration was printed."""
+    """Record that the current badge of each registration was printed (one statement for a batch)."""
     now = now or utcnow()
-    db.session.add_all(
-        BadgePrint(
-            registration_id=r.id,
-            batch_id=batch_id,
-            badge_version=r.badge_version,
-            printed_by_id=getattr(actor, "id", None),
-            printed_at=now,
-        )
-        for r in registrations
+    db.session.execute(
+        sa.insert(BadgePrint),
+        [
+            {
+                "registration_id": r.id,
+                "batch_id": batch_id,
+                "badge_version": r.badge_version,
+                "printed_by_id": getattr(actor, "id", None),
+                "printed_at": now,
+            }
+            for r in registrations
+        ],
     )
-    db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +22,8 @@ from forum.registration.models import Registration
 
 @jobs.task("badges.print_batch")
 def print_batch(job: jobs.Job | None, batch_id: int) -> dict:
-    """Render every badge of the batch into one PDF, reporting progress; then mark them printed."""
+    """Render every badge of the batch into one PDF, on BADGE_PRINT_PROCESSES processes, reporting
+    progress; then mark them printed."""
     batch = db.session.get(PrintBatch, batch_id)
     registrations = list(
         db.session.scalars(
@@ -40,7 +42,9 @@ def print_batch(job: jobs.Job | None, batch_id: int) -> dict:
             job.report(done, total)
 
     buffer = io.BytesIO()
-    write_badges(buffer, (badge_parts(r) for r in registrations), layout=batch.layout, progress=progress)
+    badges = [badge_parts(r) for r in registrations]
+    processes = current_app.config["BADGE_PRINT_PROCESSES"]
+    write_badges(buffer, badges, layout=batch.layout, progress=progress, processes=processes)
     batch.file_key = storage.save(f"badges/{batch.forum_id}", buffer.getvalue(), ".pdf")
     actor = db.session.get(User, batch.created_by_id) if batch.created_by_id else None
     mark_printed(registrations, batch_id=batch.id, actor=actor)
