@@ -87,6 +87,19 @@ def test_an_admin_sets_targets_and_sees_the_progress(client, db, make_user, logi
     assert set(db.session.scalars(sa.select(AuditEntry.action))) == {"series.target"}
 
 
+def test_a_target_over_several_years_is_entered_and_shown_with_its_years(client, db, make_user, login, series):
+    login(make_user(is_admin=True))
+    values = {"year": "2026", "indicator": "associations", "value": "650"}
+    bad = client.post("/series/region/draa-tafilalet/targets", data={**values, "from_year": "2027"})
+    assert bad.status_code == 422 and 'value="2027"' in bad.text and 'value="650"' in bad.text
+    assert "cannot come after the target" in bad.text and db.session.scalar(sa.select(Target)) is None
+    assert client.post("/series/region/draa-tafilalet/targets", data={**values, "from_year": "2025"}).status_code == 302
+    target = db.session.scalar(sa.select(Target))
+    assert (target.from_year, target.year, target.value) == (2025, 2026, 650)
+    page = client.get("/series/region/draa-tafilalet", headers={"Accept-Language": "en"}).text
+    assert "2025 to 2026" in page
+
+
 def test_an_admin_names_a_series_analyst(client, db, make_user, login):
     login(make_user(is_admin=True))
     unknown = client.post("/series/analysts", data={"email": "nobody@example.ma"})
@@ -107,3 +120,4 @@ def test_the_demo_has_a_series_analyst_and_targets(runner, client, db, login):
     login(analyst, password="multaqa-demo-2026")
     page = client.get("/series/region/draa-tafilalet")
     assert page.status_code == 200 and "الجمعيات المستفيدة" in page.text and "650" in page.text  # in her language
+    assert db.session.scalar(sa.select(Target.from_year).where(Target.indicator == "associations")) == 2022

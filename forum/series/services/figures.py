@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -199,7 +199,25 @@ def _associations_statement() -> sa.Select:
 _ASSOCIATIONS = _associations_statement()
 
 
-def _provinces_of(region_code: str) -> set[str]:
+def associations_between(region: str, first_year: int, last_year: int) -> int:
+    """The distinct associations whose participants came to the region's forums from `first_year` to
+    `last_year` (each counted once, however many of those years it came)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Registration.organisation_id)))
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .join(Forum, Forum.id == Registration.forum_id)
+        .where(
+            PARTICIPANT,
+            Organisation.kind.in_(ASSOCIATION_KINDS),
+            Forum.region == region,
+            Forum.starts_on >= date(first_year, 1, 1),
+            Forum.starts_on <= date(last_year, 12, 31),
+        )
+    )
+
+
+def provinces_of(region_code: str) -> set[str]:
+    """The province codes of a region (none for an unknown code)."""
     try:
         return {p.code for p in geo.region(region_code).provinces}
     except KeyError:
@@ -215,7 +233,7 @@ def compute_all(*, now: datetime | None = None) -> dict[str, dict[Hashable, Figu
         db.session.execute(sa.text("SET LOCAL work_mem = '32MB'"))
     forums = {row.id: row for row in db.session.execute(sa.select(Forum.id, Forum.region, Forum.starts_on))}
     by_forum: dict[Hashable, Figures] = defaultdict(Figures)
-    own = {forum_id: _provinces_of(row.region) for forum_id, row in forums.items()}
+    own = {forum_id: provinces_of(row.region) for forum_id, row in forums.items()}
     for forum_id, province, *counts in db.session.execute(_PARTICIPANTS):
         figures = by_forum[forum_id]
         for name, value in zip(
@@ -249,7 +267,7 @@ def compute_all(*, now: datetime | None = None) -> dict[str, dict[Hashable, Figu
         figures = result[grouping][unit]
         figures.associations, figures.associations_new = int(distinct), int(new)
         if grouping != BY_FORUM:
-            figures.provinces_total = len(_provinces_of(key))
+            figures.provinces_total = len(provinces_of(key))
     return {grouping: dict(figures) for grouping, figures in result.items()}
 
 

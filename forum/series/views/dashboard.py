@@ -76,7 +76,7 @@ def target_save(code: str):
     place, form = _region_or_404(code), TargetForm()
     if form.validate_on_submit():
         values = (place.code, form.year.data, form.indicator.data, form.value.data)
-        save = lambda: services.set_target(*values, actor=current_user)  # noqa: E731
+        save = lambda: services.set_target(*values, from_year=form.from_year.data, actor=current_user)  # noqa: E731
         if run(save, success=_("The target has been saved."), field=form.value):
             return redirect(url_for(".region", code=place.code))
     return _region_page(place, form, 422)
