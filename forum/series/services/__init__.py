@@ -1,7 +1,8 @@
 """The series' services, one file per concern: `figures` (the SQL aggregates), `indicators` (what is
 read from them), `dashboard` (the cached overview, tile map, targets' progress), `targets` (targets and
 analysts), `exports` (CSV and XLSX), `opendata` (anonymised figures for anyone), `people` (organisations
-and people across forums, suggestions), `duplicates` (likely duplicates), `merge` (merging organisations)."""
+and people across forums), `suggestions` (while typing: a fast path), `duplicates` (likely duplicates),
+`merge` (merging organisations)."""
 
 from forum.series.services.dashboard import (
     Overview,
@@ -23,8 +24,8 @@ from forum.series.services.people import (
     pairs_of,
     person_history,
     search_organisations,
-    suggest,
 )
+from forum.series.services.suggestions import suggest
 from forum.series.services.targets import SeriesError, analysts, remove_target, set_analyst, set_target
 
 __all__ = [
