@@ -121,4 +121,7 @@ def load(instance_path: str) -> dict[str, Any]:
         "SESSION_MAX_AGE": sign_in_days,
         # Platform admins and organisers must sign in with a second factor (an authenticator app).
         "TWO_FACTOR_REQUIRED": env.get("TWO_FACTOR_REQUIRED", "") == "1",
+        # The suggestions while typing ask the database whether organisations were added or merged at most
+        # this often per process (new ones are offered that much later): most keystrokes need no query.
+        "SUGGESTIONS_RECHECK_SECONDS": 1.0,
     }

@@ -14,6 +14,7 @@ from forum.events.models import Forum
 from forum.programme.models import Session, SessionKind
 from forum.recommendations.models import FollowUp, Recommendation, RecommendationStatus
 from forum.registration.models import (
+    PARTICIPANT_CONDITION,
     TEAM_CATEGORIES,
     Area,
     Category,
@@ -24,7 +25,7 @@ from forum.registration.models import (
     RegistrationStatus,
 )
 from forum.series.services import INDICATORS, SeriesError, set_target, targets_of
-from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, compute
+from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, PARTICIPANT, compute
 
 
 def independent_counts(db, group_of):
@@ -154,3 +155,10 @@ def test_a_target_over_several_years_counts_each_association_once_across_them(db
     )
     with pytest.raises(SeriesError):
         set_target("draa-tafilalet", 2025, "associations", 10, from_year=2026, actor=admin)
+
+
+def test_the_participants_index_holds_the_participants_the_figures_count(db, series):
+    counted = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(PARTICIPANT))
+    indexed = db.session.scalar(sa.text(f"SELECT count(*) FROM registration WHERE {PARTICIPANT_CONDITION}"))
+    assert counted == indexed > 0
+    assert counted < db.session.scalar(sa.select(sa.func.count()).select_from(Registration))

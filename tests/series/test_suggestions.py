@@ -77,3 +77,15 @@ def test_the_suggestions_are_those_of_a_filter_over_every_organisation(db, make_
     db.session.commit()
     assert merged.id not in {s["id"] for s in suggest(merged.name, None)}
     compare()
+
+
+def test_new_organisations_are_suggested_once_the_database_is_asked_again(app, db, make_organisation, monkeypatch):
+    make_organisation(name="Association Tafilalet Verte", province="errachidia")
+    assert [s["name"] for s in suggest("tafilalet", None)] == ["Association Tafilalet Verte"]
+    monkeypatch.setitem(app.config, "SUGGESTIONS_RECHECK_SECONDS", 3600)
+    make_organisation(name="Association Tafilalet Bleue", province="errachidia")
+    # asked a moment ago: the keystroke is answered from memory, without a query
+    assert [s["name"] for s in suggest("tafilalet", None)] == ["Association Tafilalet Verte"]
+    monkeypatch.setitem(app.config, "SUGGESTIONS_RECHECK_SECONDS", 0)
+    names = [s["name"] for s in suggest("tafilalet", None)]
+    assert names == ["Association Tafilalet Bleue", "Association Tafilalet Verte"]
