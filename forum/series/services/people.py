@@ -91,7 +91,8 @@ class OrganisationHistory:
 
 
 def organisation_history(organisation: Organisation) -> OrganisationHistory:
-    """An organisation's people at every forum (with their workshops and recommendations) and its booths."""
+    """An organisation's people at every forum (with their workshops, recommendations and meetings) and
+    its booths."""
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.organisation_id == organisation.id)
     ).all()
@@ -103,9 +104,7 @@ def organisation_history(organisation: Organisation) -> OrganisationHistory:
         .where(Exhibitor.organisation_id == organisation.id)
         .order_by(Forum.starts_on.desc())
     ).all()
-    return OrganisationHistory(
-        organisation, _visits(list(registrations), with_events=False), [tuple(b) for b in booths]
-    )
+    return OrganisationHistory(organisation, _visits(list(registrations), with_events=True), [tuple(b) for b in booths])
 
 
 def own_history(registration: Registration) -> list[ForumVisit]:
