@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 
 from forum.audit import AuditEntry
 from forum.auth import services as accounts
+from forum.recommendations.models import FollowUpStatus
 from forum.series.models import Target
+from forum.series.services.figures import BY_FORUM, compute
 
 
 def test_only_admins_and_series_analysts_read_the_series(client, db, make_user, login, as_role, series):
@@ -62,6 +64,16 @@ def test_a_region_shows_each_edition_and_exports_it(client, make_user, login, se
     rows = list(workbook.active.values)
     assert rows[0][:5] == ("Region", "Edition", "Year", "Forum", "Registrations")
     assert [(row[1], row[2], row[4]) for row in rows[1:]] == [(1, 2025, 14), (2, 2026, 15), (3, 2026, 14)]
+    # each forum's accepted recommendations by follow-up status, as the region's page shows them
+    headings = list(rows[0])
+    for forum, row in zip(series.forums, rows[1:], strict=False):
+        follow_up = compute(BY_FORUM)[forum.id].follow_up
+        for status in FollowUpStatus:
+            assert row[headings.index(f"Accepted recommendations: {status.title}")] == follow_up.get(status.value, 0)
+    assert (
+        sum(rows[1][headings.index(f"Accepted recommendations: {s.title}")] for s in FollowUpStatus)
+        == rows[1][headings.index("Recommendations accepted")]
+    )
     csv = client.get("/series/indicators.csv").data.decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == 5
 

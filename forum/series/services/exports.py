@@ -9,21 +9,28 @@ from flask_babel import lazy_gettext as _l
 from forum import spreadsheets
 from forum.db import translated
 from forum.i18n import region_name
+from forum.recommendations.models import FollowUpStatus
 from forum.series.services.dashboard import Overview
 from forum.series.services.figures import Figures
 from forum.series.services.indicators import INDICATORS
 
 
 def table(overview: Overview, region: str | None = None) -> tuple[list[Any], list[list[Any]]]:
-    """Headings and rows: each forum of the series (of one region if given) with every indicator."""
-    headings = [_l("Region"), _l("Edition"), _l("Year"), _l("Forum"), *(i.title for i in INDICATORS.values())]
+    """Headings and rows: each forum of the series (of one region if given) with every indicator and its
+    accepted recommendations by follow-up status."""
+    headings = [
+        _l("Region"), _l("Edition"), _l("Year"), _l("Forum"), *(i.title for i in INDICATORS.values()),
+        *(_l("Accepted recommendations: %(status)s", status=status.title) for status in FollowUpStatus),
+    ]  # fmt: skip
     rows = []
     for forum in overview.forums:
         if region and forum.region != region:
             continue
         figures = overview.by_forum.get(forum.id, Figures())
         values = [i.value(figures) for i in INDICATORS.values()]
-        rows.append([region_name(forum.region), forum.edition, forum.starts_on.year, translated(forum.title), *values])
+        follow_up = [figures.follow_up.get(status.value, 0) for status in FollowUpStatus]
+        about = [region_name(forum.region), forum.edition, forum.starts_on.year, translated(forum.title)]
+        rows.append([*about, *values, *follow_up])
     return headings, rows
 
 
