@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -12,7 +13,8 @@ from forum.audit import AuditEntry
 from forum.auth import services as accounts
 from forum.recommendations.models import FollowUpStatus
 from forum.series.models import Target
-from forum.series.services.figures import BY_FORUM, compute
+from forum.series.services import INDICATORS, targets_of
+from forum.series.services.figures import BY_FORUM, BY_REGION_YEAR, compute
 
 
 def test_only_admins_and_series_analysts_read_the_series(client, db, make_user, login, as_role, series):
@@ -21,6 +23,7 @@ def test_only_admins_and_series_analysts_read_the_series(client, db, make_user, 
     assert organiser.get("/series/").status_code == 403
     assert organiser.get("/series/region/oriental").status_code == 403
     assert organiser.get("/series/indicators.xlsx").status_code == 403
+    assert organiser.get("/series/region/oriental/targets.csv").status_code == 403
     analyst = make_user()
     analyst.is_series_analyst = True
     db.session.commit()
@@ -30,6 +33,8 @@ def test_only_admins_and_series_analysts_read_the_series(client, db, make_user, 
     # read-only: an analyst cannot set targets nor name other analysts
     assert client.post("/series/region/oriental/targets", data={"year": 2026}).status_code == 403
     assert client.get("/series/analysts").status_code == 403
+    assert client.get("/series/region/oriental/targets.xlsx").status_code == 200
+    assert client.get("/series/region/atlantis/targets.csv").status_code == 404
 
 
 def test_the_tile_map_follows_the_chosen_indicator(client, make_user, login, series):
@@ -110,6 +115,20 @@ def test_a_target_over_several_years_is_entered_and_shown_with_its_years(client,
     assert (target.from_year, target.year, target.value) == (2025, 2026, 650)
     page = client.get("/series/region/draa-tafilalet", headers={"Accept-Language": "en"}).text
     assert "2025 to 2026" in page
+    women = {"year": "2026", "indicator": "women_share", "value": "40"}
+    client.post("/series/region/draa-tafilalet/targets", data=women)
+    body = client.get("/series/region/draa-tafilalet/targets.csv", headers={"Accept-Language": "en"}).data
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    progress = {p.target.indicator: p for p in targets_of("draa-tafilalet", compute(BY_REGION_YEAR), INDICATORS)}
+    reached = progress["associations"].reached
+    assert rows == [
+        ["Year", "Indicator", "Target", "Reached", "Progress"],
+        ["2025 to 2026", "Associations reached", "650", str(reached), str(progress["associations"].percent)],
+        ["2026", "Women share", "40", str(progress["women_share"].reached), str(progress["women_share"].percent)],
+    ]
+    assert 0 < reached < 650
+    sheet = load_workbook(io.BytesIO(client.get("/series/region/draa-tafilalet/targets.xlsx").data)).active
+    assert [cell.value for cell in sheet[2]][:3] == ["2025 to 2026", "Associations reached", 650]
 
 
 def test_an_admin_names_a_series_analyst(client, db, make_user, login):

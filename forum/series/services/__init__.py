@@ -13,7 +13,7 @@ from forum.series.services.dashboard import (
     targets_of,
     tile_map,
 )
-from forum.series.services.exports import export
+from forum.series.services.exports import export, export_targets
 from forum.series.services.indicators import INDICATORS, Indicator, add_indicator, indicator_or_default
 from forum.series.services.merge import merge, merges_of
 from forum.series.services.people import (
@@ -37,6 +37,7 @@ __all__ = [
     "add_indicator",
     "analysts",
     "export",
+    "export_targets",
     "find_person",
     "merge",
     "merges_of",
