@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from forum.events.models import ForumStatus
 from forum.registration.models import Area, Category, Gender
 
 
@@ -94,3 +95,21 @@ def test_no_withheld_count_can_be_worked_out_from_the_published_ones(client, mak
     assert known[("small-forum", "participants", None)] is None
     assert all(value is None or not 0 < value < 5 for key, value in known.items() if key[0] == "small-forum")
     assert {r["value"] for r in rows if r["forum"] == "small-forum"} <= {None, 0}
+
+
+def test_a_forum_still_in_draft_counts_nowhere(client, db, make_forum, make_registration, make_user, login):
+    held = make_forum(region="oriental", slug="held-forum")
+    draft = make_forum(region="oriental", slug="draft-forum", status=ForumStatus.draft)
+    for n in range(30):
+        make_registration(held, gender=Gender.female if n % 2 else Gender.male)
+    # guests and the press registered by the organisers while the forum is prepared
+    for category in (Category.guest, Category.media):
+        make_registration(draft, category=category, gender=Gender.female)
+    rows = client.get("/open-data/series.json").get_json()["rows"]
+    assert {r["forum"] for r in rows if r["forum"]} == {"held-forum"}
+    region = {(r["measure"], r["breakdown"]): r["value"] for r in rows if r["level"] == "region"}
+    assert region[("participants", None)] == 30
+    assert region[("participants", "gender=female")] + region[("participants", "gender=male")] == 30
+    login(make_user(is_admin=True))
+    page = client.get("/series/?indicator=registrations").text
+    assert '<span class="tile-value">30</span>' in page.split('data-region="oriental"')[1].split("</a>")[0]
