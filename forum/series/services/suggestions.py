@@ -5,11 +5,11 @@ by prefix with `bisect`: the organisations by name key, and each word of a name 
 the text from that word on. What a person typed is then one range in each list, walked only as far as
 the suggestions need, whatever the number of organisations and however generic the text ("association",
 "جمعية": every name starts so). Whether organisations were added or merged is asked of the database at
-most once a second per process, so most keystrokes need no query. Measured on bench_series (40,000
-organisations, CPU time per call on the shared machine): 2 to 5 ms a suggestion with the former two-letter
-buckets walked whole (23 ms for "جمعيه ار"), under 1 ms with the ranges; and the query each keystroke made
-took 8 ms (21 ms at the 95th percentile) at a load of 23. The obvious version, a filter over every
-organisation, is the reference in tests/series/test_suggestions.py.
+most every SUGGESTIONS_RECHECK_SECONDS (10 s) per process, so most keystrokes need no query. Measured on
+bench_series (40,000 organisations, CPU time per call on the shared machine): 2 to 5 ms a suggestion with
+the former two-letter buckets walked whole (23 ms for "جمعيه ار"), under 1 ms with the ranges; and the
+query each keystroke made took 8 ms (21 ms at the 95th percentile) at a load of 23. The obvious version,
+a filter over every organisation, is the reference in tests/series/test_suggestions.py.
 """
 
 from __future__ import annotations
