@@ -158,6 +158,7 @@ class Deployment:
         *,
         readme: bool = True,
         worker: bool = True,
+        keep: str | None = None,
     ) -> None:
         self.workers = workers or GUNICORN["workers"]
         self.threads = threads or GUNICORN["threads"]
@@ -167,7 +168,8 @@ class Deployment:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._tmp = tempfile.TemporaryDirectory(prefix="multaqa-bench-")
-        self._db_name = f"multaqa_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        self._run = f"multaqa_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        self._db_name, self.keep = keep or self._run, keep is not None
         self._server: subprocess.Popen | None = None
         self._floors: list[subprocess.Popen] = []
         self.app = None
@@ -195,9 +197,9 @@ class Deployment:
             env.update(
                 REDIS_URL=REDIS_URL,
                 RATELIMIT_ENABLED="1",
-                RATELIMIT_KEY_PREFIX=self._db_name,
+                RATELIMIT_KEY_PREFIX=self._run,
                 JOBS_BACKEND="rq",
-                JOBS_QUEUE=self._db_name,
+                JOBS_QUEUE=self._run,
                 TRUSTED_PROXIES="1",
             )
         env.update(self.extra_env)
@@ -209,7 +211,9 @@ class Deployment:
             import psycopg
 
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{self._db_name}"')
+                kept = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self._db_name,)).fetchone()
+                if not (self.keep and kept):
+                    conn.execute(f'CREATE DATABASE "{self._db_name}"')
         env = self._environment()
         subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
@@ -324,7 +328,7 @@ class Deployment:
 
             with self.app.app_context():
                 db.engine.dispose()
-        if self.database == "postgresql":
+        if self.database == "postgresql" and not self.keep:
             import psycopg
 
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:

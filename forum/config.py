@@ -124,4 +124,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "SESSION_MAX_AGE": sign_in_days,
         # Platform admins and organisers must sign in with a second factor (an authenticator app).
         "TWO_FACTOR_REQUIRED": env.get("TWO_FACTOR_REQUIRED", "") == "1",
+        # The suggestions while typing ask the database whether organisations were added or merged at most
+        # this often per process (new ones are offered that much later): a process answering 5 keystrokes
+        # a second queries for one in 50, not one in 5 (which a loaded database made the slowest ones).
+        "SUGGESTIONS_RECHECK_SECONDS": 10.0,
     }

@@ -87,6 +87,7 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int], tmp_path_factory: p
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
             "STATIC_BUILD_DIR": "",  # static/ as it is; tests/core/test_static_build.py serves a build
+            "SUGGESTIONS_RECHECK_SECONDS": 0,  # organisations made by a test are suggested at once
         }
     )
     with application.app_context():

@@ -9,6 +9,17 @@ from forum import hooks
 from forum.auth.models import Role
 from forum.partnerships import seed, services
 from forum.seed import clock
+from forum.series.services import Indicator, add_indicator
+from forum.series.services.figures import register_count
+
+# the series dashboard counts the partnerships recorded and signed at each forum (its figures, tile map,
+# charts, targets and exports read every indicator)
+register_count("partnerships", services.partnerships_per_forum)
+register_count("partnerships_signed", services.signed_per_forum)
+add_indicator(Indicator("partnerships", _l("Partnerships recorded"), lambda f: f.extra.get("partnerships", 0)))
+add_indicator(
+    Indicator("partnerships_signed", _l("Partnerships signed"), lambda f: f.extra.get("partnerships_signed", 0))
+)
 
 
 @hooks.registration_links.register(order=40)

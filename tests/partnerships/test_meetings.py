@@ -163,3 +163,12 @@ def test_meetings_reach_the_agenda_and_the_calendar_with_their_place(client, db,
     assert "LOCATION:Table 1" in ics and "UID:meeting-" in ics and "DTSTART;TZID=Africa/Casablanca" in ics
     hub = client.get(f"/f/{forum.slug}/me/{company.registration.access_key}/partners/").get_data(as_text=True)
     assert "Oasis Rural" in hub and "Table 1" in hub
+
+
+def test_an_organisations_history_shows_its_peoples_meetings(client, db, pair, agreed, make_user, login):
+    forum, slots, association, company = pair
+    services.book(agreed(association, company), slots[0], by=company.registration)
+    db.session.commit()
+    login(make_user(is_admin=True))
+    page = client.get(f"/series/organisations/{association.registration.organisation_id}").text
+    assert "Meeting with" in page and "Atlas Bank" in page

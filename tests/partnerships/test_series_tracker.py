@@ -77,3 +77,19 @@ def test_pages_are_bounded(db, two_forums, monkeypatch):
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (3, 2, 2, 1)
     assert {r.id for r in first.rows}.isdisjoint(r.id for r in second.rows)
     assert services.series_partnerships(services.Filters(), 99).number == 2
+
+
+def test_the_series_dashboard_counts_the_partnerships_recorded_and_signed(client, two_forums, make_user, login):
+    north, south = two_forums
+    login(make_user(is_admin=True))
+    html = client.get("/series/?indicator=partnerships_signed", headers={"Accept-Language": "en"}).text
+    assert '<h2 id="map-title">Partnerships signed</h2>' in html
+    draa = html.split('data-region="draa-tafilalet"')[1]
+    assert '<span class="tile-value">2</span>' in draa.split("</a>")[0]
+    tangier = html.split('data-region="tanger-tetouan-al-hoceima"')[1]
+    assert '<span class="tile-value">0</span>' in tangier.split("</a>")[0]
+    body = client.get("/series/indicators.csv", headers={"Accept-Language": "en"}).data
+    rows = {row["Forum"]: row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+    north_row, south_row = rows[north.title["en"]], rows[south.title["en"]]
+    assert (north_row["Partnerships recorded"], south_row["Partnerships recorded"]) == ("1", "2")
+    assert (north_row["Partnerships signed"], south_row["Partnerships signed"]) == ("0", "2")

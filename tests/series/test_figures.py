@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from forum import geo
@@ -13,6 +14,7 @@ from forum.events.models import Forum
 from forum.programme.models import Session, SessionKind
 from forum.recommendations.models import FollowUp, Recommendation, RecommendationStatus
 from forum.registration.models import (
+    PARTICIPANT_CONDITION,
     TEAM_CATEGORIES,
     Area,
     Category,
@@ -22,7 +24,8 @@ from forum.registration.models import (
     Registration,
     RegistrationStatus,
 )
-from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, compute
+from forum.series.services import INDICATORS, SeriesError, set_target, targets_of
+from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, PARTICIPANT, compute
 
 
 def independent_counts(db, group_of):
@@ -124,3 +127,38 @@ def test_one_region_or_one_year_only(db, series):
     assert list(draa_2026) == [("draa-tafilalet", 2026)]
     assert draa_2026[("draa-tafilalet", 2026)] == compute(BY_REGION_YEAR)[("draa-tafilalet", 2026)]
     assert draa_2026[("draa-tafilalet", 2026)].provinces_total == len(geo.region("draa-tafilalet").provinces)
+
+
+def test_a_target_over_several_years_counts_each_association_once_across_them(db, series, make_user):
+    admin = make_user(is_admin=True)
+    for indicator in ("associations", "associations_new", "women_share", "registrations"):
+        set_target("draa-tafilalet", 2026, indicator, 10, from_year=2025, actor=admin)
+    set_target("draa-tafilalet", 2026, "attendance", 10, actor=admin)
+    db.session.commit()
+    over_years = independent_counts(db, lambda f: f.region == "draa-tafilalet" and f.starts_on.year in (2025, 2026))
+    in_2026 = independent_counts(db, lambda f: (f.region, f.starts_on.year))[("draa-tafilalet", 2026)]
+    expected = over_years[True]
+    progress = targets_of("draa-tafilalet", compute(BY_REGION_YEAR), INDICATORS)
+    progress = {p.target.indicator: p.reached for p in progress}
+    assert progress == {
+        "associations": expected["associations"],
+        "associations_new": expected["associations_new"],
+        "women_share": round(100 * expected["women"] / expected["registrations"], 1),
+        "registrations": expected["registrations"],
+        "attendance": in_2026["attendance"],
+    }
+    # an association that came in 2025 and again in 2026 is reached once over the two years
+    by_year = compute(BY_REGION_YEAR)
+    assert (
+        expected["associations"]
+        < by_year[("draa-tafilalet", 2025)].associations + by_year[("draa-tafilalet", 2026)].associations
+    )
+    with pytest.raises(SeriesError):
+        set_target("draa-tafilalet", 2025, "associations", 10, from_year=2026, actor=admin)
+
+
+def test_the_participants_index_holds_the_participants_the_figures_count(db, series):
+    counted = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(PARTICIPANT))
+    indexed = db.session.scalar(sa.text(f"SELECT count(*) FROM registration WHERE {PARTICIPANT_CONDITION}"))
+    assert counted == indexed > 0
+    assert counted < db.session.scalar(sa.select(sa.func.count()).select_from(Registration))

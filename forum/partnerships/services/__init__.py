@@ -80,7 +80,9 @@ from forum.partnerships.services.series import (
     Filters,
     export_series_partnerships,
     forums_with_partnerships,
+    partnerships_per_forum,
     series_partnerships,
+    signed_per_forum,
 )
 
 __all__ = [
@@ -98,6 +100,8 @@ __all__ = [
     "export_series_partnerships",
     "forums_with_partnerships",
     "series_partnerships",
+    "partnerships_per_forum",
+    "signed_per_forum",
     "PRIVACY_LABELS",
     "erase_personal_data",
     "personal_records",

@@ -18,6 +18,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import province_name, region_name
 from forum.partnerships.models import Partnership, PartnershipStatus
+from forum.partnerships.services.national import SIGNED
 from forum.partnerships.vocabulary import Support
 from forum.registration.models import Organisation, Registration
 
@@ -151,3 +152,14 @@ def export_series_partnerships(filters: Filters, fmt: str, *, right_to_left: boo
     if fmt == "csv":
         return spreadsheets.to_csv(headings, rows)
     return spreadsheets.to_xlsx(headings, rows, title=_l("Partnerships"), right_to_left=right_to_left)
+
+
+def partnerships_per_forum() -> sa.Select:
+    """(forum id, partnerships recorded there, whatever their status) for the series' figures."""
+    return sa.select(Partnership.forum_id, sa.func.count()).group_by(Partnership.forum_id)
+
+
+def signed_per_forum() -> sa.Select:
+    """(forum id, partnerships signed there, under way or not) for the series' figures."""
+    signed = Partnership.status.in_(SIGNED)
+    return sa.select(Partnership.forum_id, sa.func.count()).where(signed).group_by(Partnership.forum_id)

@@ -1,7 +1,8 @@
 """The series' services, one file per concern: `figures` (the SQL aggregates), `indicators` (what is
 read from them), `dashboard` (the cached overview, tile map, targets' progress), `targets` (targets and
 analysts), `exports` (CSV and XLSX), `opendata` (anonymised figures for anyone), `people` (organisations
-and people across forums, suggestions), `duplicates` (likely duplicates), `merge` (merging organisations)."""
+and people across forums), `suggestions` (while typing: a fast path), `duplicates` (likely duplicates),
+`merge` (merging organisations)."""
 
 from forum.series.services.dashboard import (
     Overview,
@@ -12,7 +13,7 @@ from forum.series.services.dashboard import (
     targets_of,
     tile_map,
 )
-from forum.series.services.exports import export
+from forum.series.services.exports import export, export_targets
 from forum.series.services.indicators import INDICATORS, Indicator, add_indicator, indicator_or_default
 from forum.series.services.merge import merge, merges_of
 from forum.series.services.people import (
@@ -23,8 +24,8 @@ from forum.series.services.people import (
     pairs_of,
     person_history,
     search_organisations,
-    suggest,
 )
+from forum.series.services.suggestions import suggest
 from forum.series.services.targets import SeriesError, analysts, remove_target, set_analyst, set_target
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "add_indicator",
     "analysts",
     "export",
+    "export_targets",
     "find_person",
     "merge",
     "merges_of",

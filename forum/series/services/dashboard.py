@@ -21,7 +21,15 @@ from forum.extensions import db
 from forum.recommendations.models import FollowUp, Recommendation
 from forum.registration.models import Registration
 from forum.series.models import Target
-from forum.series.services.figures import BY_FORUM, BY_REGION, BY_REGION_YEAR, Figures, compute_all
+from forum.series.services.figures import (
+    BY_FORUM,
+    BY_REGION,
+    BY_REGION_YEAR,
+    Figures,
+    associations_between,
+    compute_all,
+    provinces_of,
+)
 from forum.series.services.indicators import Indicator
 
 #: where each region's tile sits (column, row), roughly as on the map: the north at the top, the
@@ -210,14 +218,27 @@ class Progress:
 def targets_of(
     region: str, by_region_year: dict[Hashable, Figures], indicators: dict[str, Indicator]
 ) -> list[Progress]:
-    """The region's targets, by year, each with what its forums of that year reached."""
+    """The region's targets, by year, each with what its forums reached in that year, or over the years
+    from the target's first year counted to its year."""
     targets = db.session.scalars(
         sa.select(Target).where(Target.region == region).order_by(Target.year, Target.indicator)
     ).all()
     return [
-        Progress(
-            t, indicators[t.indicator], indicators[t.indicator].value(by_region_year.get((region, t.year), Figures()))
-        )
+        Progress(t, indicators[t.indicator], indicators[t.indicator].value(_counted(t, by_region_year)))
         for t in targets
         if t.indicator in indicators
     ]
+
+
+def _counted(target: Target, by_region_year: dict[Hashable, Figures]) -> Figures:
+    """The region's figures of the target's year, or of its years added up: the associations distinct
+    over them, the new ones new to the series in one of them."""
+    if target.from_year is None:
+        return by_region_year.get((target.region, target.year), Figures())
+    total = Figures(provinces_total=len(provinces_of(target.region)))
+    for year in range(target.from_year, target.year + 1):
+        of_year = by_region_year.get((target.region, year), Figures())
+        total.add(of_year)
+        total.associations_new += of_year.associations_new
+    total.associations = associations_between(target.region, target.from_year, target.year)
+    return total

@@ -4,7 +4,8 @@ and every region over the years.
 A participant is a confirmed registration outside the team (speakers, exhibitors' staff, organisers);
 an association is an organisation of kind association or cooperative, counted once however many of its
 members came. An association is new where it came to the series for the first time (its first forum by
-date) and returning elsewhere.
+date) and returning elsewhere. Forums still in draft are left out, as the dashboard and the open data
+do not show them.
 
 Five statements count everything (measured on 200,000 registrations and 1,000,000 scans, bench_series):
 the participants per forum and province (their sums give each forum, region and year), the attendance
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from forum import geo
 from forum.checkin.models import Admission, CheckInList
 from forum.db import utcnow
-from forum.events.models import Forum
+from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.programme.models import Session, SessionKind
 from forum.recommendations.models import FollowUp, FollowUpStatus, Recommendation, RecommendationStatus
@@ -91,6 +92,8 @@ class Figures:
                 target[key] = target.get(key, 0) + value
 
 
+#: the forums counted: those announced (a draft, still being prepared, is not yet part of the series)
+ANNOUNCED = Forum.status != ForumStatus.draft
 #: a confirmed registration outside the team
 PARTICIPANT = sa.and_(Registration.status == RegistrationStatus.confirmed, sa.not_(Registration.is_team))
 
@@ -166,6 +169,7 @@ def _associations_statement() -> sa.Select:
             sa.case((order == 1, 1), else_=0).label("is_new"),
         )
         .join(Forum, Forum.id == pairs.c.forum_id)
+        .where(ANNOUNCED)
         .cte("seen")
     )
     per_region_year = (
@@ -199,7 +203,26 @@ def _associations_statement() -> sa.Select:
 _ASSOCIATIONS = _associations_statement()
 
 
-def _provinces_of(region_code: str) -> set[str]:
+def associations_between(region: str, first_year: int, last_year: int) -> int:
+    """The distinct associations whose participants came to the region's forums from `first_year` to
+    `last_year` (each counted once, however many of those years it came)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Registration.organisation_id)))
+        .join(Organisation, Organisation.id == Registration.organisation_id)
+        .join(Forum, Forum.id == Registration.forum_id)
+        .where(
+            PARTICIPANT,
+            Organisation.kind.in_(ASSOCIATION_KINDS),
+            Forum.region == region,
+            ANNOUNCED,
+            Forum.starts_on >= date(first_year, 1, 1),
+            Forum.starts_on <= date(last_year, 12, 31),
+        )
+    )
+
+
+def provinces_of(region_code: str) -> set[str]:
+    """The province codes of a region (none for an unknown code)."""
     try:
         return {p.code for p in geo.region(region_code).provinces}
     except KeyError:
@@ -213,9 +236,10 @@ def compute_all(*, now: datetime | None = None) -> dict[str, dict[Hashable, Figu
     if db.session.get_bind().dialect.name == "postgresql":
         # the associations' pairs are sorted once (by organisation, for their first forum): in memory
         db.session.execute(sa.text("SET LOCAL work_mem = '32MB'"))
-    forums = {row.id: row for row in db.session.execute(sa.select(Forum.id, Forum.region, Forum.starts_on))}
+    columns = (Forum.id, Forum.region, Forum.starts_on)
+    forums = {row.id: row for row in db.session.execute(sa.select(*columns).where(ANNOUNCED))}
     by_forum: dict[Hashable, Figures] = defaultdict(Figures)
-    own = {forum_id: _provinces_of(row.region) for forum_id, row in forums.items()}
+    own = {forum_id: provinces_of(row.region) for forum_id, row in forums.items()}
     for forum_id, province, *counts in db.session.execute(_PARTICIPANTS):
         figures = by_forum[forum_id]
         for name, value in zip(
@@ -235,6 +259,7 @@ def compute_all(*, now: datetime | None = None) -> dict[str, dict[Hashable, Figu
     for name, source in EXTRA_COUNTS.items():
         for forum_id, count in db.session.execute(source()):
             by_forum[forum_id].extra[name] = int(count)
+    by_forum = defaultdict(Figures, {forum_id: f for forum_id, f in by_forum.items() if forum_id in forums})
     by_region_year: dict[Hashable, Figures] = defaultdict(Figures)
     by_region: dict[Hashable, Figures] = defaultdict(Figures)
     for forum_id, figures in list(by_forum.items()):
@@ -249,7 +274,7 @@ def compute_all(*, now: datetime | None = None) -> dict[str, dict[Hashable, Figu
         figures = result[grouping][unit]
         figures.associations, figures.associations_new = int(distinct), int(new)
         if grouping != BY_FORUM:
-            figures.provinces_total = len(_provinces_of(key))
+            figures.provinces_total = len(provinces_of(key))
     return {grouping: dict(figures) for grouping, figures in result.items()}
 
 

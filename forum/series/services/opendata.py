@@ -113,22 +113,21 @@ def _groups(cells: dict[Cell, int], forums: list[SeriesForum]) -> list[tuple[lis
 
 def suppressed(cells: dict[Cell, int], groups: Iterable[tuple[list[Cell], Cell]]) -> set[Cell]:
     """The cells to withhold: every count from 1 to THRESHOLD - 1, then, until nothing changes, one more
-    cell of any group where a single withheld cell could be found from the total and the others."""
+    cell (the smallest count published) of any group where a single cell is withheld — a part found
+    from the total and the other parts, or a total found by adding its parts."""
     withheld = {cell for cell, value in cells.items() if 0 < value < THRESHOLD}
     groups = list(groups)
     changed = True
     while changed:
         changed = False
         for members, total in groups:
-            hidden = [m for m in members if m in withheld]
-            if len(hidden) != 1 or total in withheld:
+            group = [*members, total]
+            if sum(cell in withheld for cell in group) != 1:
                 continue
-            others = sorted((cells.get(m, 0), str(m)) for m in members if m not in withheld and cells.get(m, 0) > 0)
+            others = sorted((cells.get(c, 0), str(c), c) for c in group if c not in withheld and cells.get(c, 0) > 0)
             if others:
-                withheld.add(next(m for m in members if str(m) == others[0][1]))
-            else:
-                withheld.add(total)
-            changed = True
+                withheld.add(others[0][2])
+                changed = True
     return withheld
 
 

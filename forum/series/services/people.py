@@ -1,15 +1,14 @@
-"""Organisations and people across the forums of the series: finding them, their history, the
-suggestions offered while a person types their organisation's name."""
+"""Organisations and people across the forums of the series: finding them and their history (the
+suggestions offered while a person types their organisation's name are in `suggestions`)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from forum import geo, hooks
+from forum import hooks
 from forum.events.models import Forum
 from forum.exhibition.models import Booth, BoothAssignment, Exhibitor
 from forum.extensions import db
@@ -17,10 +16,6 @@ from forum.programme.models import Session, Signup, SignupStatus
 from forum.recommendations.models import Recommendation
 from forum.registration.models import Organisation, Person, Registration
 from forum.registration.names import name_key
-from forum.series.models import OrganisationMerge
-
-#: suggestions offered while typing
-SUGGESTIONS = 8
 
 
 def _like(text: str) -> str:
@@ -40,98 +35,6 @@ def search_organisations(query: str, *, limit: int = 50) -> list[Organisation]:
             .limit(limit)
         )
     )
-
-
-@dataclass
-class _Index:
-    """Every organisation not merged, for the suggestions: (id, name key, name, province) rows and, for
-    each two-letter beginning of a word of a name key, the rows holding such a word."""
-
-    highest: int = 0
-    #: when the organisation of id `highest` was created: another value means the rows were replaced
-    highest_at: Any = None
-    merges: int | None = None
-    rows: list[tuple[int, str, str, str | None]] = field(default_factory=list)
-    buckets: dict[str, list[int]] = field(default_factory=dict)
-
-    def add(self, rows: list[tuple[int, str, str, str | None]]) -> None:
-        """Index more organisations; each bucket stays in the order of the names."""
-        touched = set()
-        for row in rows:
-            position = len(self.rows)
-            self.rows.append(row)
-            for start in {word[:2] for word in row[1].split()}:
-                self.buckets.setdefault(start, []).append(position)
-                touched.add(start)
-            self.highest = max(self.highest, row[0])
-        for start in touched:
-            self.buckets[start].sort(key=lambda position: self.rows[position][2])
-
-
-#: organisations are added (a higher id) and merged (a new merge), never renamed; the creation time of
-#: the highest one known tells whether it is still the same row
-_STAMP = sa.select(
-    sa.select(sa.func.max(Organisation.id)).scalar_subquery(),
-    sa.select(sa.func.max(OrganisationMerge.id)).scalar_subquery(),
-    sa.select(Organisation.created_at).where(Organisation.id == sa.bindparam("known")).scalar_subquery(),
-)
-_CURRENT = sa.select(Organisation.id, Organisation.name_key, Organisation.name, Organisation.province).where(
-    Organisation.merged_into_id.is_(None), Organisation.id > sa.bindparam("after")
-)
-_index = _Index()
-_index_lock = threading.Lock()
-
-
-def _organisations() -> _Index:
-    """The suggestions' index, brought up to date: the organisations added since are read alone, a merge
-    reads everything again (bench_series: 40,000 organisations; a LIKE over the table cost 80 ms at the
-    95th percentile, the index well under a millisecond)."""
-    global _index
-    with _index_lock:
-        index = _index
-        highest, merges, known_at = db.session.execute(_STAMP, {"known": index.highest}).one()
-        if index.merges != merges or (highest or 0) < index.highest or known_at != index.highest_at:
-            index = _Index(merges=merges)
-        if (highest or 0) > index.highest or not index.rows:
-            index.add([tuple(row) for row in db.session.execute(_CURRENT, {"after": index.highest})])
-            index.highest_at = db.session.scalar(
-                sa.select(Organisation.created_at).where(Organisation.id == index.highest)
-            )
-        _index = index
-    return index
-
-
-def suggest(query: str, region: str | None) -> list[dict[str, Any]]:
-    """Up to SUGGESTIONS organisations for what a person types: those of the forum's region first, then
-    names that start with it before names holding a word that starts with it, then by name."""
-    key = name_key(query)
-    if len(key) < 2:
-        return []
-    try:
-        provinces = {p.code for p in geo.region(region).provinces} if region else set()
-    except KeyError:
-        provinces = set()
-    index, inside = _organisations(), " " + key
-    # four ranks (the region's first, then names that start with the text), each in the order of the
-    # names as its bucket is: a rank needs no more than SUGGESTIONS, and a full first rank ends the walk
-    ranks: tuple[list, list, list, list] = ([], [], [], [])
-    for position in index.buckets.get(key[:2], ()):
-        org_id, name, label, province = index.rows[position]
-        starts = name.startswith(key)
-        if starts or inside in name:
-            rank = ranks[2 * (province not in provinces) + (not starts)]
-            if len(rank) < SUGGESTIONS:
-                rank.append({"id": org_id, "name": label, "province": _province_name(province)})
-            if len(ranks[0]) == SUGGESTIONS:
-                break
-    return [*ranks[0], *ranks[1], *ranks[2], *ranks[3]][:SUGGESTIONS]
-
-
-def _province_name(code: str | None) -> str:
-    try:
-        return geo.province(code).name() if code else ""
-    except KeyError:
-        return ""
 
 
 @dataclass
@@ -188,7 +91,8 @@ class OrganisationHistory:
 
 
 def organisation_history(organisation: Organisation) -> OrganisationHistory:
-    """An organisation's people at every forum (with their workshops and recommendations) and its booths."""
+    """An organisation's people at every forum (with their workshops, recommendations and meetings) and
+    its booths."""
     registrations = db.session.scalars(
         sa.select(Registration).where(Registration.organisation_id == organisation.id)
     ).all()
@@ -200,9 +104,7 @@ def organisation_history(organisation: Organisation) -> OrganisationHistory:
         .where(Exhibitor.organisation_id == organisation.id)
         .order_by(Forum.starts_on.desc())
     ).all()
-    return OrganisationHistory(
-        organisation, _visits(list(registrations), with_events=False), [tuple(b) for b in booths]
-    )
+    return OrganisationHistory(organisation, _visits(list(registrations), with_events=True), [tuple(b) for b in booths])
 
 
 def own_history(registration: Registration) -> list[ForumVisit]:

@@ -19,8 +19,11 @@ class SeriesError(ForumError):
     """A rule of the series was broken."""
 
 
-def set_target(region: str, year: int, indicator: str, value: int, *, actor: Any) -> Target:
-    """Enter (or replace) what the region should reach that year for the indicator."""
+def set_target(
+    region: str, year: int, indicator: str, value: int, *, from_year: int | None = None, actor: Any
+) -> Target:
+    """Enter (or replace) what the region should reach that year for the indicator: in that year alone,
+    or over the years from `from_year` to it (650 associations reached from 2022 to 2026)."""
     try:
         geo.region(region)
     except KeyError as error:
@@ -29,17 +32,20 @@ def set_target(region: str, year: int, indicator: str, value: int, *, actor: Any
         raise SeriesError(_l("Unknown indicator."))
     if value < 0:
         raise SeriesError(_l("A target cannot be negative."))
+    if from_year is not None and from_year > year:
+        raise SeriesError(_l("The first year counted cannot come after the target's year."))
     target = db.session.scalar(
         sa.select(Target).where(Target.region == region, Target.year == year, Target.indicator == indicator)
     )
     if target is None:
         target = Target(region=region, year=year, indicator=indicator, value=value)
         db.session.add(target)
-    target.value = value
+    target.value, target.from_year = value, from_year
     db.session.flush()
     audit.record(
-        "series.target", actor=actor, target=target, region=region, year=year, indicator=indicator, value=value
-    )
+        "series.target", actor=actor, target=target, region=region, year=year, indicator=indicator, value=value,
+        from_year=from_year,
+    )  # fmt: skip
     return target
 
 

@@ -76,7 +76,7 @@ def target_save(code: str):
     place, form = _region_or_404(code), TargetForm()
     if form.validate_on_submit():
         values = (place.code, form.year.data, form.indicator.data, form.value.data)
-        save = lambda: services.set_target(*values, actor=current_user)  # noqa: E731
+        save = lambda: services.set_target(*values, from_year=form.from_year.data, actor=current_user)  # noqa: E731
         if run(save, success=_("The target has been saved."), field=form.value):
             return redirect(url_for(".region", code=place.code))
     return _region_page(place, form, 422)
@@ -91,6 +91,11 @@ def target_remove(target_id: int):
     return redirect(url_for(".region", code=target.region))
 
 
+def _spreadsheet(body: bytes, fmt: str, name: str) -> Response:
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
 @bp.route("/series/indicators.<any(csv, xlsx):fmt>")
 @series_reader_required
 def export(fmt: str):
@@ -98,9 +103,16 @@ def export(fmt: str):
     if code:
         _region_or_404(code)
     body = services.export(services.overview(), fmt, region=code, right_to_left=text_direction() == "rtl")
-    name = f"series-indicators{'-' + code if code else ''}.{fmt}"
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _spreadsheet(body, fmt, f"series-indicators{'-' + code if code else ''}")
+
+
+@bp.route("/series/region/<code>/targets.<any(csv, xlsx):fmt>")
+@series_reader_required
+def targets_export(code: str, fmt: str):
+    place = _region_or_404(code)
+    progress = services.targets_of(place.code, services.overview().by_region_year, services.INDICATORS)
+    body = services.export_targets(progress, fmt, right_to_left=text_direction() == "rtl")
+    return _spreadsheet(body, fmt, f"series-targets-{place.code}")
 
 
 @bp.route("/series/analysts", methods=["GET", "POST"])
