@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5c0e7a91d2b4"
-down_revision = "b7e2f05c1d38"
+down_revision = "104f5d22b966"
 branch_labels = None
 depends_on = None
 
