@@ -2,13 +2,13 @@
 
 What it saves. Everything a scan decides on is read in one prebuilt statement (the list and its
 settings and count, the session's sign-up rule and the person's seat, the desk and whether it is
-open, the registration the code names and its organisation, the answer already given to the nonce;
-for a device also its forum, by the address's slug, so no Forum is loaded before the view). The
-welcome and the trail row are one text `INSERT … ON CONFLICT … DO NOTHING RETURNING id` each, because
-SQLAlchemy does not cache statements built with the dialects' `on_conflict_do_nothing()` (it compiled
-them again on every scan, milliseconds of CPU). All statements are built once at import and run on
-the session's connection, without the ORM's execution layer; nothing of it is cached in a worker, so
-a closed desk, a changed list setting or a cancelled registration applies from the very next scan.
+open, the registration the code names and its organisation, the answer already given to the nonce,
+the person's seats for the welcome's agenda; for a device also its forum, by the address's slug, so
+no Forum is loaded before the view). The welcome is one more statement on PostgreSQL (welcome.py:
+the admission, the count inside and the trail row), which a device's scan runs in autocommit, so the
+list's row is locked only while that statement runs. All statements are built once at import and run
+on the session's connection, without the ORM's execution layer; nothing of it is cached in a worker,
+so a closed desk, a changed list setting or a cancelled registration applies from the very next scan.
 
 How it was measured: bench/bench_checkin.py (10,000 confirmed registrations, distinct badges through
 the devices' API, 4 workers): capacity with 8 devices scanning back to back, 3,000 scans (budget 200
