@@ -4,7 +4,8 @@ capacity  8 desks scanning back to back, 3,000 scans (PostgreSQL, then SQLite): 
           and exactly one check-in per badge;
 latency   50 scans a second for 60 s, each measured from its scheduled time: p50 / p95 / p99.
 floor     Multaqa and the floor (bench/floor.py: one indexed SELECT, one INSERT) in turn, A B A B: capacity
-          with 8 desks (>= 0.9 x the floor's) and p99 at 50 scans/s (<= 1.3 x the floor's).
+          with 8 desks (>= 0.9 x the floor's) and p99 at 50 scans/s (<= 1.3 x the floor's); and each
+          server's CPU time a scan over the capacity rounds (no budget: where the capacity goes).
 """
 
 from __future__ import annotations
@@ -125,10 +126,14 @@ def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> b
     floor_url = dep.serve_floor()
     first = CAPACITY_SCANS + RATE * DURATION  # the codes the runs above have not admitted
 
+    cpu = {dep.url: 0.0, floor_url: 0.0}
+
     def capacity_round(url: str):
         def run(n: int):
-            offset = first + n * FLOOR_SCANS
-            return closed_loop(url, clients=8, total=FLOOR_SCANS, request=scanner(slug, token, codes, offset))
+            offset, started = first + n * FLOOR_SCANS, dep.cpu_seconds(url)
+            result = closed_loop(url, clients=8, total=FLOOR_SCANS, request=scanner(slug, token, codes, offset))
+            cpu[url] += dep.cpu_seconds(url) - started
+            return result
 
         return run
 
@@ -148,6 +153,10 @@ def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> b
         for sample in capacity[who].error_samples + latency[who].error_samples:
             print(f"  error ({who}):", sample, file=sys.stderr)
         ok &= report("checkin", f"vs_floor_{who}_errors", errors, "errors", budget=0, ok=errors == 0)
+    per_scan = {url: 1000 * seconds / (FLOOR_ROUNDS * FLOOR_SCANS) for url, seconds in cpu.items()}
+    report("checkin", "server_cpu", per_scan[dep.url], "ms/scan", budget="-", ok=True)
+    report("checkin", "server_cpu_floor", per_scan[floor_url], "ms/scan", budget="-", ok=True)
+    report("checkin", "server_cpu_vs_floor", per_scan[dep.url] / per_scan[floor_url], "ratio", budget="-", ok=True)
     ok &= report_ratio(
         "checkin",
         "capacity",

@@ -2,8 +2,10 @@
 a large one, served by the same gunicorn on the same PostgreSQL database, taken in turn (A B A B) so
 that whatever else the machine does falls on both alike. Prints each size's p50 and their ratio.
 
-signup: the real form (GET for the CSRF token, then POST) into a forum holding 1,000 registrations and
-        one holding 50,000 (BENCH_GROWTH_LARGE to change it); budget: ratio of p50s <= 1.3.
+signup:  the real form (GET for the CSRF token, then POST) into a forum holding 1,000 registrations and
+         one holding 50,000 (BENCH_GROWTH_LARGE to change it); budget: ratio of p50s <= 1.3.
+checkin: a device's scans of distinct badges at the entrance of a forum running today, holding 1,000
+         confirmed registrations and one holding 50,000; budget: ratio of p50s <= 1.3.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import sys
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from bench_checkin import scanner
 from bench_registration import make_forum, registrar
 from harness import Deployment, closed_loop, report
+
+from forum.extensions import db
 
 NAME = "growth"
 SMALL = 1_000
@@ -26,7 +31,6 @@ ROUNDS, PER_ROUND = 6, 25
 def fill(slug: str, count: int) -> None:
     """`count` confirmed registrations at the forum, in bulk (the triggers count their places)."""
     from forum.events.models import Forum
-    from forum.extensions import db
     from forum.registration.models import Area, Category, Gender, Registration, RegistrationStatus
 
     forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug))
@@ -60,6 +64,48 @@ def fill(slug: str, count: int) -> None:
     db.session.commit()
 
 
+def checkin_forum(slug: str, count: int, scanned: int) -> tuple[str, list[str]]:
+    """A forum running today holding `count` confirmed registrations, its entrance list and a desk;
+    returns the desk's token and the badge codes of the first `scanned` registrations."""
+    from forum.badges.services import badge_code
+    from forum.checkin import services
+    from forum.events.models import Forum
+    from forum.registration.models import Registration
+
+    make_forum(slug, 100_000 + count)
+    forum = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    today = datetime.now(UTC).astimezone(forum.zone).date()
+    forum.starts_on, forum.ends_on = today, today
+    db.session.commit()
+    fill(slug, count)
+    forum = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    _desk, token = services.create_desk(forum, "Growth desk", actor=None)
+    services.ensure_lists(forum)
+    db.session.commit()
+    first = sa.select(Registration).where(Registration.forum_id == forum.id).order_by(Registration.id).limit(scanned)
+    return token, [badge_code(registration) for registration in db.session.scalars(first)]
+
+
+def growth(dep: Deployment, figure: str, runs: dict[str, object]) -> bool:
+    """Each run's p50 over ROUNDS rounds of PER_ROUND requests from one client, taken in turn (A B A B),
+    and the ratio of the large forum's to the small one's."""
+    latencies: dict[str, list[float]] = {name: [] for name in runs}
+    errors = 0
+    for n in range(ROUNDS):
+        for name, request in runs.items():
+            result = closed_loop(dep.url, clients=1, total=PER_ROUND, request=request(n))
+            if result.errors:
+                print(f"# {figure} {name}: {result.error_samples}", file=sys.stderr)
+            errors += result.errors
+            latencies[name] += result.latencies_ms
+    p50 = {name: sorted(values)[len(values) // 2] for name, values in latencies.items()}
+    ok = report(NAME, f"{figure}_errors", errors, "errors", budget=0, ok=errors == 0)
+    report(NAME, f"{figure}_p50_{SMALL}", p50["small"], "ms", budget="-", ok=True)
+    report(NAME, f"{figure}_p50_{LARGE}", p50["large"], "ms", budget="-", ok=True)
+    ratio = p50["large"] / p50["small"]
+    return ok & report(NAME, f"{figure}_p50", ratio, "ratio", budget=1.3, ok=ratio <= 1.3)
+
+
 def main() -> int:
     run = secrets.token_hex(3)
     ok = True
@@ -68,19 +114,19 @@ def main() -> int:
             for slug, count in (("bench-small", SMALL), ("bench-large", LARGE)):
                 make_forum(slug, 100_000 + LARGE)
                 fill(slug, count)
-        latencies: dict[str, list[float]] = {"bench-small": [], "bench-large": []}
-        for n in range(ROUNDS):
-            for slug in latencies:
-                result = closed_loop(dep.url, clients=1, total=PER_ROUND, request=registrar(slug, f"{run}-{slug}-{n}"))
-                if result.errors:
-                    print(f"# {slug}: {result.error_samples}", file=sys.stderr)
-                ok &= result.errors == 0
-                latencies[slug] += result.latencies_ms
-        p50 = {slug: sorted(values)[len(values) // 2] for slug, values in latencies.items()}
-        report(NAME, f"signup_p50_{SMALL}", p50["bench-small"], "ms", budget="-", ok=True)
-        report(NAME, f"signup_p50_{LARGE}", p50["bench-large"], "ms", budget="-", ok=True)
-        ratio = p50["bench-large"] / p50["bench-small"]
-        ok &= report(NAME, "signup_p50", ratio, "ratio", budget=1.3, ok=ratio <= 1.3)
+            desks = {
+                size: checkin_forum(f"bench-scan-{size}", count, ROUNDS * PER_ROUND)
+                for size, count in (("small", SMALL), ("large", LARGE))
+            }
+        signups = {
+            size: lambda n, slug=f"bench-{size}": registrar(slug, f"{run}-{slug}-{n}") for size in ("small", "large")
+        }
+        ok &= growth(dep, "signup", signups)
+        scans = {
+            size: lambda n, size=size: scanner(f"bench-scan-{size}", desks[size][0], desks[size][1], n * PER_ROUND)
+            for size in desks
+        }
+        ok &= growth(dep, "checkin", scans)
     return 0 if ok else 1
 
 

@@ -5,7 +5,8 @@ capacity: 2,000 registrations from 8 clients that send the next as soon as the l
           throughput, errors, and how many got a place or the waiting list (never more than capacity).
 latency:  20 registrations a second for 60 s, each measured from its scheduled time; p50/p95/p99.
 floor:    8 clients through the form of Multaqa and of the floor (bench/floor.py: read the choices, one
-          INSERT) in turn, A B A B; Multaqa's throughput must be >= 0.5 x the floor's.
+          INSERT) in turn, A B A B; Multaqa's throughput must be >= 0.5 x the floor's, and the CPU time its
+          gunicorn spends a sign-up (GET and POST, all processes) <= 10 ms (the floor's printed beside it).
 """
 
 from __future__ import annotations
@@ -136,14 +137,22 @@ def main() -> int:
 
 
 def against_floor(dep: Deployment, run: str) -> bool:
-    """Sign-up capacity, 8 clients through the form, Multaqa and the floor in turn."""
+    """Sign-up capacity, 8 clients through the form, Multaqa and the floor in turn; and each server's
+    CPU time a sign-up (GET and POST), read from its processes over the same rounds."""
     floor_url = dep.serve_floor()
     with dep.app.app_context():
         make_forum("bench-vs-multaqa", 100_000)
         make_forum("bench-vs-floor", 100_000)
+    cpu = {dep.url: 0.0, floor_url: 0.0}
 
     def rounds(url: str, slug: str):
-        return lambda n: closed_loop(url, clients=8, total=FLOOR_SIGNUPS, request=registrar(slug, f"{run}-{n}"))
+        def measured(n: int):
+            started = dep.cpu_seconds(url)
+            result = closed_loop(url, clients=8, total=FLOOR_SIGNUPS, request=registrar(slug, f"{run}-{n}"))
+            cpu[url] += dep.cpu_seconds(url) - started
+            return result
+
+        return measured
 
     results = in_turn(
         FLOOR_ROUNDS, multaqa=rounds(dep.url, "bench-vs-multaqa"), floor=rounds(floor_url, "bench-vs-floor")
@@ -154,7 +163,11 @@ def against_floor(dep: Deployment, run: str) -> bool:
             print(f"# error ({who}): {sample}", file=sys.stderr)
         ok &= report(NAME, f"{who}_errors", result.errors, "errors", budget=0, ok=result.errors == 0)
     multaqa, floor = results["multaqa"].throughput, results["floor"].throughput
-    return ok & report_ratio(NAME, "capacity", multaqa, floor, "registrations/s", budget=0.5, at_least=True)
+    ok &= report_ratio(NAME, "capacity", multaqa, floor, "registrations/s", budget=0.5, at_least=True)
+    per_signup = {url: 1000 * seconds / (FLOOR_ROUNDS * FLOOR_SIGNUPS) for url, seconds in cpu.items()}
+    report(NAME, "server_cpu_floor", per_signup[floor_url], "ms/registration", budget="-", ok=True)
+    cpu_ms = per_signup[dep.url]
+    return ok & report(NAME, "server_cpu", cpu_ms, "ms/registration", budget="<=10", ok=cpu_ms <= 10)
 
 
 if __name__ == "__main__":

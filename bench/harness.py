@@ -39,6 +39,19 @@ REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and of its descendants still running (/proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(child) for child in children.read().split()]
+    except FileNotFoundError:  # it ended meanwhile
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return own + sum(_cpu_seconds(kid) for kid in kids)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -172,6 +185,8 @@ class Deployment:
         self._db_name, self.keep = keep or self._run, keep is not None
         self._server: subprocess.Popen | None = None
         self._floors: list[subprocess.Popen] = []
+        #: each gunicorn's master process by its base URL, for its CPU time
+        self._masters: dict[str, subprocess.Popen] = {}
         self.app = None
 
     @property
@@ -237,7 +252,7 @@ class Deployment:
                 "SERVER_NAME": f"127.0.0.1:{self.port}",
             }
         )
-        self._server = self._gunicorn("app:app", self.port, env, ROOT)
+        self._server = self._masters[self.url] = self._gunicorn("app:app", self.port, env, ROOT)
         if self.worker:
             with open(f"{self._tmp.name}/worker.log", "w") as log:
                 command = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"]
@@ -261,10 +276,18 @@ class Deployment:
         """One more gunicorn on the same database (`target` with other settings); returns its base URL.
         Stopped with the deployment."""
         port = _free_port()
-        self._floors.append(self._gunicorn(target, port, self._environment(), cwd, workers=workers, threads=threads))
-        if not self._answers(f"http://127.0.0.1:{port}"):
+        server = self._gunicorn(target, port, self._environment(), cwd, workers=workers, threads=threads)
+        self._floors.append(server)
+        url = f"http://127.0.0.1:{port}"
+        self._masters[url] = server
+        if not self._answers(url):
             raise RuntimeError(f"gunicorn ({target}) did not answer within 60 s")
-        return f"http://127.0.0.1:{port}"
+        return url
+
+    def cpu_seconds(self, url: str) -> float:
+        """The CPU time (user + system) the gunicorn serving `url` has used so far, its master and
+        workers together: the server's own cost of what it answered, whatever else the machine does."""
+        return _cpu_seconds(self._masters[url].pid)
 
     def _gunicorn(
         self,

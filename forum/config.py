@@ -70,7 +70,8 @@ def load(instance_path: str) -> dict[str, Any]:
         "MULTAQA_ENV": environment,
         "SECRET_KEY": secret_key(instance_path, environment),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # no pre-ping on every checkout: forum.db checks a connection that sat idle (_ping_after_idle)
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "REDIS_URL": redis_url,
         # Background jobs: "thread" in development, "rq" when Redis is configured, "eager" in tests.
         "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if redis_url else "thread"),

@@ -7,6 +7,8 @@
   whose form lost such characters says so, and the form comes back with the rest of the text.
 - Addresses: a path segment holding a control character matches no route (404), and an `<int:…>`
   larger than the database's integer is not a number of ours either (404), so no view sees them.
+- WTForms' own messages (Flask-WTF reads them from the request) are loaded once per process and
+  language, not parsed again for every form.
 - The database's own refusal of a value (a number out of range, a text it cannot hold) is a bad
   request (400), never a server error: the safety net behind the form validators.
 """
@@ -15,14 +17,18 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from babel.support import Translations
 from flask import Flask, Request, flash, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 from forum.extensions import db
 
@@ -73,6 +79,18 @@ class CleanRequest(Request):
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:  # type: ignore[override]
         return clean_data(super().get_json(force=force, silent=silent, cache=cache))
+
+    @cached_property
+    def wtforms_translations(self) -> Translations:
+        """WTForms' own messages in the request's language, where Flask-WTF looks for them first: loaded
+        once per process and language (Flask-WTF would read and parse the catalogue for every request
+        with a form)."""
+        return _wtforms_translations(str(get_locale()))
+
+
+@cache
+def _wtforms_translations(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 class SegmentConverter(UnicodeConverter):

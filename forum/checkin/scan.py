@@ -2,13 +2,13 @@
 
 What it saves. Everything a scan decides on is read in one prebuilt statement (the list and its
 settings and count, the session's sign-up rule and the person's seat, the desk and whether it is
-open, the registration the code names and its organisation, the answer already given to the nonce;
-for a device also its forum, by the address's slug, so no Forum is loaded before the view). The
-welcome and the trail row are one text `INSERT … ON CONFLICT … DO NOTHING RETURNING id` each, because
-SQLAlchemy does not cache statements built with the dialects' `on_conflict_do_nothing()` (it compiled
-them again on every scan, milliseconds of CPU). All statements are built once at import and run on
-the session's connection, without the ORM's execution layer; nothing of it is cached in a worker, so
-a closed desk, a changed list setting or a cancelled registration applies from the very next scan.
+open, the registration the code names and its organisation, the answer already given to the nonce,
+the person's seats for the welcome's agenda; for a device also its forum, by the address's slug, so
+no Forum is loaded before the view). The welcome is one more statement on PostgreSQL (welcome.py:
+the admission, the count inside and the trail row), which a device's scan runs in autocommit, so the
+list's row is locked only while that statement runs. All statements are built once at import and run
+on the session's connection, without the ORM's execution layer; nothing of it is cached in a worker,
+so a closed desk, a changed list setting or a cancelled registration applies from the very next scan.
 
 How it was measured: bench/bench_checkin.py (10,000 confirmed registrations, distinct badges through
 the devices' API, 4 workers): capacity with 8 devices scanning back to back, 3,000 scans (budget 200
@@ -33,15 +33,27 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from forum.badges.services import BadgeCode, BadgeCodeError, check_badge_code, parse_badge_code
-from forum.checkin.models import Admission, CheckIn, CheckInList, Desk, ListKind, Outcome
+from forum.checkin.models import CheckIn, CheckInList, Desk, ListKind, Outcome
 from forum.checkin.services import desk_is_open, ensure_lists, hash_token, record_exit
-from forum.checkin.services._common import CheckInError, DeskRefused, NoSuchList, inside_of, live_admission, move, run
-from forum.checkin.services.trail import Admitted, Person, ScanContext, ScanResult, insert_or_nothing, record
+from forum.checkin.services._common import (
+    CheckInError,
+    DeskRefused,
+    NoSuchList,
+    inside_of,
+    live_admission,
+    move,
+    one_transaction,
+    run,
+    statements_alone,
+)
+from forum.checkin.services.trail import Admitted, Person, ScanContext, ScanResult, record
+from forum.checkin.welcome import welcome
 from forum.db import utcnow
 from forum.events.models import Forum, ForumStatus
 from forum.events.services import forum_or_404
 from forum.extensions import db
 from forum.programme.models import Session, Signup, SignupStatus
+from forum.programme.services import with_seats
 from forum.registration.models import Organisation, Registration, RegistrationStatus
 
 
@@ -101,7 +113,7 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
         Signup.registration_id == Registration.id,
         Signup.status == SignupStatus.confirmed,
     )
-    return (
+    facts = (
         sa.select(
             CheckInList.id,
             CheckInList.kind,
@@ -128,21 +140,13 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(forum, checkin_list)
     )
+    # a row per seat the person holds, for the agenda a welcome shows
+    return with_seats(facts, Registration.id)
 
 
 #: built once: SQLAlchemy caches their compiled form, the scan only binds values
 _AT_DESK = _facts_statement(device=False, default_list=False)
 _WITH_TOKEN = {default: _facts_statement(device=True, default_list=default) for default in (False, True)}
-
-#: the one statement that admits: the partial unique index (one live admission per list and person)
-#: lets one INSERT through when two desks scan at once; the other does nothing (PostgreSQL waits
-#: for the first to commit, SQLite's write lock queues them). Its WHERE is Admission.is_live, as SQL
-#: text (tests/checkin/test_checkin_scan.py checks both say the same).
-_ADMIT = insert_or_nothing(
-    Admission.__table__,
-    ("list_id", "registration_id", "desk_id", "admitted_at", "is_inside"),
-    '("list_id", "registration_id") WHERE undone_at IS NULL',
-)
 
 
 @dataclass(frozen=True)
@@ -198,19 +202,20 @@ def scan_at_desk(
     badge = _Badge.read(code, registration, nonce, now)
     desk_id = getattr(desk, "id", None)
     params = {"forum_id": forum.id, "desk_id": desk_id, "list_id": checkin_list.id}
-    facts = run(_AT_DESK, {**params, "registration_id": badge.registration_id, "nonce": badge.nonce}).first()
-    if facts is None:
+    rows = run(_AT_DESK, {**params, "registration_id": badge.registration_id, "nonce": badge.nonce}).all()
+    if not rows:
         raise NoSuchList()
-    return _decide(forum, facts, badge, desk_id=desk_id, agent_id=getattr(agent, "id", None), exit=exit)
+    return _decide(forum, tuple(rows), badge, desk_id=desk_id, agent_id=getattr(agent, "id", None), exit=exit)
 
 
 @dataclass(frozen=True)
 class DeviceReading:
     """What a device's reading statement found: the forum (the record it read, or the Forum when it
-    found nothing), the list's row of facts (None when it found none), and what was asked."""
+    found nothing), the rows of the list's facts (one per seat the person holds; none when it found
+    no list), and what was asked."""
 
     forum: Forum | ForumOfScan
-    facts: sa.Row | None
+    rows: tuple[sa.Row, ...]
     params: dict[str, Any]
     badge: _Badge
 
@@ -226,59 +231,73 @@ def read_with_token(
 ) -> DeviceReading:
     """A scanning device's reading statement: its forum by the slug (404 for an unknown or draft one,
     as for any page), its desk by the token, the list (today's entrance unless one is given) and the
-    rest of the scan's facts. The caller sets g.forum to `.forum`, then calls scan_with_token."""
+    rest of the scan's facts. The caller sets g.forum to `.forum`, then calls scan_with_token.
+
+    A device's scan changes data in one statement at most (a welcome, or a refusal's trail row), so on
+    PostgreSQL its statements run in autocommit; a change of several statements (an exit, a re-entry,
+    the day's lists) goes back to one transaction."""
+    statements_alone()
     badge = _Badge.read(code, None, nonce, now)
     params: dict[str, Any] = {"slug": forum_slug, "token_hash": hash_token(token), "list_id": list_id, "days": []}
     if list_id is None:
         utc_day = badge.now.astimezone(UTC).date()
         params["days"] = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
     params.update(registration_id=badge.registration_id, nonce=badge.nonce)
-    facts = _pick(run(_WITH_TOKEN[list_id is None], params).all(), list_id is None, badge.now)
-    if facts is None or facts.forum_status == ForumStatus.draft:
+    rows = _pick(run(_WITH_TOKEN[list_id is None], params).all(), list_id is None, badge.now)
+    if not rows or rows[0].forum_status == ForumStatus.draft:
         # no such list (or desk, or forum), or a draft forum: as any page of the forum would
-        return DeviceReading(forum_or_404(forum_slug), facts, params, badge)
-    forum = ForumOfScan(**{name: facts._mapping[f"forum_{name}"] for name in ForumOfScan.__dataclass_fields__})
-    return DeviceReading(forum, facts, params, badge)
+        return DeviceReading(forum_or_404(forum_slug), rows, params, badge)
+    forum = ForumOfScan(**{name: rows[0]._mapping[f"forum_{name}"] for name in ForumOfScan.__dataclass_fields__})
+    return DeviceReading(forum, rows, params, badge)
 
 
 def scan_with_token(reading: DeviceReading, *, exit: bool = False) -> ScanResult:
     """A scanning device's scan, after read_with_token. The desk and the list were read in the scan's
     one reading statement, so a closed desk is refused from its very next scan on. DeskRefused, then
     NoSuchList, otherwise as scan_at_desk()."""
-    forum, facts, params = reading.forum, reading.facts, reading.params
+    forum, rows, params = reading.forum, reading.rows, reading.params
     today = params["list_id"] is None
-    if facts is None and not desk_is_open(forum, params["token_hash"]):
+    if not rows and not desk_is_open(forum, params["token_hash"]):
         raise DeskRefused()
-    if facts is None and today:
+    if not rows and today:
+        one_transaction()
         ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
-        facts = _pick(run(_WITH_TOKEN[today], params).all(), today, reading.badge.now)
-    if facts is None:
+        rows = _pick(run(_WITH_TOKEN[today], params).all(), today, reading.badge.now)
+    if not rows:
         raise NoSuchList()
-    if facts.desk_id is None or not facts.desk_is_open:
+    if rows[0].desk_id is None or not rows[0].desk_is_open:
         raise DeskRefused()
-    return _decide(forum, facts, reading.badge, desk_id=None, agent_id=None, exit=exit)
+    return _decide(forum, rows, reading.badge, desk_id=None, agent_id=None, exit=exit)
 
 
-def _pick(rows: list[sa.Row], default: bool, now: datetime) -> sa.Row | None:
-    """The row of the list asked for; for today's entrance, the row of the forum's own today (or of
+def _pick(rows: list[sa.Row], default: bool, now: datetime) -> tuple[sa.Row, ...]:
+    """The rows of the list asked for; for today's entrance, those of the forum's own today (or of
     its first or last day, before or after it)."""
     if not default or not rows:
-        return rows[0] if rows else None
+        return tuple(rows)
     first = rows[0]
     today = now.astimezone(ZoneInfo(first.forum_timezone)).date()
     day = min(max(today, first.forum_starts_on), first.forum_ends_on)
-    return next((row for row in rows if row.day == day), None)
+    return tuple(row for row in rows if row.day == day)
 
 
 def _decide(
-    forum: Forum | ForumOfScan, facts: sa.Row, badge: _Badge, *, desk_id: int | None, agent_id: int | None, exit: bool
+    forum: Forum | ForumOfScan,
+    rows: tuple[sa.Row, ...],
+    badge: _Badge,
+    *,
+    desk_id: int | None,
+    agent_id: int | None,
+    exit: bool,
 ) -> ScanResult:
-    """The answer to a scan whose facts were read: a replay, a refusal, a welcome or an exit."""
+    """The answer to a scan whose facts were read (a row per seat the person holds, the list's facts
+    on each): a replay, a refusal, a welcome or an exit."""
+    facts = rows[0]
     if facts.replay is not None:
         return ScanResult.from_stored(facts.replay)
     now = badge.now
     ctx = ScanContext(
-        forum, facts, facts.desk_id if desk_id is None else desk_id, agent_id, badge.nonce, badge.code, now
+        forum, facts, facts.desk_id if desk_id is None else desk_id, agent_id, badge.nonce, badge.code, now, rows
     )
     if badge.refusal is not None:
         return record(ctx, None, None, Outcome.refused, badge.refusal)
@@ -297,10 +316,13 @@ def _decide(
     reason = _refusal(person, facts, facts.day if facts.is_rehearsal else now.astimezone(forum.zone).date())
     if reason is not None:
         return record(ctx, person, None, Outcome.refused, reason)
+    if not exit and (welcomed := welcome(ctx, person)) is not None:
+        return welcomed
+    one_transaction()  # an exit, a re-entry, a second scan: read and changed together
     if exit:
         outcome, reason, admission, inside = record_exit(facts, person, now)
     else:
-        outcome, reason, admission, inside = _enter(facts, person, ctx.desk_id, now)
+        outcome, reason, admission, inside = _again(facts, person, now)
     return record(ctx, person, admission, outcome, reason, inside=inside)
 
 
@@ -317,20 +339,9 @@ def _refusal(registration: Person, facts: Any, today: date) -> str | None:
     return None
 
 
-def _enter(facts: sa.Row, registration: Person, desk_id: int | None, now: datetime):
-    """Welcome (or welcome back) a person: (outcome, reason, admission, how many are inside now)."""
-    admitted_id = run(
-        _ADMIT,
-        {
-            "list_id": facts.id,
-            "registration_id": registration.id,
-            "desk_id": desk_id,
-            "admitted_at": now,
-            "is_inside": True,
-        },
-    ).scalar()
-    if admitted_id is not None:
-        return Outcome.ok, "ok", Admitted(admitted_id, now), move(facts.id, +1)
+def _again(facts: sa.Row, registration: Person, now: datetime):
+    """A person who already has a live admission on the list: welcomed back after going out (where
+    the list allows it), or already in. (outcome, reason, admission, how many are inside now)"""
     admission, desk_name = live_admission(facts.id, registration.id)
     admitted = Admitted(admission.id, admission.admitted_at, desk_name)
     if not admission.is_inside:  # went out (the list records exits) and came back

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 
 from forum.badges.services import badge_code, reissue_badge
 from forum.checkin import services
-from forum.checkin.models import Admission, CheckIn, ListKind
+from forum.checkin.models import Admission, CheckIn, CheckInList, ListKind
 from forum.checkin.scan import read_with_token, scan_at_desk, scan_with_token
 from forum.db import translated
 from forum.i18n import local_time
@@ -303,6 +303,32 @@ def test_two_devices_scanning_the_same_badge_at_once_give_exactly_one_welcome(ap
     assert sorted(inside for outcome, inside in answers if outcome == "ok") == [1, 2, 3]
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == len(people)
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == len(people) * len(tokens)
+
+
+def test_a_nonce_answered_meanwhile_for_another_badge_leaves_nothing_of_the_later_scan(
+    app, db, today_forum, make_registration
+):
+    # A device's reading holds no lock on PostgreSQL (SQLite's transaction holds the write lock), so
+    # another request with the same nonce can be answered between its reading and its welcome.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writing transactions queue one after the other")
+    _desk, token = services.create_desk(today_forum, "Device", actor=None)
+    first, later = make_registration(today_forum), make_registration(today_forum)
+    checkin_list = entrance(today_forum)
+    db.session.commit()
+    slug, first_id, list_id = today_forum.slug, first.id, checkin_list.id
+    reading = read_with_token(slug, token, code=badge_code(later), nonce="n-7")
+    with app.app_context():  # the other request, in a session of its own
+        from forum.extensions import db as other
+
+        assert scan_with_token(read_with_token(slug, token, code=badge_code(first), nonce="n-7")).outcome == "ok"
+        other.session.commit()
+    result = scan_with_token(reading)
+    db.session.commit()
+    assert result.replayed and result.registration["id"] == first_id and result.inside == 1
+    assert db.session.scalars(sa.select(Admission.registration_id)).all() == [first_id]
+    assert db.session.scalar(sa.select(CheckIn.registration_id)) == first_id
+    assert recount(db, list_id) == db.session.scalar(sa.select(CheckInList.inside).filter_by(id=list_id)) == 1
 
 
 def recount(db, list_id: int) -> int:

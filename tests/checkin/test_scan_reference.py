@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.badges.services import badge_code
-from forum.checkin import scan, services
+from forum.checkin import scan, services, welcome
 from forum.checkin.models import Admission, CheckInList, Desk, ListKind
 from forum.programme.models import Session, SessionKind, Signup, SignupStatus
 from forum.registration.models import RegistrationStatus
@@ -110,7 +110,7 @@ def test_the_admit_statements_condition_is_the_live_admission_rule(db, today_for
     db.session.add_all(admissions)
     db.session.commit()
     # the text of the INSERT's conflict target and of the partial unique index, as SQL
-    condition = scan._ADMIT.element.text.split(" WHERE ", 1)[1].split(" DO NOTHING")[0]
+    condition = welcome.ADMIT.element.text.split(" WHERE ", 1)[1].split(" DO NOTHING")[0]
     index = next(i for i in Admission.__table__.indexes if i.name == "uq_checkin_admission_live")
     assert {str(index.dialect_options[d]["where"]) for d in ("postgresql", "sqlite")} == {condition}
     by_text = set(db.session.scalars(sa.select(Admission.id).where(sa.text(condition))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -18,6 +19,27 @@ def test_migrations_match_the_models(db):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+@pytest.mark.postgres_only
+def test_a_pooled_connection_the_server_dropped_is_replaced_before_use(database_url, monkeypatch):
+    """A connection that sat idle in the pool is checked before use: one the server ended (a restart,
+    an idle timeout) is replaced, and the request never sees it fail."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's connections are files: no server drops them")
+    import psycopg
+
+    monkeypatch.setattr(sys.modules["forum.db"], "PING_AFTER_IDLE_SECONDS", 0)  # (the package's `db` is another)
+    engine = sa.create_engine(database_url, pool_size=1)  # no pool_pre_ping
+    try:
+        with engine.connect() as conn:
+            dropped = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [dropped])
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != dropped
+    finally:
+        engine.dispose()
 
 
 def test_timestamps_are_stored_in_utc_and_come_back_aware(db, make_forum):

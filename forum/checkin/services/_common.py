@@ -35,6 +35,32 @@ def run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
     return db.session.connection().execute(statement, params)
 
 
+def on_postgresql() -> bool:
+    """Whether the session's connection (already open) is PostgreSQL's, for the few statements
+    written for one database (SQLite lacks data-modifying CTEs)."""
+    return db.session.connection().dialect.name == "postgresql"
+
+
+#: the isolation level of a request whose every change is one statement (see statements_alone)
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def statements_alone() -> None:
+    """On PostgreSQL, make each statement of this request its own transaction (autocommit): no BEGIN
+    or COMMIT round trip, and a row lock taken by a statement is released as it ends, not when the
+    request sends its COMMIT. For a request whose every change is one statement (a device's scan);
+    before its first statement, else nothing changes. `one_transaction()` goes back to one transaction."""
+    if not db.session().in_transaction() and db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options=_AUTOCOMMIT)
+
+
+def one_transaction() -> None:
+    """From here the request's statements are one transaction again (after statements_alone()), for
+    a change made of several statements (a re-entry, an exit, the day's lists)."""
+    if db.session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        db.session.commit()  # gives the autocommit connection back; the next statement begins anew
+
+
 #: who is inside a list now (its live admissions, less those who went out), as the list keeps it
 _INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
 #: one more (or one fewer) inside: run in the transaction that lets the person in (or out); the row

@@ -20,7 +20,7 @@ from forum.db import translated
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import local_time
-from forum.programme.services import agenda_of_day
+from forum.programme.services import seats_of_day
 from forum.registration.models import Category, Registration, RegistrationStatus, badge_role_of
 
 #: what a desk shows for each refusal reason (the API gives the reason itself)
@@ -117,26 +117,16 @@ def _person(person: Person) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class _Attendee:
-    """Whose agenda of the day a welcome shows: the registration's id and forum, and the forum's zone
-    (so that no Forum needs loading for it)."""
-
-    id: int
-    forum_id: int
-    forum_zone: ZoneInfo
-
-
-def _agenda(registration: Person, day: date, zone: ZoneInfo) -> list[dict[str, str]]:
-    """The sessions the person holds a seat in today, in the order they start (the programme's)."""
-    rows = agenda_of_day(_Attendee(registration.id, registration.forum_id, zone), day)
+def _agenda(seats: tuple[Any, ...], day: date, zone: ZoneInfo) -> list[dict[str, str]]:
+    """The sessions the person holds a seat in that day (read with the scan's facts), in the order
+    they start (the programme's rule)."""
     return [
         {
-            "time": local_time(row.starts_at),
-            "title": translated(row.title),
-            "room": translated(row.room) if row.room else "",
+            "time": local_time(seat.starts_at),
+            "title": translated(seat.title),
+            "room": translated(seat.room) if seat.room else "",
         }
-        for row in sorted(rows, key=lambda row: row.starts_at)
+        for seat in seats_of_day(seats, day, zone)
     ]
 
 
@@ -160,6 +150,8 @@ class ScanContext:
     nonce: str | None
     code: str | None
     now: datetime
+    #: the person's seats in sessions (rows with starts_at, title, room), read with the scan's facts
+    seats: tuple[Any, ...] = ()
 
 
 def insert_or_nothing(table: sa.Table, columns: tuple[str, ...], conflict: str) -> sa.TextClause:
@@ -178,30 +170,83 @@ def insert_or_nothing(table: sa.Table, columns: tuple[str, ...], conflict: str) 
     )
 
 
-#: one row of the trail; a nonce already answered (a retry arriving at the same instant) adds nothing
-_TRAIL = insert_or_nothing(
-    CheckIn.__table__,
-    (
-        "forum_id",
-        "list_id",
-        "desk_id",
-        "agent_id",
-        "registration_id",
-        "admission_id",
-        "outcome",
-        "reason",
-        "scanned",
-        "nonce",
-        "response",
-        "at",
-    ),
-    '("forum_id", "nonce")',
+#: the columns of a trail row
+TRAIL_COLUMNS = (
+    "forum_id",
+    "list_id",
+    "desk_id",
+    "agent_id",
+    "registration_id",
+    "admission_id",
+    "outcome",
+    "reason",
+    "scanned",
+    "nonce",
+    "response",
+    "at",
 )
+#: one row of the trail; a nonce already answered (a retry arriving at the same instant) adds nothing
+_TRAIL = insert_or_nothing(CheckIn.__table__, TRAIL_COLUMNS, '("forum_id", "nonce")')
 
 
 def _replay(forum: Forum, nonce: str) -> ScanResult | None:
     stored = db.session.scalar(sa.select(CheckIn.response).where(CheckIn.forum_id == forum.id, CheckIn.nonce == nonce))
     return ScanResult.from_stored(stored) if stored is not None else None
+
+
+def answer(
+    ctx: ScanContext,
+    registration: Person | None,
+    admission: Admitted | None,
+    outcome: Outcome,
+    reason: str,
+    *,
+    inside: int | None = None,
+) -> ScanResult:
+    """The answer to a scan, as the desk shows it (a welcome with the person's sessions of the day).
+    `inside` is the count after the change; a refusal changed nothing and answers with the count read
+    in the scan's facts."""
+    result = ScanResult(
+        outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
+    )
+    if registration is not None:
+        result.registration = _person(registration)
+        if outcome == Outcome.ok:
+            zone, rehearsal = ctx.forum.zone, getattr(ctx.checkin_list, "is_rehearsal", False)
+            day = ctx.checkin_list.day if rehearsal else ctx.now.astimezone(zone).date()
+            result.agenda = _agenda(ctx.seats, day, zone)
+    if outcome == Outcome.duplicate and admission is not None:
+        result.when = admission.admitted_at.isoformat()
+        result.when_local = local_time(admission.admitted_at)
+        result.desk = admission.desk_name
+    return result
+
+
+def trail_values(
+    ctx: ScanContext, registration: Person | None, admission_id: int | None, outcome: Outcome, result: ScanResult
+) -> dict[str, Any]:
+    """The trail row of a scan and its answer, as the bound values of its INSERT."""
+    return dict(
+        forum_id=ctx.forum.id,
+        list_id=ctx.checkin_list.id,
+        desk_id=ctx.desk_id,
+        agent_id=ctx.agent_id,
+        registration_id=registration.id if registration else None,
+        admission_id=admission_id,
+        outcome=outcome,
+        reason=result.reason,
+        scanned=(ctx.code or "")[:80] or None,
+        nonce=ctx.nonce,
+        response=result.as_dict(),
+        at=ctx.now,
+    )
+
+
+def replayed(forum: Any, nonce: str | None) -> ScanResult | None:
+    """After a scan's writing statement found its nonce taken (the same request answered at this
+    instant: a client retry), the first answer; this one's statements are rolled back, nothing kept."""
+    db.session.rollback()
+    return _replay(forum, nonce) if nonce is not None else None
 
 
 def record(
@@ -213,42 +258,11 @@ def record(
     *,
     inside: int | None = None,
 ) -> ScanResult:
-    """The answer, kept in the trail. `inside` is the count after the change; a refusal changed
-    nothing and answers with the count read in the scan's facts."""
-    forum, now = ctx.forum, ctx.now
-    result = ScanResult(
-        outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
-    )
-    if registration is not None:
-        result.registration = _person(registration)
-        if outcome == Outcome.ok:
-            zone, rehearsal = forum.zone, getattr(ctx.checkin_list, "is_rehearsal", False)
-            result.agenda = _agenda(
-                registration, ctx.checkin_list.day if rehearsal else now.astimezone(zone).date(), zone
-            )
-    if outcome == Outcome.duplicate and admission is not None:
-        result.when = admission.admitted_at.isoformat()
-        result.when_local = local_time(admission.admitted_at)
-        result.desk = admission.desk_name
-    values = dict(
-        forum_id=forum.id,
-        list_id=ctx.checkin_list.id,
-        desk_id=ctx.desk_id,
-        agent_id=ctx.agent_id,
-        registration_id=registration.id if registration else None,
-        admission_id=admission.id if admission else None,
-        outcome=outcome,
-        reason=reason,
-        scanned=(ctx.code or "")[:80] or None,
-        nonce=ctx.nonce,
-        response=result.as_dict(),
-        at=now,
-    )
+    """The answer (see `answer`), kept in the trail."""
+    result = answer(ctx, registration, admission, outcome, reason, inside=inside)
+    values = trail_values(ctx, registration, admission.id if admission else None, outcome, result)
     if run(_TRAIL, values).scalar() is None:
-        # The same request is being answered at this instant (a client retry): give its answer, and
-        # keep nothing of this one.
-        db.session.rollback()
-        return _replay(forum, ctx.nonce) or result
+        return replayed(ctx.forum, ctx.nonce) or result
     return result
 
 

@@ -28,10 +28,22 @@ def consent_texts() -> dict[str, str]:
     return texts
 
 
+def _wording() -> tuple[dict[str, str], str]:
+    """The wording in force and its digest, worked out once per app and settings it is made of (the
+    translations do not change while the app runs): every sign-up asks for it."""
+    config = current_app.config
+    settings = (config["PRIVACY_CONTROLLER"], config["PRIVACY_CNDP_NUMBER"], tuple(config["LANGUAGES"]))
+    known = current_app.extensions.setdefault("multaqa.consent_wording", {})
+    if settings not in known:
+        texts = consent_texts()
+        digest = hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        known[settings] = (texts, digest)
+    return known[settings]
+
+
 def current_consent_id() -> int:
     """The id of the wording in force, stored the first time it is used (one indexed read after that)."""
-    texts = consent_texts()
-    digest = hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    texts, digest = _wording()
     row_id = db.session.scalar(sa.select(ConsentText.id).where(ConsentText.digest == digest))
     if row_id is None:
         try:

@@ -3,7 +3,14 @@
 One file per concern; callers import the package and write `services.save_session(...)`.
 """
 
-from forum.programme.services.agendas import Agenda, AgendaEntry, agenda_of_day, personal_agenda, personal_events_of
+from forum.programme.services.agendas import (
+    Agenda,
+    AgendaEntry,
+    personal_agenda,
+    personal_events_of,
+    seats_of_day,
+    with_seats,
+)
 from forum.programme.services.drafts import CALENDAR_FIELDS, PUBLIC_FIELDS, SESSION_FIELDS, DraftSession, draft_of
 from forum.programme.services.errors import Conflict, ProgrammeError, ScheduleConflict, SignupError
 from forum.programme.services.fingerprint import programme_fingerprint
@@ -45,7 +52,6 @@ __all__ = [
     "ScheduleConflict",
     "SignupError",
     "Slot",
-    "agenda_of_day",
     "by_day",
     "cancel_signup",
     "conflicts_of",
@@ -69,6 +75,7 @@ __all__ = [
     "save_room",
     "save_session",
     "save_speaker",
+    "seats_of_day",
     "send_notices",
     "sessions_of",
     "sign_up",
@@ -81,4 +88,5 @@ __all__ = [
     "unpublished_notice",
     "version_numbered",
     "versions_of",
+    "with_seats",
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
-from forum.db import UTCDateTime
 from forum.events.models import Forum, day_bounds
 from forum.extensions import db
 from forum.hooks import PersonalEvent, personal_events
@@ -71,29 +73,37 @@ def personal_events_of(registration: Registration) -> list[PersonalEvent]:
     return sorted(events, key=lambda event: (event.start_at, event.uid))
 
 
-#: the sessions of one person on one local day: when, title and room (columns, no objects loaded; the
-#: check-in desk asks this on every welcome)
-_AGENDA = (
-    sa.select(Session.starts_at, Session.ends_at, Session.title, Room.name.label("room"))
-    .join(Signup, Signup.session_id == Session.id)
-    .outerjoin(Room, Room.id == Session.room_id)
-    .where(
-        Signup.registration_id == sa.bindparam("registration_id"),
-        Signup.status == SignupStatus.confirmed,
-        Session.is_cancelled.is_(False),
-        Session.starts_at >= sa.bindparam("start", type_=UTCDateTime),
-        Session.starts_at < sa.bindparam("end", type_=UTCDateTime),
+class Seat(NamedTuple):
+    """A seat a person holds in a session: when it starts, its title and room (their names per
+    language; the room None)."""
+
+    starts_at: datetime
+    title: dict[str, str]
+    room: dict[str, str] | None
+
+
+_seat, _seat_session, _seat_room = aliased(Signup), aliased(Session), aliased(Room)
+
+
+def with_seats(query: sa.Select, registration_id: sa.ColumnElement[int]) -> sa.Select:
+    """`query` with the person's confirmed seats in sessions not cancelled: one row per seat (or one
+    whose seat columns are NULL), with `seat_starts_at`, `seat_title` and `seat_room`. The check-in
+    desk reads a welcome's agenda this way, with its scan's facts, in the same statement."""
+    return (
+        query.add_columns(
+            _seat_session.starts_at.label("seat_starts_at"),
+            _seat_session.title.label("seat_title"),
+            _seat_room.name.label("seat_room"),
+        )
+        .outerjoin(_seat, sa.and_(_seat.registration_id == registration_id, _seat.status == SignupStatus.confirmed))
+        .outerjoin(_seat_session, sa.and_(_seat_session.id == _seat.session_id, _seat_session.is_cancelled.is_(False)))
+        .outerjoin(_seat_room, _seat_room.id == _seat_session.room_id)
     )
-    .order_by(Session.starts_at)
-)
 
 
-def agenda_of_day(registration: Registration, day: date) -> list[sa.Row]:
-    """The sessions a person holds a confirmed seat in on a local day of their forum: rows of
-    (starts_at, ends_at, title, room), room being the room's names or None. `registration` may be
-    a record of one with its id and forum_id (the check-in desk reads no Registration object), and
-    then also the forum's `forum_zone` (nor does it load the Forum)."""
-    zone = getattr(registration, "forum_zone", None) or db.session.get(Forum, registration.forum_id).zone
+def seats_of_day(rows: Iterable[Any], day: date, zone: ZoneInfo) -> list[Seat]:
+    """Of rows read `with_seats`, the seats on a local day of the forum (in its zone), in the order
+    they start."""
     start, end = day_bounds(day, zone)
-    params = {"registration_id": registration.id, "start": start, "end": end}
-    return list(db.session.connection().execute(_AGENDA, params))
+    seats = (Seat(row.seat_starts_at, row.seat_title, row.seat_room) for row in rows if row.seat_starts_at)
+    return sorted((seat for seat in seats if start <= seat.starts_at < end), key=lambda seat: seat.starts_at)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import URLSafeTimedSerializer
 
-from forum import mail
+from forum import jobs, mail
 from forum.db import translated
 from forum.events.models import Forum
 from forum.registration.models import Registration
@@ -34,22 +34,42 @@ def self_service_url(registration: Registration, forum: Forum | None = None) -> 
 
 
 def send_confirmation_request(registration: Registration, forum: Forum, *, hours: int) -> None:
-    """Ask the person to confirm their e-mail within `hours`; the mail also carries their link."""
+    """Ask the person to confirm their e-mail within `hours`; the mail also carries their link. The
+    links are made here (on the request's host); the mail is written in the job, out of the sign-up."""
     link = mail.external_url(
         "registration.confirm_email",
         forum_slug=forum.slug,
         access_key=registration.access_key,
         token=confirmation_token(registration),
     )
-    mail.send(
-        registration.email,
+    person = (registration.email, registration.locale, registration.name_ar, registration.name_latin)
+    manage_link = self_service_url(registration, forum)
+    jobs.enqueue("registration.confirmation_request", *person, forum.title, link, manage_link, hours, track=False)
+
+
+@jobs.task("registration.confirmation_request")
+def _confirmation_request(
+    job: jobs.Job | None,
+    email: str,
+    locale: str,
+    name_ar: str | None,
+    name_latin: str | None,
+    forum_title: dict[str, str],
+    link: str,
+    manage_link: str,
+    hours: int,
+) -> None:
+    """The confirmation request, written in the person's language and handed over (a job of its own)."""
+    mail.send_from_job(
+        email,
         _l("Confirm your registration for %(forum)s"),
         "registration_confirm",
-        locale=registration.locale,
-        forum=forum_name(forum, registration.locale),
-        registration=registration,
+        locale=locale,
+        attachments=(),
+        forum=translated(forum_title, locale),
+        registration=Registration(email=email, name_ar=name_ar, name_latin=name_latin),  # its name, as shown
         link=link,
-        manage_link=self_service_url(registration, forum),
+        manage_link=manage_link,
         hours=hours,
     )
 
