@@ -117,7 +117,7 @@ _ORDER = (Recommendation.support_count.desc(), Recommendation.position, Recommen
 def accepted_by_workshop(forum: Forum, *, top: int | None = TOP) -> list[WorkshopOutcome]:
     """Each workshop's accepted recommendations, grouped by theme and target actor, ranked by support:
     the `top` of each group (every one with top=None) with the group's count, and each workshop's
-    count and supports, in one statement."""
+    count and supports, in two statements (the ranking, then the rows shown)."""
     theme = sa.func.coalesce(Recommendation.theme, "")
     ranked = (
         sa.select(
@@ -134,18 +134,23 @@ def accepted_by_workshop(forum: Forum, *, top: int | None = TOP) -> list[Worksho
         .where(*_accepted(forum))
         .subquery()
     )
-    query = sa.select(Recommendation, ranked.c.held, ranked.c.workshop_count, ranked.c.supports).join(
-        ranked, ranked.c.id == Recommendation.id
-    )
+    query = sa.select(ranked.c.id, ranked.c.held, ranked.c.workshop_count, ranked.c.supports)
     if top is not None:
         query = query.where(ranked.c.rank <= top)
+    found = db.session.execute(query).all()
+    # the rows shown, by their keys (joined to the ranking, the planner read the whole table)
+    shown = sa.select(Recommendation).where(*_accepted(forum))
+    if top is not None:
+        shown = shown.where(Recommendation.id.in_([row.id for row in found]))
+    by_id = {recommendation.id: recommendation for recommendation in db.session.scalars(shown)}
     per_session: dict[int, list[Ranked]] = defaultdict(list)
     held: dict[tuple[int, str, TargetActor], int] = {}
     totals: dict[int, tuple[int, int]] = {}
-    for recommendation, group_count, count, supports in db.session.execute(query):
+    for row in found:
+        recommendation = by_id[row.id]
         per_session[recommendation.session_id].append(Ranked(recommendation, recommendation.support_count))
-        held[recommendation.session_id, recommendation.theme or "", recommendation.target_actor] = group_count
-        totals[recommendation.session_id] = (count, int(supports))
+        held[recommendation.session_id, recommendation.theme or "", recommendation.target_actor] = row.held
+        totals[recommendation.session_id] = (row.workshop_count, int(row.supports))
     outcomes = []
     for session in workshops(forum):
         if session.id not in per_session:
