@@ -28,10 +28,13 @@ LARGE = int(os.environ.get("BENCH_GROWTH_LARGE", "50000"))
 ROUNDS, PER_ROUND = 6, 25
 
 
-def fill(slug: str, count: int) -> None:
-    """`count` confirmed registrations at the forum, in bulk (the triggers count their places)."""
+def fill(slug: str, count: int, status_of=None) -> None:
+    """`count` registrations at the forum, in bulk (the triggers count their places): confirmed, or
+    the status `status_of(n)` gives the n-th."""
     from forum.events.models import Forum
     from forum.registration.models import Area, Category, Gender, Registration, RegistrationStatus
+
+    status_of = status_of or (lambda _n: RegistrationStatus.confirmed)
 
     forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug))
     now = datetime.now(UTC)
@@ -49,7 +52,7 @@ def fill(slug: str, count: int) -> None:
                     gender=Gender.female if n % 2 else Gender.male,
                     province="errachidia",
                     area=Area.rural if n % 3 else Area.urban,
-                    status=RegistrationStatus.confirmed,
+                    status=status_of(n),
                     consent_at=now,
                     created_at=now,
                     updated_at=now,

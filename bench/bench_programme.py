@@ -1,6 +1,9 @@
 """Benchmark of the programme: public programme, a personal agenda and a personal .ics feed for a forum
 of 40 sessions in 8 rooms, 2,000 confirmed participants and 6,000 workshop sign-ups, under gunicorn on
-PostgreSQL at a steady 50 requests/s for 60 s each (latency from each request's scheduled time)."""
+PostgreSQL at a steady 50 requests/s for 60 s each (latency from each request's scheduled time).
+
+growth: the public programme of that forum and of one with the same programme and ten times the people
+        and sign-ups (20,000 and 60,000), taken in turn (A B A B); budget: ratio of p50s <= 1.3."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import random
 import sys
 from datetime import UTC, date, datetime, time
 
-from harness import Deployment, open_loop, report
+from harness import Deployment, in_turn, open_loop, report, report_growth, sequential
 
 ROOMS, SLOTS_DAY1, SLOTS_DAY2 = 8, 3, 2  # 8 rooms × 5 slots = 40 sessions
 PARTICIPANTS, SIGNUPS_EACH = 2000, 3  # 6,000 sign-ups
@@ -16,7 +19,7 @@ BUDGET_MS = 30
 DURATION = float(sys.argv[1]) if len(sys.argv) > 1 else 60  # seconds per figure (60 for the record)
 
 
-def build() -> list[str]:
+def build(slug: str = "bench-forum", participants: int = PARTICIPANTS) -> list[str]:
     """The forum, its published programme and its participants; returns their access keys."""
     import sqlalchemy as sa
 
@@ -28,7 +31,7 @@ def build() -> list[str]:
 
     day1, day2 = date(2026, 2, 13), date(2026, 2, 14)
     forum = Forum(
-        slug="bench-forum",
+        slug=slug,
         title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Bench forum"},
         region="draa-tafilalet",
         city={"ar": "الرشيدية", "fr": "Errachidia", "en": "Errachidia"},
@@ -79,16 +82,16 @@ def build() -> list[str]:
                 "forum_id": forum.id,
                 "name_ar": f"مشارك {n}",
                 "name_latin": f"Participant {n}",
-                "email": f"p{n}@bench.ma",
+                "email": f"p{n}@{slug}.bench.ma",
                 "category": Category.association,
                 "gender": Gender.female if n % 2 else Gender.male,
                 "area": Area.rural,
                 "locale": ("ar", "fr", "en")[n % 3],
                 "status": RegistrationStatus.confirmed,
-                "access_key": f"bench-key-{n:05d}-{rng.getrandbits(64):016x}",
-                "badge_secret": f"bench-badge-{n:05d}-{rng.getrandbits(64):016x}",
+                "access_key": f"{slug}-key-{n:05d}-{rng.getrandbits(64):016x}",
+                "badge_secret": f"{slug}-badge-{n:05d}-{rng.getrandbits(64):016x}",
             }
-            for n in range(PARTICIPANTS)
+            for n in range(participants)
         ],
     )
     people = db.session.execute(
@@ -142,7 +145,22 @@ def main() -> int:
             )
             if result.errors:
                 print(f"  errors: {result.errors} {result.error_samples}", flush=True)
+        ok &= growth(dep)
     return 0 if ok else 1
+
+
+def growth(dep: Deployment) -> bool:
+    """The public programme of the forum and of one ten times as full, in turn."""
+    with dep.app.app_context():
+        build("bench-forum-large", 10 * PARTICIPANTS)
+    client = dep.client()
+    runs = {
+        slug: lambda _n, url=f"/f/{slug}/programme/": sequential(client, url, 20, "</html>")
+        for slug in ("bench-forum", "bench-forum-large")
+    }
+    results = in_turn(6, **runs)
+    sizes = (PARTICIPANTS, 10 * PARTICIPANTS)
+    return report_growth("programme", "public_programme", results["bench-forum"], results["bench-forum-large"], sizes)
 
 
 if __name__ == "__main__":

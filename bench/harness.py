@@ -365,6 +365,8 @@ class Result:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    #: bytes of the last page answered (`sequential`)
+    size: int = 0
 
     @property
     def count(self) -> int:
@@ -490,7 +492,39 @@ def in_turn(rounds: int, **runs: Callable[[int], Result]) -> dict[str, Result]:
             into.errors += result.errors
             into.error_samples += result.error_samples[: 5 - len(into.error_samples)]
             into.elapsed += result.elapsed
+            into.size = result.size or into.size
     return merged
+
+
+def sequential(client: Client, url: str, count: int, expect: str) -> Result:
+    """`count` GETs of `url`, one after the other, by one client (signed in if it was); a request is an
+    error unless answered 200 with `expect` in the page. Keeps the size of the last page (`.size`)."""
+    result = Result()
+    for _ in range(count):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200 or expect not in response.text:
+            result.errors += 1
+            if len(result.error_samples) < 5:
+                result.error_samples.append(f"{url}: {response.status_code}")
+        else:
+            result.latencies_ms.append(elapsed)
+            result.size = len(response.content)
+    return result
+
+
+def report_growth(name: str, figure: str, small: Result, large: Result, sizes: tuple[int, int]) -> bool:
+    """Each size's p50 and the ratio of the large one's to the small one's (budget: <= 1.3)."""
+    p50_small, p50_large = small.percentile(50), large.percentile(50)
+    report(name, f"{figure}_p50_{sizes[0]}", p50_small, "ms", budget="-", ok=True)
+    report(name, f"{figure}_p50_{sizes[1]}", p50_large, "ms", budget="-", ok=True)
+    ratio = p50_large / p50_small
+    ok = small.errors == 0 and large.errors == 0
+    for result in (small, large):
+        if result.errors:
+            print(f"# {figure}: {result.error_samples}", file=sys.stderr, flush=True)
+    return report(name, f"{figure}_p50", ratio, "ratio", budget=1.3, ok=ok and ratio <= 1.3)
 
 
 def report_ratio(

@@ -62,6 +62,13 @@ class Forum(db.Model):
     #: in the same transaction as each change (migration 2b76ddeba204): a sign-up reads it instead of
     #: counting the forum; read it with `registration.services.places_taken`, never from a loaded row
     places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: confirmed participants (the team apart), and among them the women, the rural associations and
+    #: cooperatives, and the people with a disability: kept by triggers like places_taken (migration
+    #: d8b3a6c1e5f4), for the moves an approval makes; read them with `registration.services.shares`
+    confirmed_participants: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_women: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_rural_associations: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_disabled: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[ForumStatus] = mapped_column(
         sa.Enum(ForumStatus, native_enum=False, length=20), default=ForumStatus.draft, index=True
     )

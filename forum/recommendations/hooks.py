@@ -3,6 +3,8 @@ recommendations sections, and the demo's recommendations."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
@@ -90,7 +92,8 @@ def recommendations_section(forum: Forum) -> hooks.ReportSection:
         key="recommendations",
         title=_l("Recommendations"),
         template="recommendations/report/_recommendations.html",
-        context={"outcomes": services.accepted_by_workshop(forum)},
+        # read by the template: the page shows the top of each group, the PDF every recommendation
+        context={"load_outcomes": partial(services.accepted_by_workshop, forum)},
     )
 
 

@@ -33,8 +33,6 @@ from forum.registration.models import Category, Registration, RegistrationStatus
 from forum.security import is_safe_next
 from forum.web import forum_row_or_404, run
 
-PAGE_SIZE = 50
-
 
 def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
@@ -178,20 +176,33 @@ def _filters() -> QueueFilterForm:
 def queue():
     forum = g.forum
     filters = _filters()
-    page = db.paginate(services.search(forum, filters.filters()), per_page=PAGE_SIZE, error_out=False)
+    page = _queue_page(forum, filters.filters())
     return render_template(
         "registration/queue.html",
         forum=forum,
         filters=filters,
         page=page,
-        balance=services.balance(forum),
+        count=services.queue_count(forum, filters.filters()),
+        shares=services.shares(forum),
         settings=services.settings_for(forum),
         warnings=services.approval_warnings(forum, page.items),
-        positions=services.waitlist_positions(forum),
+        positions=services.waitlist_positions(forum, page.items),
         bulk=BulkForm(),
         form=ConfirmForm(),
-        query_args={k: v for k, v in request.args.items() if k != "page"},
+        query_args={k: v for k, v in request.args.items() if k not in ("after", "before", "page")},
     )
+
+
+def _queue_page(forum, filters: dict[str, str]) -> services.QueuePage:
+    """The page of the address's cursor; the first page, with a message, for a cursor that is not one."""
+    number = max(1, min(request.args.get("page", 1, type=int), 1_000_000))
+    try:
+        return services.queue_page(
+            forum, filters, after=request.args.get("after"), before=request.args.get("before"), number=number
+        )
+    except services.BadCursor as error:
+        flash(str(error), "warning")
+        return services.queue_page(forum, filters)
 
 
 @bp.route("/f/<forum_slug>/manage/registration/<int:registration_id>")

@@ -1,7 +1,7 @@
 """registration, recommendations: the counters' triggers again after batch rebuilds (SQLite)
 
 Revision ID: 46fe091bfc20
-Revises: 5c0e7a91d2b4
+Revises: d8b3a6c1e5f4
 Create Date: 2026-12-07 05:05:00.000000
 
 On SQLite, a migration that rebuilds `registration` or `endorsement` in batch mode (a foreign key
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '46fe091bfc20'
-down_revision = '5c0e7a91d2b4'
+down_revision = 'd8b3a6c1e5f4'
 branch_labels = None
 depends_on = None
 

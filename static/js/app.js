@@ -10,7 +10,8 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-// Elements with data-poll="<url>" and data-poll-interval="<ms>" refresh their inner HTML from the URL.
+// Elements with data-poll="<url>" and data-poll-interval="<ms>" refresh their inner HTML from the URL
+// (with data-poll-now, a first time as soon as the page is shown).
 function startPolling(element) {
   const url = element.dataset.poll;
   const interval = Number(element.dataset.pollInterval || 5000);
@@ -28,7 +29,7 @@ function startPolling(element) {
     }
     window.setTimeout(tick, interval);
   };
-  window.setTimeout(tick, interval);
+  window.setTimeout(tick, "pollNow" in element.dataset ? 0 : interval);
 }
 
 document.querySelectorAll("[data-poll]").forEach(startPolling);

@@ -10,7 +10,8 @@ import pytest
 
 from forum.events.models import Forum
 from forum.programme.models import Room, Session, SessionKind
-from forum.recommendations.models import RecommendationSettings
+from forum.recommendations import services
+from forum.recommendations.models import Recommendation, RecommendationSettings, TargetActor
 
 
 @pytest.fixture
@@ -69,3 +70,19 @@ def open_input(db) -> Callable[[Forum], RecommendationSettings]:
 def _postgres_only(request, db) -> None:
     if request.node.get_closest_marker("postgres_only") and db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite's write lock serialises these requests anyway")
+
+
+@pytest.fixture
+def make_accepted(db) -> Callable[..., Recommendation]:
+    """An accepted recommendation on theme "Financement", supported by `supporters`."""
+
+    def make(workshop: Session, text: str, *, by: Any, supporters=(), target_actor=TargetActor.government):
+        recommendation = services.add_recommendation(
+            workshop, text=text, theme="Financement", target_actor=target_actor, actor=by
+        )
+        for person in supporters:
+            services.endorse(recommendation, person)
+        services.accept(recommendation, actor=by)
+        return recommendation
+
+    return make

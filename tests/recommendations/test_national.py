@@ -15,7 +15,7 @@ from forum.recommendations.services import national
 
 
 @pytest.fixture
-def seven_supported(db, workshop_setup, make_registration, monkeypatch):
+def seven_supported(db, workshop_setup, make_registration, make_accepted, monkeypatch):
     """Seven accepted recommendations to the government on one theme, the n-th with n supports, and one
     to donors; two shown per group on the compilation, three a page on the group's own."""
     monkeypatch.setattr(national, "TOP", 2)
@@ -23,20 +23,8 @@ def seven_supported(db, workshop_setup, make_registration, monkeypatch):
     forum, _rapporteur, organiser, workshop = workshop_setup
     people = [make_registration(forum) for _ in range(7)]
     for n in range(7):
-        recommendation = services.add_recommendation(
-            workshop,
-            text=f"Proposition numéro {n}",
-            theme="Financement",
-            target_actor=TargetActor.government,
-            actor=organiser,
-        )
-        for person in people[:n]:
-            services.endorse(recommendation, person)
-        services.accept(recommendation, actor=organiser)
-    donors = services.add_recommendation(
-        workshop, text="Aux bailleurs", theme="Financement", target_actor=TargetActor.donors, actor=organiser
-    )
-    services.accept(donors, actor=organiser)
+        make_accepted(workshop, f"Proposition numéro {n}", by=organiser, supporters=people[:n])
+    make_accepted(workshop, "Aux bailleurs", by=organiser, target_actor=TargetActor.donors)
     db.session.commit()
     return forum
 

@@ -1,5 +1,6 @@
 """The forum's count of places taken (`Forum.places_taken`, kept by triggers on `registration`) against
-its reference, the recount of `Registration.takes_place`, after every path that changes the places."""
+its reference, the recount of `Registration.takes_place`, after every path that changes the places; and
+the shares of its confirmed participants (`Forum.confirmed_*`, kept alike) against the balance's count."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def recount(forum: Forum) -> int:
 
 def assert_counted(forum: Forum, expected: int) -> None:
     assert (services.places_taken(forum), recount(forum)) == (expected, expected)
+    kept, counted = services.shares(forum), services.balance(forum)
+    shares = [(s.women.count, s.rural_associations.count, s.disability.count, s.confirmed) for s in (kept, counted)]
+    assert shares[0] == shares[1]
 
 
 def details(n: int, **overrides):
@@ -148,10 +152,17 @@ def test_the_triggers_that_keep_the_count_are_in_place(db):
     """A migration that rebuilds `registration` on SQLite (batch mode) drops them: it must add them back."""
     if db.engine.dialect.name == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registration'"
-        expected = {f"registration_places_taken_{event}" for event in ("insert", "delete", "update")}
+        events = ("insert", "delete", "update")
+        expected = {
+            f"registration_{counter}_{event}" for counter in ("places_taken", "confirmed_shares") for event in events
+        }
     else:
         query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass AND NOT tgisinternal"
-        expected = {"registration_places_taken"}
+        expected = {
+            "registration_places_taken",
+            "registration_confirmed_shares",
+            "registration_confirmed_shares_update",
+        }
     assert expected <= set(db.session.scalars(sa.text(query)))
 
 
@@ -218,4 +229,31 @@ def test_the_last_migration_restores_triggers_a_batch_rebuild_dropped_on_sqlite(
             assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 1  # recounted
             conn.execute(sa.text("UPDATE registration SET status = 'cancelled'"))
             assert conn.execute(sa.text("SELECT places_taken FROM forum")).scalar() == 0  # counted again
+        _db.engine.dispose()
+
+
+def test_the_migration_counts_the_shares_of_confirmed_participants_and_goes_back(scratch_app):
+    from flask_migrate import downgrade, upgrade
+
+    at = datetime(2026, 12, 1)
+    rows = [("confirmed", "association"), ("confirmed", "cooperative"), ("confirmed", "speaker"), ("pending", "expert")]
+    counters = "SELECT confirmed_participants, confirmed_women, confirmed_rural_associations FROM forum"
+    with scratch_app.app_context():
+        upgrade(revision="c4a9e1f7d2b3")
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text(FORUM_ROW), {"at": at})
+            for n, (status, category) in enumerate(rows):
+                values = {"email": f"p{n}@example.ma", "status": status, "category": category, "holds": False}
+                conn.execute(sa.text(REGISTRATION_ROW), {**values, "at": at})
+            conn.execute(sa.text("UPDATE registration SET area = 'rural' WHERE email = 'p1@example.ma'"))
+        upgrade()
+        with _db.engine.begin() as conn:
+            assert tuple(conn.execute(sa.text(counters)).one()) == (2, 2, 1)  # the team apart
+            conn.execute(sa.text("UPDATE registration SET status = 'confirmed' WHERE email = 'p3@example.ma'"))
+            conn.execute(sa.text("UPDATE registration SET gender = 'male' WHERE email = 'p0@example.ma'"))
+            assert tuple(conn.execute(sa.text(counters)).one()) == (3, 2, 1)
+        downgrade(revision="c4a9e1f7d2b3")
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE registration SET status = 'cancelled' WHERE email = 'p0@example.ma'"))
+            assert "confirmed_women" not in {c["name"] for c in sa.inspect(conn).get_columns("forum")}
         _db.engine.dispose()

@@ -35,7 +35,16 @@ from .national import (
     national_sections,
     series_forums,
 )
-from .outcomes import ActorGroup, ThemeGroup, WorkshopOutcome, accepted_by_workshop, by_theme_and_actor, group
+from .outcomes import (
+    ActorGroup,
+    OutcomeGroupPage,
+    ThemeGroup,
+    WorkshopOutcome,
+    accepted_by_workshop,
+    by_theme_and_actor,
+    group,
+    outcome_group,
+)
 from .similar import Similar, likely_duplicates, similar_to
 from .supports import (
     Ranked,
@@ -64,11 +73,13 @@ __all__ = [
     "Ranked",
     "RecommendationError",
     "Similar",
+    "OutcomeGroupPage",
     "ThemeGroup",
     "WorkshopOutcome",
     "accept",
     "add_merged_into",
     "accepted_by_workshop",
+    "outcome_group",
     "accepted_support_counts",
     "by_theme_and_actor",
     "add_recommendation",

@@ -8,7 +8,6 @@ and took 5 s to build.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from forum.events.models import Forum, ForumStatus
 from forum.extensions import db
 from forum.programme.models import Session
 from forum.recommendations.models import Recommendation, RecommendationStatus, TargetActor
+from forum.recommendations.services.outcomes import GroupPage
 
 #: recommendations shown for each theme and target actor on the compilation's page
 TOP = 5
@@ -187,22 +187,8 @@ def national_compilation(forums: list[Forum] | None = None) -> NationalCompilati
 
 
 @dataclass
-class NationalGroupPage:
+class NationalGroupPage(GroupPage):
     """One page of one theme and target actor of the national compilation."""
-
-    theme: str
-    group: NationalGroup
-    page: int
-
-    @property
-    def first(self) -> int:
-        """The rank of the page's first recommendation in its group (1 on the first page)."""
-        return (self.page - 1) * GROUP_PAGE + 1
-
-    @property
-    def pages(self) -> int:
-        """How many pages the group fills."""
-        return max(1, math.ceil(self.group.count / GROUP_PAGE))
 
 
 def national_group(theme: str, actor: TargetActor, page: int = 1) -> NationalGroupPage | None:
@@ -225,4 +211,4 @@ def national_group(theme: str, actor: TargetActor, page: int = 1) -> NationalGro
         .limit(GROUP_PAGE)
         .offset((page - 1) * GROUP_PAGE)
     ).all()
-    return NationalGroupPage(theme, NationalGroup(actor, count, int(supports), _rows(found, by_id)), page)
+    return NationalGroupPage(theme, NationalGroup(actor, count, int(supports), _rows(found, by_id)), page, GROUP_PAGE)

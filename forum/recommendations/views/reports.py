@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, g, redirect, render_template, send_file, url_for
+from flask import Response, abort, g, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -14,7 +14,8 @@ from forum.auth.models import Role
 from forum.extensions import db
 from forum.forms import ConfirmForm
 from forum.recommendations import bp, report, services
-from forum.recommendations.views._common import MANAGE
+from forum.recommendations.models import TargetActor
+from forum.recommendations.views._common import MANAGE, workshop_or_404
 from forum.web import forum_row_or_404
 
 
@@ -22,6 +23,19 @@ from forum.web import forum_row_or_404
 @forum_role_required(Role.organiser)
 def report_page():
     return report.render_report(g.forum)
+
+
+@bp.route(f"{MANAGE}/report/group")
+@forum_role_required(Role.organiser)
+def report_group():
+    """Every accepted recommendation of one workshop, theme and target actor, a page at a time."""
+    workshop = workshop_or_404(request.args.get("workshop", 0, type=int))
+    actor = TargetActor.__members__.get(request.args.get("actor", ""))
+    page = request.args.get("page", 1, type=int)
+    found = services.outcome_group(g.forum, workshop, request.args.get("theme", ""), actor, page) if actor else None
+    if found is None:
+        abort(404)
+    return render_template("recommendations/report/group.html", forum=g.forum, found=found)
 
 
 @bp.route(f"{MANAGE}/report/pdf", methods=["POST"])

@@ -14,7 +14,7 @@ person tells), `notify` (the e-mails), `errors`; `_common` holds what several of
 """
 
 from forum.registration.services._common import Status
-from forum.registration.services.balance import Balance, Share, balance
+from forum.registration.services.balance import Balance, Share, Shares, balance, shares
 from forum.registration.services.decisions import (
     Decision,
     accept_offer,
@@ -47,7 +47,15 @@ from forum.registration.services.errors import (
     RegistrationError,
 )
 from forum.registration.services.notify import CONFIRM_SALT, confirmation_token
-from forum.registration.services.queue import search, waitlist_positions
+from forum.registration.services.queue import (
+    BadCursor,
+    QueueCount,
+    QueuePage,
+    queue_count,
+    queue_page,
+    search,
+    waitlist_positions,
+)
 from forum.registration.services.quotas import (
     Counts,
     approval_warnings,
@@ -78,6 +86,7 @@ __all__ = [
     "RegistrationClosed",
     "RegistrationError",
     "Share",
+    "Shares",
     "SignUp",
     "Status",
     "accept_offer",
@@ -108,7 +117,13 @@ __all__ = [
     "save_settings",
     "search",
     "settings_for",
+    "shares",
     "update",
     "waitlist_position",
     "waitlist_positions",
+    "BadCursor",
+    "QueueCount",
+    "QueuePage",
+    "queue_count",
+    "queue_page",
 ]

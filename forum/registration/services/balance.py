@@ -67,6 +67,17 @@ class Balance:
     def left(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.taken)
 
+
+@dataclass
+class Shares:
+    """The shares of women, rural associations and people with disabilities among confirmed
+    participants, as the forum's counters keep them (no registration read)."""
+
+    confirmed: int
+    women: Share
+    rural_associations: Share
+    disability: Share
+
     def after(self, registration: Registration) -> dict[str, tuple[float, float]]:
         """How confirming `registration` moves each share: {name: (percent now, percent after)}."""
         n = self.confirmed
@@ -78,6 +89,19 @@ class Balance:
         ):
             moves[key] = (share.percent, 100.0 * (share.count + hit) / (n + 1))
         return moves
+
+
+# The counters are kept by triggers in the same transaction as each change (Forum.confirmed_*): one row
+# read by its key. The recount they stand for is `balance` (tests/registration/test_places.py compares).
+_SHARES = sa.select(
+    Forum.confirmed_participants, Forum.confirmed_women, Forum.confirmed_rural_associations, Forum.confirmed_disabled
+).where(Forum.id == sa.bindparam("forum_id"))
+
+
+def shares(forum: Forum) -> Shares:
+    """The shares among confirmed participants, from the forum's counters (one row by its key)."""
+    confirmed, women, rural, disabled = db.session.execute(_SHARES, {"forum_id": forum.id}).one()
+    return Shares(confirmed, Share(women, confirmed), Share(rural, confirmed), Share(disabled, confirmed))
 
 
 def balance(forum: Forum) -> Balance:
