@@ -54,13 +54,17 @@ def _static_only_fetcher(static: Path) -> Any:
     """A WeasyPrint fetcher that reads files of the static folder only: never the network, never other files."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    # a page's url_for gives the static build's versioned names: read them from their source in static/
+    sources = {versioned: source for source, versioned in current_app.extensions.get("static_manifest", {}).items()}
+
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             parsed = urlparse(url)
             if parsed.scheme == "file":
                 path = Path(unquote(parsed.path)).resolve()
             elif parsed.path.startswith("/static/"):
-                path = (static / unquote(parsed.path).removeprefix("/static/")).resolve()
+                name = unquote(parsed.path).removeprefix("/static/")
+                path = (static / sources.get(name, name)).resolve()
             else:
                 raise ValueError(f"refused to fetch {url!r}")
             if static not in path.parents:

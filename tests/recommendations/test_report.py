@@ -78,3 +78,18 @@ def test_the_pdf_document_holds_every_recommendation(app, crowded_report):
         document = report.render_report(forum, pdf=True)
     assert _listed(document) == ranked + ["Aux bailleurs 0", "Aux bailleurs 1"]
     assert "/report/group?" not in document
+
+
+def test_the_pdf_reads_the_static_builds_versioned_stylesheet_from_its_source(app, monkeypatch):
+    """Served from the static build, a page names `bars.<hash>.css`: without it the Arabic PDF's attendance
+    bars had no size and WeasyPrint failed on them."""
+    from pathlib import Path
+
+    static = Path(app.static_folder).resolve()
+    monkeypatch.setitem(app.extensions, "static_manifest", {"css/bars.css": "css/bars.0123456789ab.css"})
+    with app.app_context():
+        fetcher = report._static_only_fetcher(static)
+    answer = fetcher.fetch("http://multaqa.invalid/static/css/bars.0123456789ab.css")
+    assert answer.read() == (static / "css" / "bars.css").read_bytes()
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch("http://multaqa.invalid/static/../forum/config.py")
