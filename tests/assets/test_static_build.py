@@ -51,7 +51,7 @@ def test_the_stylesheet_points_at_versioned_subset_fonts_much_lighter_than_the_f
         response = served.get(f"/static/fonts/{name}")
         assert response.status_code == 200 and response.mimetype == "font/woff2"
         full = (STATIC / "fonts" / (name.split(".")[0] + ".woff2")).stat().st_size
-        assert len(response.get_data()) < full / 3
+        assert len(response.get_data()) < full / 2.5  # Arabic keeps every letter and its joining forms
     assert not list(built.rglob("*.ttf"))
 
 

@@ -154,8 +154,8 @@ def test_every_action_a_service_records_has_its_worded_line():
 def test_a_column_of_counts_is_headed_in_the_plural(as_role, make_registration):
     organiser, forum, _ = as_role("organiser")
     make_registration(forum)
-    french = organiser.get(f"/f/{forum.slug}/manage/registration/", headers={"Accept-Language": "fr"})
-    assert "<th>Confirmées</th>" in french.get_data(as_text=True)
+    balance = organiser.get(f"/f/{forum.slug}/manage/registration/balance", headers={"Accept-Language": "fr"})
+    assert "<th>Confirmées</th>" in balance.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
