@@ -43,8 +43,12 @@ smsbox=${KANNEL_SMSBOX_PORT:-13001}
 fake=${KANNEL_FAKE_PORT:-13015}
 sendsms=${KANNEL_SENDSMS_PORT:-13013}
 if port_open "$sendsms"; then
-  echo "sms gateway: already answering on 127.0.0.1:$sendsms"
-  exit 0
+  if [ -f "$run_dir/smsbox.pid" ] && kill -0 "$(cat "$run_dir/smsbox.pid")" 2>/dev/null; then
+    echo "sms gateway: already answering on 127.0.0.1:$sendsms"
+    exit 0
+  fi
+  echo "port $sendsms is taken by another program: Kannel not started" >&2
+  exit 1
 fi
 sed -e "s|@ADMIN_PORT@|$admin|; s|@SMSBOX_PORT@|$smsbox|; s|@FAKE_PORT@|$fake|; s|@SENDSMS_PORT@|$sendsms|" \
   -e "s|@RUN_DIR@|$run_dir|; s|@ADMIN_PASSWORD@|${KANNEL_ADMIN_PASSWORD:-multaqa-admin}|" \
@@ -60,6 +64,8 @@ echo $! >"$run_dir/smsbox.pid"
 # -m 0: generate no incoming SMS; print every SMS the gateway hands to the "operator"
 "$FAKESMSC" -H 127.0.0.1 -r "$fake" -m 0 "0 0 text none" >>"$run_dir/fakesmsc.out" 2>>"$run_dir/fakesmsc.log" &
 echo $! >"$run_dir/fakesmsc.pid"
-for _ in $(seq 50); do port_open "$sendsms" && break; sleep 0.1; done
-port_open "$sendsms" || { echo "Kannel's smsbox did not open port $sendsms" >&2; stop; exit 1; }
+# the port answering is not enough: another program may hold it; smsbox says when it has bound it
+ready="Set up send sms service at port $sendsms"
+for _ in $(seq 50); do grep -q "$ready" "$run_dir/smsbox.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "$ready" "$run_dir/smsbox.out" || { echo "Kannel's smsbox did not open port $sendsms" >&2; stop; exit 1; }
 echo "sms gateway: sendsms on 127.0.0.1:$sendsms, operator log $run_dir/fakesmsc.out"

@@ -161,12 +161,16 @@ class Gateway:
 
 @pytest.fixture(scope="session")
 def sms_gateway(tmp_path_factory) -> Iterator[Gateway]:
-    folder = tmp_path_factory.mktemp("kannel")
-    ports = {name: free_port() for name in ("ADMIN", "SMSBOX", "FAKE", "SENDSMS")}
-    env = {**os.environ, **{f"KANNEL_{name}_PORT": str(port) for name, port in ports.items()}}
-    env.update(SMS_GATEWAY_USER="multaqa", SMS_GATEWAY_PASSWORD="test-password")
     script = Path(__file__).resolve().parents[2] / "scripts" / "kannel.sh"
-    subprocess.run([str(script), "start", str(folder)], env=env, check=True, capture_output=True)
+    for _ in range(3):  # a free port may be taken by another program before Kannel binds it: new ports
+        folder = tmp_path_factory.mktemp("kannel")
+        ports = {name: free_port() for name in ("ADMIN", "SMSBOX", "FAKE", "SENDSMS")}
+        env = {**os.environ, **{f"KANNEL_{name}_PORT": str(port) for name, port in ports.items()}}
+        env.update(SMS_GATEWAY_USER="multaqa", SMS_GATEWAY_PASSWORD="test-password")
+        started = subprocess.run([str(script), "start", str(folder)], env=env, capture_output=True)
+        if started.returncode == 0:
+            break
+    started.check_returncode()
     try:
         yield Gateway(folder, ports["SENDSMS"])
     finally:
