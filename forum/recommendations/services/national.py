@@ -157,10 +157,10 @@ def _in_forum_group(groups: sa.Subquery) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _most_supported(by_id: dict[int, Forum], mine: tuple) -> dict[tuple[str, TargetActor], list[tuple[int, int]]]:
+def _most_supported(by_id: dict[int, Forum]) -> dict[tuple[str, TargetActor], list[tuple[int, int]]]:
     """{(theme, actor): [(recommendation id, supports)]}: the `TOP` most supported of each group of the
     series, read as the `TOP` most supported of each forum's group (among which they are)."""
-    groups = accepted_groups("forum_id", "theme", "target_actor", where=mine[:1])
+    groups = accepted_groups("forum_id", "theme", "target_actor", where=[RecommendationTally.forum_id.in_(list(by_id))])
     ids = first_of_each(groups, top=TOP, order=_FORUM_ORDER, scope=_in_forum_group)
     columns = (Recommendation.id, Recommendation.forum_id, Recommendation.theme, Recommendation.target_actor)
     found = db.session.execute(sa.select(*columns, Recommendation.support_count).where(Recommendation.id.in_(ids)))
@@ -175,25 +175,24 @@ def _most_supported(by_id: dict[int, Forum], mine: tuple) -> dict[tuple[str, Tar
 def national_compilation(forums: list[Forum] | None = None) -> NationalCompilation:
     """The series' accepted recommendations: per forum and per theme and target actor their count and
     supports (from the tally), and the `TOP` most supported of each theme and actor, with region and
-    forum (from the index in their order): four statements, whatever the size of the series."""
+    forum (from the index in their order): a few statements, none reading the series' recommendations."""
     forums = forums if forums is not None else series_forums()
     by_id = {forum.id: forum for forum in forums}
     if not by_id:
         return NationalCompilation([], [])
     mine = (RecommendationTally.forum_id.in_(list(by_id)), RecommendationTally.status == RecommendationStatus.accepted)
+    key = (RecommendationTally.forum_id, RecommendationTally.theme, RecommendationTally.target_actor)
     per_forum = {forum_id: (0, 0) for forum_id in by_id}
-    per_forum.update(
-        (forum_id, (count, int(supports)))
-        for forum_id, count, supports in tallied(RecommendationTally.forum_id, where=mine)
-    )
-    top = _most_supported(by_id, mine)
+    per_group: dict[tuple[str, TargetActor], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for forum_id, theme, actor, count, supports in tallied(*key, where=mine):
+        per_forum[forum_id] = (per_forum[forum_id][0] + count, per_forum[forum_id][1] + supports)
+        per_group[theme, actor] = (per_group[theme, actor][0] + count, per_group[theme, actor][1] + supports)
+    top = _most_supported(by_id)
     chosen = [pair for pairs in top.values() for pair in pairs]
     rows = dict(zip((recommendation_id for recommendation_id, _ in chosen), _rows(chosen, by_id), strict=True))
     groups: dict[str, dict[TargetActor, NationalGroup]] = defaultdict(dict)
-    for theme, actor, count, supports in tallied(
-        RecommendationTally.theme, RecommendationTally.target_actor, where=mine
-    ):
-        groups[theme][actor] = NationalGroup(actor, count, int(supports), [rows[i] for i, _ in top[theme, actor]])
+    for (theme, actor), (count, supports) in per_group.items():
+        groups[theme][actor] = NationalGroup(actor, count, supports, [rows[i] for i, _ in top[theme, actor]])
     themes = [
         NationalTheme(theme, [groups[theme][actor] for actor in TargetActor if actor in groups[theme]])
         for theme in sorted(groups, key=_theme_order)

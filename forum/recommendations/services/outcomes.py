@@ -129,14 +129,19 @@ def accepted_by_workshop(forum: Forum, *, top: int | None = TOP) -> list[Worksho
     """Each workshop's accepted recommendations, grouped by theme and target actor, ranked by support:
     the `top` of each group (every one with top=None) with the group's count, and each workshop's
     count and supports. The counts come from the tally, the `top` of each group from the index in its
-    ranking: three statements, whatever the number of recommendations."""
+    ranking: a few statements, none reading the forum's recommendations (but the PDF's, top=None)."""
     mine = (RecommendationTally.forum_id == forum.id, RecommendationTally.status == RecommendationStatus.accepted)
     key = (RecommendationTally.session_id, RecommendationTally.theme, RecommendationTally.target_actor)
-    held = {(session_id, theme, actor): count for session_id, theme, actor, count, _ in tallied(*key, where=mine)}
-    totals = {session_id: (count, int(supports)) for session_id, count, supports in tallied(key[0], where=mine)}
+    held: dict[tuple[int, str, TargetActor], int] = {}
+    totals: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for session_id, theme, actor, count, supports in tallied(*key, where=mine):
+        held[session_id, theme, actor] = count
+        totals[session_id] = (totals[session_id][0] + count, totals[session_id][1] + supports)
     shown = sa.select(Recommendation).where(*_accepted(forum))
     if top is not None:
-        groups = accepted_groups("session_id", "theme", "target_actor", where=mine[:1])
+        groups = accepted_groups(
+            "session_id", "theme", "target_actor", where=[RecommendationTally.forum_id == forum.id]
+        )
         shown = shown.where(Recommendation.id.in_(first_of_each(groups, top=top, order=_ORDER, scope=_in_group)))
     per_session: dict[int, list[Ranked]] = defaultdict(list)
     for recommendation in db.session.scalars(shown):
