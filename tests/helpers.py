@@ -89,3 +89,18 @@ def race(app: Any, contenders: list[tuple], attempt: Any, refusal: type[Exceptio
     for thread in threads:
         thread.join()
     return outcomes
+
+
+#: a forum and a registration written by hand, for the migrations' tests (the schema of any revision
+#: since 7c3e9a1d5b42)
+FORUM_ROW = (
+    "INSERT INTO forum (id, slug, title, theme, description, venue, region, city, timezone, starts_on, ends_on,"
+    " capacity, status, default_locale, created_at, updated_at) VALUES (1, 'old', '{}', '{}', '{}', '{}',"
+    " 'souss-massa', '{}', 'Africa/Casablanca', '2027-02-19', '2027-02-20', 10, 'open', 'ar', :at, :at)"
+)
+REGISTRATION_ROW = (
+    "INSERT INTO registration (forum_id, email, name_latin, category, gender, locale, accessibility_needs,"
+    " has_disability, consent_at, shares_contact, status, holds_place, access_key, badge_secret, badge_version,"
+    " created_at, updated_at) VALUES (1, :email, :email, :category, 'female', 'ar', '[]', false, :at, false,"
+    " :status, :holds, :email, :email, 1, :at, :at)"
+)

@@ -106,13 +106,12 @@ class Recommendation(db.Model):
     __table_args__ = (
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_survivor"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_itself"),
-        sa.Index("ix_recommendation_forum_status", "forum_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
     #: the workshop (a programme Session of kind workshop) where it was formulated
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(sa.Text)
     #: short label used to group recommendations in the report (defaults to the workshop's theme)
     theme: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -163,6 +162,56 @@ class Recommendation(db.Model):
     @property
     def direction(self) -> str:
         return "rtl" if _ARABIC.search(self.text or "") else "ltr"
+
+
+#: each forum's recommendations of one status, theme and target actor in their national order (most
+#: supported first): the compilation reads the first few of each group, not the series
+sa.Index(
+    "ix_recommendation_forum_ranking",
+    Recommendation.forum_id,
+    Recommendation.status,
+    Recommendation.theme,
+    Recommendation.target_actor,
+    Recommendation.support_count.desc(),
+    Recommendation.id,
+)
+#: the same in each workshop, in the report's order: its page reads the first few of each group
+sa.Index(
+    "ix_recommendation_workshop_ranking",
+    Recommendation.session_id,
+    Recommendation.status,
+    Recommendation.theme,
+    Recommendation.target_actor,
+    Recommendation.support_count.desc(),
+    Recommendation.position,
+    Recommendation.id,
+)
+
+
+class RecommendationTally(db.Model):
+    """How many recommendations, and how many supports they hold, in each workshop, theme, target actor
+    and status: kept by triggers on `recommendation` in the same transaction as every change of one
+    (migration 98ad23be3315), so the report and the compilation read their figures from a few rows
+    instead of counting the recommendations. A group's row is there while it holds one."""
+
+    __tablename__ = "recommendation_tally"
+
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    target_actor: Mapped[TargetActor] = mapped_column(
+        sa.Enum(TargetActor, native_enum=False, length=20), primary_key=True
+    )
+    status: Mapped[RecommendationStatus] = mapped_column(
+        sa.Enum(RecommendationStatus, native_enum=False, length=12), primary_key=True
+    )
+    #: the group's recommendations
+    recommendations: Mapped[int]
+    #: the sum of their `support_count`
+    supports: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<RecommendationTally {self.session_id} {self.theme!r} {self.target_actor} {self.status}>"
 
 
 class RecommendationRevision(db.Model):

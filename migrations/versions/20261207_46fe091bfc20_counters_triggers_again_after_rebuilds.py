@@ -1,21 +1,25 @@
 """registration, recommendations: the counters' triggers again after batch rebuilds (SQLite)
 
 Revision ID: 46fe091bfc20
-Revises: d8b3a6c1e5f4
+Revises: 98ad23be3315
 Create Date: 2026-12-07 05:05:00.000000
 
-On SQLite, a migration that rebuilds `registration` or `endorsement` in batch mode (a foreign key
-added, for one) drops the triggers that keep `forum.places_taken` and `recommendation.support_count`
-(2b76ddeba204, e6a6b06c94a8). This one, kept last, creates any that is missing and recounts both
-counters from the rows. PostgreSQL keeps its triggers through such changes: nothing to do there.
-A later migration that rebuilds either table on SQLite does the same (a test checks the triggers).
+On SQLite, a migration that rebuilds `registration`, `endorsement` or `recommendation` in batch mode
+(a foreign key added, for one) drops the triggers that keep `forum.places_taken`,
+`recommendation.support_count` and `recommendation_tally` (2b76ddeba204, e6a6b06c94a8, 98ad23be3315).
+This one, kept last, creates any that is missing and recounts the counters from the rows. PostgreSQL
+keeps its triggers through such changes: nothing to do there. A later migration that rebuilds one of
+these tables on SQLite does the same (a test checks the triggers).
 """
+import importlib.util
+from pathlib import Path
+
 from alembic import op
 
 
 # revision identifiers, used by Alembic.
 revision = '46fe091bfc20'
-down_revision = 'd8b3a6c1e5f4'
+down_revision = '98ad23be3315'
 branch_labels = None
 depends_on = None
 
@@ -81,9 +85,20 @@ SQLITE = [
 ]
 
 
+def _tally_migration():
+    """The migration of the recommendations' tally (98ad23be3315): its triggers and its recount."""
+    path = Path(__file__).with_name("20261207_98ad23be3315_recommendations_tally_by_group.py")
+    spec = importlib.util.spec_from_file_location("tally_98ad23be3315", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def upgrade():
     if op.get_bind().dialect.name == "sqlite":
-        for statement in SQLITE:
+        tally = _tally_migration()
+        # the tally recounted last, from the supports as recounted
+        for statement in [*tally.SQLITE, *SQLITE, *tally.RECOUNT]:
             op.execute(statement)
 
 

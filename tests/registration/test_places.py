@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import FORUM_ROW, REGISTRATION_ROW
 
 from forum.events.models import Forum
 from forum.extensions import db as _db
@@ -167,17 +168,6 @@ def test_the_triggers_that_keep_the_count_are_in_place(db):
 
 
 BEFORE = "7c3e9a1d5b42"
-FORUM_ROW = (
-    "INSERT INTO forum (id, slug, title, theme, description, venue, region, city, timezone, starts_on, ends_on,"
-    " capacity, status, default_locale, created_at, updated_at) VALUES (1, 'old', '{}', '{}', '{}', '{}',"
-    " 'souss-massa', '{}', 'Africa/Casablanca', '2027-02-19', '2027-02-20', 10, 'open', 'ar', :at, :at)"
-)
-REGISTRATION_ROW = (
-    "INSERT INTO registration (forum_id, email, name_latin, category, gender, locale, accessibility_needs,"
-    " has_disability, consent_at, shares_contact, status, holds_place, access_key, badge_secret, badge_version,"
-    " created_at, updated_at) VALUES (1, :email, :email, :category, 'female', 'ar', '[]', false, :at, false,"
-    " :status, :holds, :email, :email, 1, :at, :at)"
-)
 
 
 def test_the_migration_counts_the_places_already_taken_and_goes_back(scratch_app):

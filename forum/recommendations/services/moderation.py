@@ -23,12 +23,14 @@ from forum.recommendations.models import (
     Recommendation,
     RecommendationRevision,
     RecommendationStatus,
+    RecommendationTally,
     TargetActor,
 )
 from forum.recommendations.services._common import require_organiser
 from forum.recommendations.services.entry import add_recommendation, revisions
 from forum.recommendations.services.errors import RecommendationError
 from forum.recommendations.services.supports import Ranked, support_counts
+from forum.recommendations.services.tally import tallied
 
 
 def accept(recommendation: Recommendation, *, actor: User, now: datetime | None = None) -> None:
@@ -223,12 +225,11 @@ def detail(recommendation: Recommendation) -> Detail:
 
 
 def status_counts(forum: Forum) -> dict[RecommendationStatus, int]:
-    """{status: number of the forum's recommendations}, every status present (0 when none)."""
-    rows = db.session.execute(
-        sa.select(Recommendation.status, sa.func.count())
-        .where(Recommendation.forum_id == forum.id)
-        .group_by(Recommendation.status)
-    ).all()
+    """{status: number of the forum's recommendations}, every status present (0 when none); read from
+    the recommendations' tally (a few rows per workshop, not the forum's recommendations)."""
     counts = dict.fromkeys(RecommendationStatus, 0)
-    counts.update(dict(rows))
+    counts.update(
+        (status, count)
+        for status, count, _ in tallied(RecommendationTally.status, where=[RecommendationTally.forum_id == forum.id])
+    )
     return counts
