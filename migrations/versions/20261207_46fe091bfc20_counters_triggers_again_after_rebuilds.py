@@ -5,8 +5,9 @@ Revises: 98ad23be3315
 Create Date: 2026-12-07 05:05:00.000000
 
 On SQLite, a migration that rebuilds `registration`, `endorsement` or `recommendation` in batch mode
-(a foreign key added, for one) drops the triggers that keep `forum.places_taken`,
-`recommendation.support_count` and `recommendation_tally` (2b76ddeba204, e6a6b06c94a8, 98ad23be3315).
+(a foreign key added, for one) drops the triggers that keep `forum.places_taken`, the forum's shares
+of its confirmed, `recommendation.support_count` and `recommendation_tally` (2b76ddeba204,
+d8b3a6c1e5f4, e6a6b06c94a8, 98ad23be3315).
 This one, kept last, creates any that is missing and recounts the counters from the rows. PostgreSQL
 keeps its triggers through such changes: nothing to do there. A later migration that rebuilds one of
 these tables on SQLite does the same (a test checks the triggers).
@@ -85,10 +86,10 @@ SQLITE = [
 ]
 
 
-def _tally_migration():
-    """The migration of the recommendations' tally (98ad23be3315): its triggers and its recount."""
-    path = Path(__file__).with_name("20261207_98ad23be3315_recommendations_tally_by_group.py")
-    spec = importlib.util.spec_from_file_location("tally_98ad23be3315", path)
+def _migration(name: str):
+    """An earlier migration of counters kept by triggers, for its SQLite triggers and its recount."""
+    path = Path(__file__).with_name(f"20261207_{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -96,9 +97,10 @@ def _tally_migration():
 
 def upgrade():
     if op.get_bind().dialect.name == "sqlite":
-        tally = _tally_migration()
+        tally = _migration("98ad23be3315_recommendations_tally_by_group")
+        shares = _migration("d8b3a6c1e5f4_forum_keeps_the_shares_of_its_confirmed")
         # the tally recounted last, from the supports as recounted
-        for statement in [*tally.SQLITE, *SQLITE, *tally.RECOUNT]:
+        for statement in [*shares.SQLITE, shares.recount(), *tally.SQLITE, *SQLITE, *tally.RECOUNT]:
             op.execute(statement)
 
 

@@ -247,3 +247,27 @@ def test_the_migration_counts_the_shares_of_confirmed_participants_and_goes_back
             conn.execute(sa.text("UPDATE registration SET status = 'cancelled' WHERE email = 'p0@example.ma'"))
             assert "confirmed_women" not in {c["name"] for c in sa.inspect(conn).get_columns("forum")}
         _db.engine.dispose()
+
+
+def test_the_last_migration_restores_the_confirmed_shares_triggers_on_sqlite(scratch_app):
+    from flask_migrate import upgrade
+
+    counted = "SELECT confirmed_participants FROM forum"
+    with scratch_app.app_context():
+        if _db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL keeps its triggers when a table is altered")
+        upgrade(revision="98ad23be3315")  # the last before the one that restores them
+        at = datetime(2026, 12, 1)
+        with _db.engine.begin() as conn:
+            for event in ("insert", "delete", "update"):  # what rebuilding the table does to them
+                conn.execute(sa.text(f"DROP TRIGGER registration_confirmed_shares_{event}"))
+            conn.execute(sa.text(FORUM_ROW), {"at": at})
+            values = {"email": "p@example.ma", "status": "confirmed", "category": "association", "holds": False}
+            conn.execute(sa.text(REGISTRATION_ROW), {**values, "at": at})
+            assert conn.execute(sa.text(counted)).scalar() == 0  # not counted while they were gone
+        upgrade()
+        with _db.engine.begin() as conn:
+            assert conn.execute(sa.text(counted)).scalar() == 1  # recounted
+            conn.execute(sa.text("UPDATE registration SET status = 'cancelled'"))
+            assert conn.execute(sa.text(counted)).scalar() == 0  # counted again
+        _db.engine.dispose()
