@@ -3,7 +3,9 @@ served by the same gunicorn on the same database as Multaqa, so a bench can prin
 ratio to it (measured in the same run, it means the same on a fast or a slow machine).
 
 scan:    POST /api/f/<slug>/checkin/scan {"code", "nonce"}: the code's registration by its key (one
-         indexed SELECT), one INSERT of the scan; answers {"outcome": "ok"}.
+         indexed SELECT), one INSERT of the scan into the scan trail; answers {"outcome": "ok"}.
+         The trail is Multaqa's own table, with the keys and indexes the data model gives it (every
+         scan must leave its row there), as a sign-up's INSERT goes into the registrations' table.
 sign-up: GET /f/<slug>/register, a form with its choices; POST: read the form's choices, one INSERT of
          the registration (pending, as a sign-up starts), a redirect to /register/sent.
 
@@ -21,17 +23,6 @@ from html import escape
 import sqlalchemy as sa
 from flask import Flask, abort, jsonify, redirect, request
 
-#: the floor's own trail of scans (one row per scan); `prepare` creates it before gunicorn starts
-FLOOR_META = sa.MetaData()
-floor_scan = sa.Table(
-    "floor_scan",
-    FLOOR_META,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("registration_id", sa.Integer, nullable=False),
-    sa.Column("nonce", sa.String(64), nullable=False),
-    sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
-)
-
 
 def _url(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://")
@@ -42,13 +33,8 @@ engine = sa.create_engine(_url(os.environ["DATABASE_URL"]))
 meta = sa.MetaData()
 registration = sa.Table("registration", meta, autoload_with=engine)
 forum = sa.Table("forum", meta, autoload_with=engine)
+checkin = sa.Table("checkin", meta, autoload_with=engine)
 engine.dispose()  # reflection's connection is not carried into the request handlers
-
-
-def prepare() -> None:
-    """Create the floor's table in the database Multaqa's migrations made (once, before serving)."""
-    FLOOR_META.create_all(engine)
-    engine.dispose()
 
 
 CHOICES = {
@@ -57,8 +43,11 @@ CHOICES = {
     "area": ("urban", "rural"),
     "locale": ("ar", "fr", "en"),
 }
-FIND = sa.select(registration.c.id, registration.c.status).where(registration.c.id == sa.bindparam("id"))
-SCAN = floor_scan.insert()
+FIND = sa.select(registration.c.id, registration.c.forum_id, registration.c.status).where(
+    registration.c.id == sa.bindparam("id")
+)
+SCAN = checkin.insert()
+ANSWER = {"outcome": "ok"}
 FORUM_ID = sa.select(forum.c.id).where(forum.c.slug == sa.bindparam("slug"))
 SIGN_UP = registration.insert()
 _forum_ids: dict[str, int] = {}
@@ -85,7 +74,18 @@ def scan(slug: str):
         row = conn.execute(FIND, {"id": registration_id}).first()
         if row is None or row.status != "confirmed":
             return jsonify(outcome="refused")
-        conn.execute(SCAN, {"registration_id": row.id, "nonce": data["nonce"], "scanned_at": datetime.now(UTC)})
+        conn.execute(
+            SCAN,
+            {
+                "forum_id": row.forum_id,
+                "registration_id": row.id,
+                "outcome": "ok",
+                "reason": "ok",
+                "nonce": data["nonce"],
+                "response": ANSWER,
+                "at": datetime.now(UTC),
+            },
+        )
     return jsonify(outcome="ok")
 
 

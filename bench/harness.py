@@ -265,10 +265,7 @@ class Deployment:
     def serve_floor(self) -> str:
         """Serve bench/floor.py (the least code a request needs) with the same gunicorn settings on the
         same database; returns its base URL. Stopped with the deployment."""
-        env = self._environment()
-        floor_dir = ROOT / "bench"
-        subprocess.run([sys.executable, "-c", "import floor; floor.prepare()"], cwd=floor_dir, env=env, check=True)
-        return self.serve("floor:app", cwd=floor_dir)
+        return self.serve("floor:app", cwd=ROOT / "bench")
 
     def serve(
         self, target: str = "app:app", *, workers: int | None = None, threads: int | None = None, cwd: Path = ROOT

@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.load(app.instance_path))
     app.config.update(config or {})
+    _install_device_gate(app)  # innermost: behind the proxy fix and the static files
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_extensions(app)
@@ -62,6 +63,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
     register_log_masking(app)
     return app
+
+
+def _install_device_gate(app: Flask) -> None:
+    from forum.checkin.device_gate import install  # reaches forum.jobs, which imports create_app
+
+    install(app)
 
 
 def _register_extensions(app: Flask) -> None:

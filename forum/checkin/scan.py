@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from forum.badges.services import BadgeCode, BadgeCodeError, check_badge_code, parse_badge_code
+from forum.checkin.driver import DriverStatement
 from forum.checkin.models import CheckIn, CheckInList, Desk, ListKind, Outcome
 from forum.checkin.services import desk_is_open, ensure_lists, hash_token, record_exit
 from forum.checkin.services._common import (
@@ -43,6 +44,7 @@ from forum.checkin.services._common import (
     live_admission,
     move,
     one_transaction,
+    rows_of,
     run,
     statements_alone,
 )
@@ -54,7 +56,7 @@ from forum.events.services import forum_or_404
 from forum.extensions import db
 from forum.programme.models import Session, Signup, SignupStatus
 from forum.programme.services import with_seats
-from forum.registration.models import Organisation, Registration, RegistrationStatus
+from forum.registration.models import Category, Organisation, Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
             CheckInList.kind == ListKind.entrance,
             ~CheckInList.is_rehearsal,
             sa.or_(
-                CheckInList.day.in_(sa.bindparam("days", type_=sa.Date, expanding=True)),
+                CheckInList.day.between(
+                    sa.bindparam("first_day", type_=sa.Date), sa.bindparam("last_day", type_=sa.Date)
+                ),
                 CheckInList.day.in_([Forum.starts_on, Forum.ends_on]),
             ),
         )
@@ -146,7 +150,19 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
 
 #: built once: SQLAlchemy caches their compiled form, the scan only binds values
 _AT_DESK = _facts_statement(device=False, default_list=False)
-_WITH_TOKEN = {default: _facts_statement(device=True, default_list=default) for default in (False, True)}
+#: a device's: run on the driver's cursor in the devices' gate (driver.py), by SQLAlchemy elsewhere
+_WITH_TOKEN = {
+    default: DriverStatement(
+        _facts_statement(device=True, default_list=default),
+        enums={
+            "kind": ListKind,
+            "person_status": RegistrationStatus,
+            "person_category": Category,
+            "forum_status": ForumStatus,
+        },
+    )
+    for default in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -238,16 +254,16 @@ def read_with_token(
     the day's lists) goes back to one transaction."""
     statements_alone()
     badge = _Badge.read(code, None, nonce, now)
-    params: dict[str, Any] = {"slug": forum_slug, "token_hash": hash_token(token), "list_id": list_id, "days": []}
+    params: dict[str, Any] = {"slug": forum_slug, "token_hash": hash_token(token), "list_id": list_id}
     if list_id is None:
         utc_day = badge.now.astimezone(UTC).date()
-        params["days"] = [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
+        params.update(first_day=utc_day - timedelta(days=1), last_day=utc_day + timedelta(days=1))
     params.update(registration_id=badge.registration_id, nonce=badge.nonce)
-    rows = _pick(run(_WITH_TOKEN[list_id is None], params).all(), list_id is None, badge.now)
+    rows = _pick(rows_of(_WITH_TOKEN[list_id is None], params), list_id is None, badge.now)
     if not rows or rows[0].forum_status == ForumStatus.draft:
         # no such list (or desk, or forum), or a draft forum: as any page of the forum would
         return DeviceReading(forum_or_404(forum_slug), rows, params, badge)
-    forum = ForumOfScan(**{name: rows[0]._mapping[f"forum_{name}"] for name in ForumOfScan.__dataclass_fields__})
+    forum = ForumOfScan(**{name: getattr(rows[0], f"forum_{name}") for name in ForumOfScan.__dataclass_fields__})
     return DeviceReading(forum, rows, params, badge)
 
 
@@ -262,12 +278,34 @@ def scan_with_token(reading: DeviceReading, *, exit: bool = False) -> ScanResult
     if not rows and today:
         one_transaction()
         ensure_lists(forum)  # the first scan of a day may come before anyone opened the desk page
-        rows = _pick(run(_WITH_TOKEN[today], params).all(), today, reading.badge.now)
+        rows = _pick(rows_of(_WITH_TOKEN[today], params), today, reading.badge.now)
     if not rows:
         raise NoSuchList()
     if rows[0].desk_id is None or not rows[0].desk_is_open:
         raise DeskRefused()
     return _decide(forum, rows, reading.badge, desk_id=None, agent_id=None, exit=exit)
+
+
+def plain_welcome(reading: DeviceReading) -> ScanResult | None:
+    """A device's scan when it is the common case, a first welcome on an open desk's list (or the
+    answer already given to its nonce by a request arriving at the same instant); None, having
+    written nothing, for anything else (a refusal, a replay, a second scan, no list yet), which
+    scan_with_token answers."""
+    forum, rows, badge = reading.forum, reading.rows, reading.badge
+    if not rows or not isinstance(forum, ForumOfScan) or badge.refusal is not None:
+        return None
+    facts = rows[0]
+    if facts.desk_id is None or not facts.desk_is_open or facts.replay is not None or facts.person_id is None:
+        return None
+    person = Person(**{name: getattr(facts, f"person_{name}") for name in Person.__dataclass_fields__})
+    try:
+        check_badge_code(badge.parsed, person, forum_id=forum.id)
+    except BadgeCodeError:
+        return None
+    if _refusal(person, facts, facts.day if facts.is_rehearsal else badge.now.astimezone(forum.zone).date()):
+        return None
+    ctx = ScanContext(forum, facts, facts.desk_id, None, badge.nonce, badge.code, badge.now, rows)
+    return welcome(ctx, person)
 
 
 def _pick(rows: list[sa.Row], default: bool, now: datetime) -> tuple[sa.Row, ...]:
@@ -303,7 +341,7 @@ def _decide(
         return record(ctx, None, None, Outcome.refused, badge.refusal)
     person = None
     if facts.person_id is not None:
-        person = Person(**{name: facts._mapping[f"person_{name}"] for name in Person.__dataclass_fields__})
+        person = Person(**{name: getattr(facts, f"person_{name}") for name in Person.__dataclass_fields__})
     if badge.registration is None:
         try:
             person = check_badge_code(badge.parsed, person, forum_id=forum.id)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from forum.checkin.driver import DriverStatement
 from forum.checkin.models import Admission, CheckIn, CheckInList, Outcome
-from forum.checkin.services._common import move, on_postgresql, run
+from forum.checkin.services._common import move, on_postgresql, rows_of, run
 from forum.checkin.services.trail import (
     TRAIL_COLUMNS,
     Admitted,
@@ -49,7 +50,7 @@ _TRAIL_NAMES = ", ".join(f'"{name}"' for name in TRAIL_COLUMNS)
 
 #: PostgreSQL: the admission, the count and the trail row in one statement. No row when the person
 #: already has a live admission (nothing is written); a nonce already in the trail fails it whole.
-_WELCOME = (
+_WELCOME = DriverStatement(
     sa.text(
         f"WITH admitted AS ({ADMIT.element.text}), "
         f'moved AS (UPDATE "{CheckInList.__tablename__}" SET inside = inside + 1'
@@ -66,7 +67,8 @@ _WELCOME = (
             if name not in _ADMIT_COLUMNS and name != "admission_id"
         ),
     )
-    .columns(sa.column("id", sa.Integer), sa.column("inside", sa.Integer))
+    .columns(sa.column("id", sa.Integer), sa.column("inside", sa.Integer)),
+    enums={},
 )
 
 
@@ -91,7 +93,7 @@ def welcome(ctx: ScanContext, person: Person) -> ScanResult | None:
     values = trail_values(ctx, person, None, Outcome.ok, result)
     del values["admission_id"]
     try:
-        row = run(_WELCOME, {**values, **admission}).first()
+        row = next(iter(rows_of(_WELCOME, {**values, **admission})), None)
     except sa.exc.IntegrityError:
         first = replayed(ctx.forum, ctx.nonce)
         if first is None:

@@ -3,11 +3,15 @@ the live admission of a person on a list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from forum.checkin.driver import DriverStatement
 from forum.checkin.models import Admission, CheckInList, Desk
 from forum.errors import ForumError
 from forum.extensions import db
@@ -29,16 +33,41 @@ class NoSuchList(CheckInError):
     """The list asked for is not one of this forum's."""
 
 
+#: the connection of a block whose every statement is its own transaction (see own_statements)
+_own_connection: ContextVar[sa.Connection | None] = ContextVar("checkin_own_connection", default=None)
+
+
 def run(statement: sa.Executable, params: dict[str, Any]) -> sa.CursorResult:
-    """A Core statement on the session's connection (its transaction), without the ORM's execution
-    layer (nothing it returns is an ORM object; pending changes are flushed by the caller)."""
-    return db.session.connection().execute(statement, params)
+    """A Core statement on the session's connection (its transaction), or in an own_statements block
+    on that block's connection, without the ORM's execution layer (nothing it returns is an ORM
+    object; pending changes are flushed by the caller)."""
+    return (_own_connection.get() or db.session.connection()).execute(statement, params)
+
+
+def rows_of(statement: DriverStatement, params: dict[str, Any]) -> list[Any]:
+    """The rows of a statement of the devices' scan: on the driver's cursor in an own_statements
+    block (the devices' gate), else as `run` gives them."""
+    own = _own_connection.get()
+    return statement.all(own, params) if own is not None else run(statement.statement, params).all()
 
 
 def on_postgresql() -> bool:
-    """Whether the session's connection (already open) is PostgreSQL's, for the few statements
-    written for one database (SQLite lacks data-modifying CTEs)."""
-    return db.session.connection().dialect.name == "postgresql"
+    """Whether the connection the statements run on is PostgreSQL's, for the few statements written
+    for one database (SQLite lacks data-modifying CTEs)."""
+    return (_own_connection.get() or db.session.connection()).dialect.name == "postgresql"
+
+
+@contextmanager
+def own_statements() -> Iterator[None]:
+    """Run the block's statements (through `run`) each in its own transaction on a connection of the
+    block's, not the session's, in PostgreSQL's autocommit: for a request whose every change is one
+    statement and that needs nothing else of the session (the devices' gate)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        token = _own_connection.set(connection)
+        try:
+            yield
+        finally:
+            _own_connection.reset(token)
 
 
 #: the isolation level of a request whose every change is one statement (see statements_alone)
@@ -50,7 +79,11 @@ def statements_alone() -> None:
     or COMMIT round trip, and a row lock taken by a statement is released as it ends, not when the
     request sends its COMMIT. For a request whose every change is one statement (a device's scan);
     before its first statement, else nothing changes. `one_transaction()` goes back to one transaction."""
-    if not db.session().in_transaction() and db.session.get_bind().dialect.name == "postgresql":
+    if (
+        _own_connection.get() is None
+        and not db.session().in_transaction()
+        and db.session.get_bind().dialect.name == "postgresql"
+    ):
         db.session.connection(execution_options=_AUTOCOMMIT)
 
 

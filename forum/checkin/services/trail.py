@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -104,7 +105,21 @@ class Person:
         return cls(**fields, organisation=organisation)
 
 
-def _person(person: Person) -> dict[str, Any]:
+#: an answer's labels by language, translated once per process (the catalogues do not change while
+#: it runs): a scan's answer looks up its three labels here, not in the catalogue each time
+_LABELS: dict[tuple[str, type, Any], str] = {}
+
+
+def _label(locale: str, key: Any, text: Any) -> str:
+    """The translation of `text` (an enum member's title or a lazy text) in `locale`, by `key`."""
+    try:
+        return _LABELS[locale, type(key), key]
+    except KeyError:
+        translated_text = _LABELS[locale, type(key), key] = str(text)
+        return translated_text
+
+
+def _person(person: Person, locale: str) -> dict[str, Any]:
     role = badge_role_of(person.category)
     return {
         "id": person.id,
@@ -112,8 +127,8 @@ def _person(person: Person) -> dict[str, Any]:
         "name_latin": person.name_latin,
         "organisation": person.organisation,
         "role": role.value,
-        "role_label": role.title,
-        "category": person.category.title,
+        "role_label": _label(locale, role, role.title),
+        "category": _label(locale, person.category, person.category.title),
     }
 
 
@@ -206,11 +221,13 @@ def answer(
     """The answer to a scan, as the desk shows it (a welcome with the person's sessions of the day).
     `inside` is the count after the change; a refusal changed nothing and answers with the count read
     in the scan's facts."""
+    locale = str(get_locale())
     result = ScanResult(
         outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
     )
+    result.message = _label(locale, reason, REASONS.get(reason, reason))
     if registration is not None:
-        result.registration = _person(registration)
+        result.registration = _person(registration, locale)
         if outcome == Outcome.ok:
             zone, rehearsal = ctx.forum.zone, getattr(ctx.checkin_list, "is_rehearsal", False)
             day = ctx.checkin_list.day if rehearsal else ctx.now.astimezone(zone).date()
