@@ -181,7 +181,8 @@ class _Badge:
     def read(cls, code: str | None, registration: Registration | None, nonce: str | None, now: datetime | None):
         now = now or utcnow()
         nonce = (nonce or "").strip()[:64] or None
-        db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
+        if db.session.registry.has():  # (the devices' gate opens no session)
+            db.session.flush()  # the statements below run on the connection, past the ORM's autoflush
         parsed, refusal = None, None
         if registration is None:
             try:

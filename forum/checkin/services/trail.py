@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from forum.auth import services as accounts
 from forum.checkin.models import CheckIn, CheckInList, Desk, Outcome
 from forum.checkin.services._common import run
-from forum.db import translated
+from forum.db import TitledEnum, translated
 from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import local_time
@@ -105,18 +105,19 @@ class Person:
         return cls(**fields, organisation=organisation)
 
 
-#: an answer's labels by language, translated once per process (the catalogues do not change while
-#: it runs): a scan's answer looks up its three labels here, not in the catalogue each time
+#: an answer's labels by language and member (or reason), translated once per process (the
+#: catalogues do not change while it runs): an answer looks its three labels up here
 _LABELS: dict[tuple[str, type, Any], str] = {}
 
 
-def _label(locale: str, key: Any, text: Any) -> str:
-    """The translation of `text` (an enum member's title or a lazy text) in `locale`, by `key`."""
+def _label(locale: str, key: TitledEnum | str) -> str:
+    """The translation in `locale` of an enum member's title, or of a scan reason's text."""
     try:
         return _LABELS[locale, type(key), key]
     except KeyError:
-        translated_text = _LABELS[locale, type(key), key] = str(text)
-        return translated_text
+        text = key.title if isinstance(key, TitledEnum) else str(REASONS.get(key, key))
+        _LABELS[locale, type(key), key] = text
+        return text
 
 
 def _person(person: Person, locale: str) -> dict[str, Any]:
@@ -127,8 +128,8 @@ def _person(person: Person, locale: str) -> dict[str, Any]:
         "name_latin": person.name_latin,
         "organisation": person.organisation,
         "role": role.value,
-        "role_label": _label(locale, role, role.title),
-        "category": _label(locale, person.category, person.category.title),
+        "role_label": _label(locale, role),
+        "category": _label(locale, person.category),
     }
 
 
@@ -225,7 +226,7 @@ def answer(
     result = ScanResult(
         outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
     )
-    result.message = _label(locale, reason, REASONS.get(reason, reason))
+    result.message = _label(locale, reason)
     if registration is not None:
         result.registration = _person(registration, locale)
         if outcome == Outcome.ok:
