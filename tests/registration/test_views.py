@@ -95,6 +95,31 @@ def test_the_empty_form_follows_the_language_and_the_list_of_organisations(clien
     assert len(tokens) == 2
 
 
+def test_the_form_page_kept_for_visitors_shows_the_forum_as_it_is_now_and_each_visitors_own_state(
+    app, client, db, make_forum, make_user, login
+):
+    forum = make_forum()
+    url = f"/f/{forum.slug}/register"
+    first = client.get(url).text
+    assert forum.title["en"] in first and "· Errachidia</p>" in first and "Sign out" not in first
+    forum.title = {**forum.title, "en": "Oasis forum"}
+    forum.city = {**forum.city, "en": "Erfoud"}
+    db.session.commit()
+    page = client.get(url).text
+    assert "Oasis forum" in page and "· Erfoud</p>" in page and "· Errachidia</p>" not in page
+    # A message waiting for this visitor is shown once, with the form.
+    with client.session_transaction() as kept:
+        kept["_flashes"] = [("info", "Your link has expired.")]
+    assert "Your link has expired." in client.get(url).text
+    assert "Your link has expired." not in client.get(url).text
+    # A signed-in visitor gets their own menu; the next visitor who is not signed in does not.
+    login(make_user())
+    assert "Sign out" in client.get(url).text
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "Sign out" not in other.get(url).text and "Oasis forum" in other.get(url).text
+
+
 def test_an_organisation_is_picked_from_the_regions_list_only(client, db, make_forum):
     forum = make_forum()
     here = Organisation(name="Cooperative Tafilalet", kind=OrganisationKind.cooperative, province="errachidia")
