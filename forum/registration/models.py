@@ -368,12 +368,13 @@ def _upsert_person(insert: type) -> sa.Insert:
     return statement.returning(table.c.id)
 
 
-_UPSERT_PERSON = {"postgresql": _upsert_person(postgresql.insert), "sqlite": _upsert_person(sqlite.insert)}
+#: by dialect; PostgreSQL's can also run within another statement (a sign-up reads its state with it)
+UPSERT_PERSON = {"postgresql": _upsert_person(postgresql.insert), "sqlite": _upsert_person(sqlite.insert)}
 
 
 def person_id_for(connection: sa.Connection, email: str) -> int:
     """The id of the Person of this e-mail, created if new (INSERT … ON CONFLICT … RETURNING)."""
-    statement = _UPSERT_PERSON[connection.dialect.name]
+    statement = UPSERT_PERSON[connection.dialect.name]
     return connection.execute(statement, {"email": email.strip().lower(), "at": utcnow()}).scalar_one()
 
 

@@ -18,7 +18,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.privacy.models import ConsentText
 from forum.privacy.services.consent import consent_digest, current_consent_id
-from forum.registration.models import ApprovalMode, Registration, RegistrationSettings, _new_key
+from forum.registration.models import UPSERT_PERSON, ApprovalMode, Registration, RegistrationSettings, _new_key
 from forum.registration.services._common import Status, confirm, lock, to_waitlist
 from forum.registration.services.details import fill_details, normalise_email, organisation_for, was_never_confirmed
 from forum.registration.services.errors import AlreadyRegistered, InvalidLink, RegistrationClosed
@@ -109,6 +109,7 @@ def _prepare(
     registration.user_id = getattr(user, "id", None)
     registration.consent_at = now
     registration.consent_text_id = state.consent_text_id or current_consent_id()
+    registration.person_id = registration.person_id or state.person_id
     registration.created_at = now
     registration.status = Status.pending
     registration.email_confirmed_at = None
@@ -161,7 +162,7 @@ def _take_place_or_wait(registration: Registration, capacity: int, now: datetime
             set_committed_value(registration, key, value)
 
 
-def _sign_up_state_statement() -> sa.Select:
+def _sign_up_state_statement(dialect: str) -> sa.Select:
     forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
     oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
         Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
@@ -173,6 +174,11 @@ def _sign_up_state_statement() -> sa.Select:
         Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
     )
     consent = sa.select(ConsentText.id).where(ConsentText.digest == sa.bindparam("consent_digest"))
+    # PostgreSQL runs the upsert of the e-mail's Person within this statement (a WITH clause); on SQLite
+    # the registration's insert does it (models.link_person).
+    person: Any = sa.null()
+    if dialect == "postgresql":
+        person = sa.select(UPSERT_PERSON[dialect].cte("person_of").c.id).scalar_subquery()
     return (
         sa.select(
             RegistrationSettings,
@@ -180,6 +186,7 @@ def _sign_up_state_statement() -> sa.Select:
             first_offer_end.scalar_subquery(),
             registered.scalar_subquery(),
             consent.scalar_subquery(),
+            person,
         )
         .select_from(Forum)
         .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
@@ -187,7 +194,7 @@ def _sign_up_state_statement() -> sa.Select:
     )
 
 
-_SIGN_UP_STATE = _sign_up_state_statement()
+_SIGN_UP_STATE = {dialect: _sign_up_state_statement(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 @dataclass
@@ -201,18 +208,20 @@ class _SignUpState:
     registered_id: int | None
     #: the stored consent wording in force (None until the first sign-up stores it)
     consent_text_id: int | None
+    #: the e-mail's Person, made if new (PostgreSQL; None on SQLite, where the insert makes it)
+    person_id: int | None
 
 
 def _sign_up_state(forum: Forum, email: str, now: datetime) -> _SignUpState:
-    """The forum's settings, whether a sign-up or an offer is overdue, a registration of this e-mail
-    and the consent wording in force, in one query."""
-    settings, oldest, offer_end, registered_id, consent_id = db.session.execute(
-        _SIGN_UP_STATE, {"forum_id": forum.id, "email": email, "consent_digest": consent_digest()}
-    ).one()
+    """The forum's settings, whether a sign-up or an offer is overdue, a registration of this e-mail,
+    the consent wording in force and the e-mail's Person, in one statement."""
+    statement = _SIGN_UP_STATE[db.session.get_bind().dialect.name]
+    params = {"forum_id": forum.id, "email": email, "consent_digest": consent_digest(), "at": now}
+    settings, oldest, offer_end, registered_id, consent_id, person_id = db.session.execute(statement, params).one()
     settings = settings if settings is not None else default_settings(forum)
     cutoff = now - timedelta(hours=settings.confirmation_hours)
     overdue = (oldest is not None and oldest < cutoff) or (offer_end is not None and offer_end < now)
-    return _SignUpState(settings, overdue, registered_id, consent_id)
+    return _SignUpState(settings, overdue, registered_id, consent_id, person_id)
 
 
 def confirm_email(registration: Registration, token: str, *, now: datetime | None = None) -> Registration:
