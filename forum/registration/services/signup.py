@@ -178,7 +178,7 @@ def _sign_up_state_statement(dialect: str) -> sa.Select:
     # the registration's insert does it (models.link_person).
     person: Any = sa.null()
     if dialect == "postgresql":
-        person = sa.select(UPSERT_PERSON[dialect].cte("person_of").c.id).scalar_subquery()
+        person = sa.select(UPSERT_PERSON.cte("person_of").c.id).scalar_subquery()
     return (
         sa.select(
             RegistrationSettings,
