@@ -8,7 +8,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -360,21 +359,23 @@ def link_person(_mapper: sa.orm.Mapper, connection: sa.Connection, registration:
         registration.person_id = person_id_for(connection, registration.email)
 
 
-def _upsert_person(insert: type) -> sa.Insert:
-    """Built once per dialect (on the sign-up's path): the Person of an e-mail, new or existing."""
-    table = Person.__table__
-    statement = insert(table).values(email=sa.bindparam("email"), created_at=sa.bindparam("at", type_=UTCDateTime))
-    statement = statement.on_conflict_do_update(index_elements=["email"], set_={"email": statement.excluded.email})
-    return statement.returning(table.c.id)
-
-
-_UPSERT_PERSON = {"postgresql": _upsert_person(postgresql.insert), "sqlite": _upsert_person(sqlite.insert)}
+#: The Person of an e-mail, new or existing, as text: SQLAlchemy never caches the dialects' INSERT …
+#: ON CONFLICT constructs (it compiled this one again for every sign-up), a text it does. The same on
+#: PostgreSQL and SQLite; PostgreSQL's can also run within another statement (a sign-up reads its
+#: state with it).
+UPSERT_PERSON = (
+    sa.text(
+        "INSERT INTO person (email, created_at) VALUES (:email, :at) "
+        "ON CONFLICT (email) DO UPDATE SET email = excluded.email RETURNING person.id"
+    )
+    .bindparams(sa.bindparam("at", type_=UTCDateTime))
+    .columns(id=sa.Integer)
+)
 
 
 def person_id_for(connection: sa.Connection, email: str) -> int:
     """The id of the Person of this e-mail, created if new (INSERT … ON CONFLICT … RETURNING)."""
-    statement = _UPSERT_PERSON[connection.dialect.name]
-    return connection.execute(statement, {"email": email.strip().lower(), "at": utcnow()}).scalar_one()
+    return connection.execute(UPSERT_PERSON, {"email": email.strip().lower(), "at": utcnow()}).scalar_one()
 
 
 def badge_role_of(category: Category) -> BadgeRole:

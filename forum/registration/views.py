@@ -26,10 +26,10 @@ from forum.registration.forms import (
     RegistrationForm,
     RejectForm,
     accessibility_choices,
-    blank_registration_fields,
     settings_form_class,
 )
 from forum.registration.models import Category, Registration, RegistrationStatus
+from forum.registration.page import sign_up_page
 from forum.security import is_safe_next
 from forum.web import forum_row_or_404, run
 
@@ -52,7 +52,7 @@ def register():
         if prefill:
             form = RegistrationForm(forum=forum, formdata=None, data=prefill)
             return render_template("registration/register.html", forum=forum, form=form)
-        return render_template("registration/register.html", forum=forum, blank_fields=blank_registration_fields(forum))
+        return sign_up_page(forum)
     form = RegistrationForm(forum=forum)
     if form.validate_on_submit():
         sent_page = url_for(".sent")  # before the commit expires the forum

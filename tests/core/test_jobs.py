@@ -84,6 +84,39 @@ def test_rq_backend_on_real_redis(app, db):
     assert db.session.get(Job, job.id).result == {"counted": 4}
 
 
+def test_the_jobs_of_a_commit_reach_redis_in_one_round_trip(app, db):
+    from redis import Connection, Redis
+    from rq import Queue
+    from rq.utils import get_version
+
+    sent = []
+
+    class Counted(Connection):
+        def send_packed_command(self, command, check_health=True):
+            sent.append(command)
+            return super().send_packed_command(command, check_health)
+
+    url = os.environ.get("MULTAQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    queue_name = f"test-pipe-{os.getpid()}-{id(db)}"
+    app.config.update(JOBS_BACKEND="rq", REDIS_URL=url, JOBS_QUEUE=queue_name)
+    kept = jobs._redis_clients.get(url)
+    jobs._redis_clients[url] = counted = Redis.from_url(url, connection_class=Counted)
+    try:
+        get_version(counted)  # asked once per client, then known
+        sent.clear()
+        first, second = jobs.enqueue("test.count", 1), jobs.enqueue("test.count", 2)
+        db.session.commit()
+        assert len(sent) == 1
+        queued = Queue(queue_name, connection=Redis.from_url(url)).get_jobs()
+        assert [job.args[1:] for job in queued] == [(first.id, (1,)), (second.id, (2,))]
+    finally:
+        jobs._redis_clients.pop(url)
+        if kept is not None:
+            jobs._redis_clients[url] = kept
+        app.config.update(JOBS_BACKEND="eager", REDIS_URL=None, JOBS_QUEUE="multaqa")
+        Redis.from_url(url).delete(f"rq:queue:{queue_name}")
+
+
 def test_unknown_job_kind_is_refused(db):
     with pytest.raises(KeyError):
         jobs.enqueue("no.such.task")

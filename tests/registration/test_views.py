@@ -7,14 +7,16 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from helpers import body_of
 from openpyxl import load_workbook
+from sqlalchemy.engine.default import CacheStats
 
 from forum.audit import entries_for
 from forum.badges.services import badge_code
 from forum.exhibition import services as exhibition
 from forum.registration import services
-from forum.registration.models import Category, Gender, Organisation, OrganisationKind, RegistrationStatus
+from forum.registration.models import Category, Gender, Organisation, OrganisationKind, Person, RegistrationStatus
 
 Status = RegistrationStatus
 
@@ -55,6 +57,40 @@ def test_the_form_registers_and_normalises_the_phone(client, make_forum, mailbox
     assert mailbox.wait_for(1)[0]["To"] == "khadija@example.ma"
 
 
+def test_a_sign_up_runs_four_statements_built_once_the_lock_taken_by_the_last(client, db, make_forum, count_queries):
+    forum = make_forum(capacity=2)
+    page = f"/f/{forum.slug}/register"
+    postgresql = client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    client.post(page, data=form_data(email="first@example.ma"))  # it stores the consent wording
+    compiled = []
+
+    def note_compiling(conn, cursor, statement, parameters, context, executemany):
+        if context.compiled is not None:
+            compiled.append(context.cache_hit != CacheStats.CACHE_HIT)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note_compiling)
+    try:
+        for email, status in (("second@example.ma", Status.pending), ("third@example.ma", Status.waitlisted)):
+            compiled.clear()
+            with count_queries() as counter:
+                response = client.post(page, data=form_data(email=email, organisation_name=""))
+            assert response.status_code == 302
+            statements = [s for s in counter.statements if s != "BEGIN IMMEDIATE"]  # SQLite's write intent
+            # the forum; what the sign-up needs to know, with the e-mail's person (SQLite: a statement of
+            # its own); the registration; its place or the waiting list
+            assert len(statements) == (4 if postgresql else 5), statements
+            assert not any(compiled)  # each statement compiled once, by the first sign-up
+            deciding = statements[-1]
+            assert deciding.startswith("WITH") and "UPDATE registration" in deciding
+            if postgresql:
+                assert "INSERT INTO person" in statements[1] and "FOR NO KEY UPDATE" in deciding  # until the commit
+            registration = services.find(forum, email)
+            assert registration.status == status and registration.holds_place == (status == Status.pending)
+            assert db.session.get(Person, registration.person_id).email == email
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note_compiling)
+
+
 def test_the_empty_form_follows_the_language_and_the_list_of_organisations(client, db, make_forum):
     forum = make_forum()
     page = client.get(f"/f/{forum.slug}/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
@@ -74,6 +110,31 @@ def test_the_empty_form_follows_the_language_and_the_list_of_organisations(clien
         for c in (client, other)
     }
     assert len(tokens) == 2
+
+
+def test_the_form_page_kept_for_visitors_shows_the_forum_as_it_is_now_and_each_visitors_own_state(
+    app, client, db, make_forum, make_user, login
+):
+    forum = make_forum()
+    url = f"/f/{forum.slug}/register"
+    first = client.get(url).text
+    assert forum.title["en"] in first and "· Errachidia</p>" in first and "Sign out" not in first
+    forum.title = {**forum.title, "en": "Oasis forum"}
+    forum.city = {**forum.city, "en": "Erfoud"}
+    db.session.commit()
+    page = client.get(url).text
+    assert "Oasis forum" in page and "· Erfoud</p>" in page and "· Errachidia</p>" not in page
+    # A message waiting for this visitor is shown once, with the form.
+    with client.session_transaction() as kept:
+        kept["_flashes"] = [("info", "Your link has expired.")]
+    assert "Your link has expired." in client.get(url).text
+    assert "Your link has expired." not in client.get(url).text
+    # A signed-in visitor gets their own menu; the next visitor who is not signed in does not.
+    login(make_user())
+    assert "Sign out" in client.get(url).text
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "Sign out" not in other.get(url).text and "Oasis forum" in other.get(url).text
 
 
 def test_an_organisation_is_picked_from_the_regions_list_only(client, db, make_forum):

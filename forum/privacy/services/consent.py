@@ -41,6 +41,11 @@ def _wording() -> tuple[dict[str, str], str]:
     return known[settings]
 
 
+def consent_digest() -> str:
+    """The digest of the wording in force (a sign-up reads its stored id within a query of its own)."""
+    return _wording()[1]
+
+
 def current_consent_id() -> int:
     """The id of the wording in force, stored the first time it is used (one indexed read after that)."""
     texts, digest = _wording()

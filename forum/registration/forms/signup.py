@@ -227,20 +227,24 @@ _blank_fields: dict[tuple[str, str, tuple[int, int]], Markup] = {}
 _BLANK_FIELDS_KEPT = 64
 
 
-def blank_registration_fields(forum: Forum) -> Markup:
+def blank_fields_key(forum: Forum) -> tuple[str, str, tuple[int, int]]:
+    """What the empty sign-up form's fields depend on: the forum's region, the language, and the list
+    of organisations they show (one aggregate query, so another process's new organisation shows at once)."""
+    return forum.region, str(get_locale()), organisations_stamp([p.code for p in region_provinces(forum)])
+
+
+def blank_registration_fields(forum: Forum, key: tuple[str, str, tuple[int, int]] | None = None) -> Markup:
     """The sign-up form's fields, empty, as HTML (without the CSRF token, which is per visitor).
 
     Every visitor of a forum in one language gets the same empty form, and building it (two lists of
     the 75 provinces, the organisations, a dozen translated fields) was most of the page's cost: it is
-    rendered once per process and reused while the list of organisations it shows is unchanged (one
-    aggregate query checks that, so another process's new organisation shows at once).
+    rendered once per process and reused while `blank_fields_key` is unchanged.
     """
-    locale = str(get_locale())
-    key = (forum.region, locale, organisations_stamp([p.code for p in region_provinces(forum)]))
+    key = key or blank_fields_key(forum)
     html = _blank_fields.get(key)
     if html is None:
         form = RegistrationForm(forum=forum, formdata=None, meta={"csrf": False})
-        form.locale.data = locale
+        form.locale.data = key[1]
         html = Markup(render_template("registration/_register_fields.html", form=form))  # noqa: S704 (a template)
         if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
             _blank_fields.clear()

@@ -16,8 +16,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.privacy.services.consent import current_consent_id
-from forum.registration.models import ApprovalMode, Registration, RegistrationSettings, _new_key
+from forum.privacy.models import ConsentText
+from forum.privacy.services.consent import consent_digest, current_consent_id
+from forum.registration.models import UPSERT_PERSON, ApprovalMode, Registration, RegistrationSettings, _new_key
 from forum.registration.services._common import Status, confirm, lock, to_waitlist
 from forum.registration.services.details import fill_details, normalise_email, organisation_for, was_never_confirmed
 from forum.registration.services.errors import AlreadyRegistered, InvalidLink, RegistrationClosed
@@ -45,33 +46,40 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
     if not forum.registration_is_open(now):
         raise RegistrationClosed()
     email = normalise_email(data["email"])
-    settings, overdue, registered_id = _sign_up_state(forum, email, now)
-    if registered_id is None:
+    state = _sign_up_state(forum, email, now)
+    settings = state.settings
+    # Automatic approval within a capacity and without quotas (the usual case) decides in one statement
+    # that takes the forum's lock itself: the lock is held from that statement to the commit only.
+    in_one_statement = (
+        settings.approval == ApprovalMode.automatic and forum.capacity is not None and not has_quotas(settings)
+    )
+    if state.registered_id is None:
         # A new row is written (pending, without a place) before the forum's lock is taken, so the
         # lock is held only for the decision; a simultaneous sign-up of the same e-mail waits on the
         # unique (forum, e-mail) constraint, never while holding the lock.
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
-        _prepare(registration, forum, settings, data, user, now)
+        _prepare(registration, forum, state, data, user, now)
         db.session.add(registration)
         try:
             db.session.flush()
         except sa.exc.IntegrityError as error:
             raise AlreadyRegistered() from error
-        lock(forum)
-        if overdue:
+        if state.overdue or not in_one_statement:
+            lock(forum)
+        if state.overdue:
             expire_forum(forum, settings, now)
     else:
         # The e-mail is known here (rarely on the hot path): everything happens under the lock.
         lock(forum)
-        if overdue:
+        if state.overdue:
             expire_forum(forum, settings, now)
-        registration = db.session.get(Registration, registered_id)
+        registration = db.session.get(Registration, state.registered_id)
         if not was_never_confirmed(registration):
             send_link(registration)
             return SignUp(registration, is_new=False)
-        _prepare(registration, forum, settings, data, user, now)
+        _prepare(registration, forum, state, data, user, now)
         db.session.flush()
-    if settings.approval == ApprovalMode.automatic and forum.capacity is not None and not has_quotas(settings):
+    if in_one_statement:
         _take_place_or_wait(registration, forum.capacity, now)
         return SignUp(registration, is_new=True)
     if settings.approval == ApprovalMode.automatic:
@@ -89,7 +97,7 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
 def _prepare(
     registration: Registration,
     forum: Forum,
-    settings: RegistrationSettings,
+    state: _SignUpState,
     data: dict[str, Any],
     user: Any,
     now: datetime,
@@ -100,7 +108,8 @@ def _prepare(
     registration.organisation = organisation_for(data)
     registration.user_id = getattr(user, "id", None)
     registration.consent_at = now
-    registration.consent_text_id = current_consent_id()
+    registration.consent_text_id = state.consent_text_id or current_consent_id()
+    registration.person_id = registration.person_id or state.person_id
     registration.created_at = now
     registration.status = Status.pending
     registration.email_confirmed_at = None
@@ -109,20 +118,25 @@ def _prepare(
     registration.waitlisted_at = None
     registration.decided_at = None
     registration.decided_by_id = None
-    send_confirmation_request(registration, forum, hours=settings.confirmation_hours)
+    send_confirmation_request(registration, forum, hours=state.settings.confirmation_hours)
 
 
 def _take_place_statement() -> sa.Update:
-    """Under the forum's lock, one statement reads the forum's count of places taken and gives the
-    registration a place or puts it on the waiting list (each statement sees what earlier lock holders
-    committed; the count's trigger adds the place in the same statement)."""
+    """One statement locks the forum's row (as `lock` does), reads its count of places taken and gives
+    the registration a place or puts it on the waiting list. Waiting for the lock, it reads the count
+    as the last holder committed it; the count's trigger adds the place in the same statement."""
     table = Registration.__table__
-    taken = sa.select(Forum.places_taken).where(Forum.id == sa.bindparam("of_forum"))
-    full = taken.scalar_subquery() >= sa.bindparam("capacity")
+    forum = (
+        sa.select(Forum.id, (Forum.places_taken >= sa.bindparam("capacity")).label("full"))
+        .where(Forum.id == sa.bindparam("of_forum"))
+        .with_for_update(key_share=True)
+        .cte("forum_full")
+    )
+    full = forum.c.full
     waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
     return (
         sa.update(table)
-        .where(table.c.id == sa.bindparam("registration_id"))
+        .where(table.c.id == sa.bindparam("registration_id"), table.c.forum_id == forum.c.id)
         .values(
             holds_place=sa.not_(full),
             status=sa.case((full, waitlisted), else_=table.c.status),
@@ -136,11 +150,17 @@ _TAKE_PLACE = _take_place_statement()
 
 
 def _take_place_or_wait(registration: Registration, capacity: int, now: datetime) -> None:
-    """Automatic approval without quotas: a place while one is free, else the waiting list."""
-    held = db.session.execute(
-        _TAKE_PLACE,
-        {"of_forum": registration.forum_id, "capacity": capacity, "registration_id": registration.id, "now": now},
-    ).scalar_one()
+    """Automatic approval without quotas: a place while one is free, else the waiting list. The statement
+    runs on the session's connection, as Core: through the session, the ORM's bulk UPDATE machinery
+    cost more than the statement itself (the row's new values are set on the object here)."""
+    held = (
+        db.session.connection()
+        .execute(
+            _TAKE_PLACE,
+            {"of_forum": registration.forum_id, "capacity": capacity, "registration_id": registration.id, "now": now},
+        )
+        .scalar_one()
+    )
     if held:
         set_committed_value(registration, "holds_place", True)
     else:
@@ -148,7 +168,7 @@ def _take_place_or_wait(registration: Registration, capacity: int, now: datetime
             set_committed_value(registration, key, value)
 
 
-def _sign_up_state_statement() -> sa.Select:
+def _sign_up_state_statement(dialect: str) -> sa.Select:
     forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
     oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
         Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
@@ -159,12 +179,20 @@ def _sign_up_state_statement() -> sa.Select:
     registered = sa.select(Registration.id).where(
         Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
     )
+    consent = sa.select(ConsentText.id).where(ConsentText.digest == sa.bindparam("consent_digest"))
+    # PostgreSQL runs the upsert of the e-mail's Person within this statement (a WITH clause); on SQLite
+    # the registration's insert does it (models.link_person).
+    person: Any = sa.null()
+    if dialect == "postgresql":
+        person = sa.select(UPSERT_PERSON.cte("person_of").c.id).scalar_subquery()
     return (
         sa.select(
             RegistrationSettings,
             oldest_unconfirmed.scalar_subquery(),
             first_offer_end.scalar_subquery(),
             registered.scalar_subquery(),
+            consent.scalar_subquery(),
+            person,
         )
         .select_from(Forum)
         .outerjoin(RegistrationSettings, RegistrationSettings.forum_id == Forum.id)
@@ -172,20 +200,34 @@ def _sign_up_state_statement() -> sa.Select:
     )
 
 
-_SIGN_UP_STATE = _sign_up_state_statement()
+_SIGN_UP_STATE = {dialect: _sign_up_state_statement(dialect) for dialect in ("postgresql", "sqlite")}
 
 
-def _sign_up_state(forum: Forum, email: str, now: datetime) -> tuple[RegistrationSettings, bool, int | None]:
-    """What a sign-up needs to know before it takes the forum's lock, in one query: the forum's
-    settings, whether a sign-up or an offer of the forum is overdue, and the id of a registration of
-    this e-mail here, if any."""
-    settings, oldest, offer_end, registered_id = db.session.execute(
-        _SIGN_UP_STATE, {"forum_id": forum.id, "email": email}
-    ).one()
+@dataclass
+class _SignUpState:
+    """What a sign-up needs to know before it takes the forum's lock."""
+
+    settings: RegistrationSettings
+    #: a sign-up or an offer of the forum is overdue (to expire first, under the lock)
+    overdue: bool
+    #: a registration of this e-mail here, if any
+    registered_id: int | None
+    #: the stored consent wording in force (None until the first sign-up stores it)
+    consent_text_id: int | None
+    #: the e-mail's Person, made if new (PostgreSQL; None on SQLite, where the insert makes it)
+    person_id: int | None
+
+
+def _sign_up_state(forum: Forum, email: str, now: datetime) -> _SignUpState:
+    """The forum's settings, whether a sign-up or an offer is overdue, a registration of this e-mail,
+    the consent wording in force and the e-mail's Person, in one statement."""
+    statement = _SIGN_UP_STATE[db.session.get_bind().dialect.name]
+    params = {"forum_id": forum.id, "email": email, "consent_digest": consent_digest(), "at": now}
+    settings, oldest, offer_end, registered_id, consent_id, person_id = db.session.execute(statement, params).one()
     settings = settings if settings is not None else default_settings(forum)
     cutoff = now - timedelta(hours=settings.confirmation_hours)
     overdue = (oldest is not None and oldest < cutoff) or (offer_end is not None and offer_end < now)
-    return settings, overdue, registered_id
+    return _SignUpState(settings, overdue, registered_id, consent_id, person_id)
 
 
 def confirm_email(registration: Registration, token: str, *, now: datetime | None = None) -> Registration:
