@@ -7,7 +7,8 @@ statement. So, on PostgreSQL, the gate reads the request itself and answers the 
 welcome, in the application's context, with the same statements, rules and answer as the view
 (`scan.read_with_token`, then `scan.plain_welcome`). Anything else — a body it cannot read, a refusal,
 a replay, a second scan, an exit, an unknown forum, list or desk — writes nothing here and goes on to
-the view (checkin/views.py, `api_scan`), which answers it as before.
+the view (checkin/views.py, `api_scan`), which answers it as before. Its answer carries the same
+security headers as every response (`security.add_security_headers`).
 
 SQLite has no data-modifying CTE, so its welcome is three statements in a transaction: there every
 scan goes through the view.
@@ -29,7 +30,7 @@ from werkzeug.exceptions import HTTPException
 from forum.checkin import scan
 from forum.checkin.scan_input import BadScanBody, device_scope, read_scan_body
 from forum.checkin.services._common import own_statements
-from forum.security import SECURITY_HEADERS
+from forum.security import add_security_headers
 
 _PATH = re.compile(r"/api/f/(?P<slug>[^/]{1,200})/checkin/scan")
 #: a scan's body is a few short fields; a longer one goes to the view (which refuses what it must)
@@ -54,7 +55,6 @@ class DeviceScanGate:
             if body is not None:
                 environ["wsgi.input"] = io.BytesIO(body)  # the view reads the body again
             return self.wsgi_app(environ, start_response)
-        answer.headers.extend(SECURITY_HEADERS)
         return answer(environ, start_response)
 
     def _welcome(self, environ: dict, slug: str, body: bytes) -> Response | None:
@@ -83,7 +83,9 @@ class DeviceScanGate:
                 return None
             g.forum = reading.forum  # the answer's language and times, as in the view
             result = scan.plain_welcome(reading)
-            return self.app.json.response(result.as_dict()) if result is not None else None
+            if result is None:
+                return None
+            return add_security_headers(self.app, self.app.json.response(result.as_dict()))
 
 
 def _body(environ: dict) -> bytes | None:

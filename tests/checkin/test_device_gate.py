@@ -128,3 +128,18 @@ def test_the_devices_statements_read_the_same_on_the_driver_as_through_sqlalchem
     assert tuple(driven.rows[0]) == tuple(reading.rows[0])
     assert [type(value) for value in driven.rows[0]] == [type(value) for value in reading.rows[0]]
     assert driven.forum == reading.forum
+
+
+def test_the_gates_answer_carries_hsts_in_production_over_https(
+    app, db, client, gate, forum, token, make_registration, monkeypatch
+):
+    first, second = make_registration(forum), make_registration(forum)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MULTAQA_ENV", "production")
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/f/{forum.slug}/checkin/scan"
+    gated = client.post(url, json={"code": badge_code(first)}, headers=headers, base_url="https://localhost")
+    monkeypatch.setattr(app, "wsgi_app", gate.wsgi_app)
+    viewed = client.post(url, json={"code": badge_code(second)}, headers=headers, base_url="https://localhost")
+    assert gated.json["reason"] == viewed.json["reason"] == "ok"
+    assert gated.headers["Strict-Transport-Security"] == viewed.headers["Strict-Transport-Security"]
