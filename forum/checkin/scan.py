@@ -298,7 +298,7 @@ def plain_welcome(reading: DeviceReading) -> ScanResult | None:
     facts = rows[0]
     if facts.desk_id is None or not facts.desk_is_open or facts.replay is not None or facts.person_id is None:
         return None
-    person = Person(**{name: getattr(facts, f"person_{name}") for name in Person.__dataclass_fields__})
+    person = _person_of(facts)
     try:
         check_badge_code(badge.parsed, person, forum_id=forum.id)
     except BadgeCodeError:
@@ -307,6 +307,11 @@ def plain_welcome(reading: DeviceReading) -> ScanResult | None:
         return None
     ctx = ScanContext(forum, facts, facts.desk_id, None, badge.nonce, badge.code, badge.now, rows)
     return welcome(ctx, person)
+
+
+def _person_of(facts: Any) -> Person:
+    """The registration the scan's facts name (their `person_` columns)."""
+    return Person(**{name: getattr(facts, f"person_{name}") for name in Person.__dataclass_fields__})
 
 
 def _pick(rows: list[sa.Row], default: bool, now: datetime) -> tuple[sa.Row, ...]:
@@ -342,7 +347,7 @@ def _decide(
         return record(ctx, None, None, Outcome.refused, badge.refusal)
     person = None
     if facts.person_id is not None:
-        person = Person(**{name: getattr(facts, f"person_{name}") for name in Person.__dataclass_fields__})
+        person = _person_of(facts)
     if badge.registration is None:
         try:
             person = check_badge_code(badge.parsed, person, forum_id=forum.id)

@@ -63,7 +63,7 @@ class ScanResult:
 
     @cached_property
     def message(self) -> str:  # translated once, though the answer is both stored and sent
-        return str(REASONS.get(self.reason, self.reason))
+        return _label(str(get_locale()), self.reason)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -226,7 +226,6 @@ def answer(
     result = ScanResult(
         outcome=outcome.value, reason=reason, inside=ctx.checkin_list.inside if inside is None else inside
     )
-    result.message = _label(locale, reason)
     if registration is not None:
         result.registration = _person(registration, locale)
         if outcome == Outcome.ok:
