@@ -165,10 +165,12 @@ class CheckIn(db.Model):
     """One scan at one desk, whatever its outcome: the append-only audit trail of check-in."""
 
     __tablename__ = "checkin"
+    #: the forum's trail is found by this unique index alone: a second index on forum_id only led the
+    #: planner to read every row of the forum for a nonce's answer (migration 5b1e0c7a9d42)
     __table_args__ = (sa.UniqueConstraint("forum_id", "nonce"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     list_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_list.id", ondelete="CASCADE"), index=True)
     desk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_desk.id", ondelete="SET NULL"), index=True)
     #: the signed-in agent (None for a device using the desk token)

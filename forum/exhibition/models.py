@@ -119,7 +119,7 @@ class Zone(db.Model):
     __table_args__ = (sa.UniqueConstraint("forum_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     #: short code shown on the map and used as the booths' prefix, e.g. "A"
     code: Mapped[str] = mapped_column(sa.String(10))
     name: Mapped[dict[str, str]] = mapped_column(default=dict)
@@ -143,7 +143,7 @@ class Booth(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     zone_id: Mapped[int] = mapped_column(sa.ForeignKey("booth_zone.id", ondelete="RESTRICT"), index=True)
     #: e.g. "A12", unique in the forum
     code: Mapped[str] = mapped_column(sa.String(12))
@@ -189,7 +189,7 @@ class Exhibitor(db.Model):
     __table_args__ = (sa.UniqueConstraint("forum_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     status: Mapped[ExhibitorStatus] = mapped_column(
         sa.Enum(ExhibitorStatus, native_enum=False, length=12), default=ExhibitorStatus.pending, index=True
@@ -236,7 +236,7 @@ class ExhibitorStaff(db.Model):
     __table_args__ = (sa.UniqueConstraint("forum_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     exhibitor_id: Mapped[int] = mapped_column(sa.ForeignKey("exhibitor.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"))
@@ -298,7 +298,7 @@ class ApplicationChoice(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("booth_application.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("booth_application.id", ondelete="CASCADE"))
     rank: Mapped[int]
     booth_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booth.id", ondelete="CASCADE"))
     zone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booth_zone.id", ondelete="CASCADE"))
@@ -349,7 +349,7 @@ class Lead(db.Model):
     __table_args__ = (sa.UniqueConstraint("exhibitor_id", "registration_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exhibitor_id: Mapped[int] = mapped_column(sa.ForeignKey("exhibitor.id", ondelete="CASCADE"), index=True)
+    exhibitor_id: Mapped[int] = mapped_column(sa.ForeignKey("exhibitor.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

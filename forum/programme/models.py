@@ -198,7 +198,7 @@ class Signup(db.Model):
     __table_args__ = (sa.UniqueConstraint("session_id", "registration_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     status: Mapped[SignupStatus] = mapped_column(
         sa.Enum(SignupStatus, native_enum=False, length=12), default=SignupStatus.confirmed
@@ -219,7 +219,7 @@ class ProgrammeVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("forum_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     #: 1, 2, 3... per forum
     number: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

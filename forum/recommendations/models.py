@@ -109,7 +109,7 @@ class Recommendation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     #: the workshop (a programme Session of kind workshop) where it was formulated
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(sa.Text)

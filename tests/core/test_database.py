@@ -21,6 +21,36 @@ def test_migrations_match_the_models(db):
     assert diff == []
 
 
+def _keys(table: sa.Table) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(name, leading columns, unique) of each key PostgreSQL and SQLite build an index for; partial
+    indexes are left out (they hold only some rows, so no other index can stand in for them)."""
+    keys = [
+        (index.name, tuple(getattr(e, "name", str(e)) for e in index.expressions), bool(index.unique))
+        for index in table.indexes
+        if not any(index.dialect_options[d].get("where") is not None for d in ("postgresql", "sqlite"))
+    ]
+    keys += [
+        (c.name or "primary key", tuple(col.name for col in c.columns), True)
+        for c in table.constraints
+        if isinstance(c, sa.UniqueConstraint | sa.PrimaryKeyConstraint)
+    ]
+    return keys
+
+
+def test_no_index_is_the_beginning_of_another_index_of_its_table(db):
+    """An index whose columns another index of the same table begins with is a write on every insert
+    that no read needs, and it can mislead the planner: the scan trail's forum-only index made every
+    scan read the whole trail of the forum to find its nonce (migration 5b1e0c7a9d42)."""
+    redundant = [
+        f"{table.name}.{name} {columns} is the beginning of {other} {longer}"
+        for table in db.metadata.sorted_tables
+        for name, columns, unique in _keys(table)
+        for other, longer, _ in _keys(table)
+        if not unique and other != name and longer[: len(columns)] == columns
+    ]
+    assert redundant == []
+
+
 @pytest.mark.postgres_only
 def test_a_pooled_connection_the_server_dropped_is_replaced_before_use(database_url, monkeypatch):
     """A connection that sat idle in the pool is checked before use: one the server ended (a restart,

@@ -65,7 +65,7 @@ class MeetingSlot(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -92,7 +92,7 @@ class MeetingPlace(db.Model):
     __table_args__ = (sa.UniqueConstraint("forum_id", "kind", "label"), sa.UniqueConstraint("booth_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"))
     kind: Mapped[PlaceKind] = mapped_column(sa.Enum(PlaceKind, native_enum=False, length=10))
     #: what people look for on site: "Table 12", "A3"
     label: Mapped[str] = mapped_column(sa.String(40))
@@ -137,7 +137,7 @@ class MeetingRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
-    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"))
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[RequestStatus] = mapped_column(
@@ -175,7 +175,7 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_request.id", ondelete="CASCADE"), unique=True)
-    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_slot.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_slot.id", ondelete="CASCADE"))
     place_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting_place.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: set when one party scanned the other's badge or ticked the meeting as held

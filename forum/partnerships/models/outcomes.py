@@ -41,7 +41,7 @@ class MeetingOutcome(db.Model):
     __table_args__ = (sa.UniqueConstraint("meeting_id", "registration_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     outcome: Mapped[Outcome] = mapped_column(sa.Enum(Outcome, native_enum=False, length=16))
     #: vocabulary.Support value
