@@ -118,7 +118,8 @@ class Admission(db.Model):
     list_id: Mapped[int] = mapped_column(sa.ForeignKey("checkin_list.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     desk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_desk.id", ondelete="SET NULL"))
-    admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: no index: nothing looks admissions up by time (the arrivals chart reads a list's admissions)
+    admitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: False once an exit is recorded (lists that record exits); True again on re-entry
     is_inside: Mapped[bool] = mapped_column(default=True)
     moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -191,7 +192,8 @@ class CheckIn(db.Model):
     offline_reason: Mapped[str | None] = mapped_column(sa.String(30))
     #: the answer given, replayed for a retried nonce
     response: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: no index: the trail is read by forum, list, desk or person, never by time alone
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     desk: Mapped[Desk | None] = relationship()
 

@@ -1,7 +1,7 @@
 """registration, recommendations: the counters' triggers again after batch rebuilds (SQLite)
 
 Revision ID: 46fe091bfc20
-Revises: 5b1e0c7a9d42
+Revises: 7c2d4e9f1a63
 Create Date: 2026-12-07 05:05:00.000000
 
 On SQLite, a migration that rebuilds `registration`, `endorsement` or `recommendation` in batch mode
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '46fe091bfc20'
-down_revision = '5b1e0c7a9d42'
+down_revision = '7c2d4e9f1a63'
 branch_labels = None
 depends_on = None
 

@@ -3,12 +3,14 @@ the live admission of a person on a list."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from forum.checkin.driver import DriverStatement
@@ -57,12 +59,30 @@ def on_postgresql() -> bool:
     return (_own_connection.get() or db.session.connection()).dialect.name == "postgresql"
 
 
+_AUTOCOMMIT_ENGINE = "checkin_autocommit_engine"
+_engine_made = threading.Lock()
+
+
+def _autocommit_engine() -> sa.Engine:
+    """The application's database through a pool of its own whose connections are in autocommit from
+    the moment they open: lending one costs a checkout, where switching a connection of the main pool
+    to autocommit and back costs it on every lending. Made on first use, in the worker process."""
+    engine = current_app.extensions.get(_AUTOCOMMIT_ENGINE)
+    if engine is None:
+        with _engine_made:
+            engine = current_app.extensions.get(_AUTOCOMMIT_ENGINE)
+            if engine is None:
+                engine = sa.create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+                current_app.extensions[_AUTOCOMMIT_ENGINE] = engine
+    return engine
+
+
 @contextmanager
 def own_statements() -> Iterator[None]:
     """Run the block's statements (through `run`) each in its own transaction on a connection of the
     block's, not the session's, in PostgreSQL's autocommit: for a request whose every change is one
     statement and that needs nothing else of the session (the devices' gate)."""
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with _autocommit_engine().connect() as connection:
         token = _own_connection.set(connection)
         try:
             yield
