@@ -1,7 +1,7 @@
 """Benchmark of check-in: 10,000 confirmed registrations, distinct badges scanned through the desk API.
 
 capacity  8 desks scanning back to back, 3,000 scans (PostgreSQL, then SQLite): throughput, errors,
-          and exactly one check-in per badge;
+          and exactly one check-in per badge. Each client is a desk's device with the desk's own token;
 latency   50 scans a second for 60 s, each measured from its scheduled time: p50 / p95 / p99.
 floor     Multaqa and the floor (bench/floor.py: one indexed SELECT, one INSERT) in turn, A B A B: capacity
           with 8 desks (>= 0.9 x the floor's) and p99 at 50 scans/s (<= 1.3 x the floor's); and each
@@ -10,7 +10,9 @@ floor     Multaqa and the floor (bench/floor.py: one indexed SELECT, one INSERT)
 
 from __future__ import annotations
 
+import itertools
 import sys
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -18,13 +20,14 @@ import sqlalchemy as sa
 from harness import Deployment, closed_loop, in_turn, open_loop, report, report_ratio
 
 REGISTRATIONS = 10_000  # enough for every run: 3,000 + 3,000 + the floor's 2 x (800 + 750)
+DESKS = 8
 CAPACITY_SCANS = 3_000
 RATE, DURATION = 50, 60
 FLOOR_ROUNDS, FLOOR_SCANS, FLOOR_SECONDS = 2, 800, 15
 
 
-def build(dep: Deployment) -> tuple[str, str, list[str]]:
-    """A forum running today, its registrations, a desk; returns (slug, desk token, badge codes)."""
+def build(dep: Deployment) -> tuple[str, list[str], list[str]]:
+    """A forum running today, its registrations, its desks; returns (slug, desk tokens, badge codes)."""
     from forum.badges.services import badge_code
     from forum.checkin import services
     from forum.events.models import Forum, ForumStatus
@@ -61,18 +64,26 @@ def build(dep: Deployment) -> tuple[str, str, list[str]]:
                 for n in range(start, start + 1000)
             )
             db.session.flush()
-        _desk, token = services.create_desk(forum, "Bench desk", actor=None)
+        tokens = [services.create_desk(forum, f"Bench desk {n}", actor=None)[1] for n in range(DESKS)]
         services.ensure_lists(forum)
         db.session.commit()
         registrations = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
         codes = [badge_code(r) for r in registrations]
-        return forum.slug, token, codes
+        return forum.slug, tokens, codes
 
 
-def scanner(slug: str, token: str, codes: list[str], offset: int = 0):
-    headers = {"Authorization": f"Bearer {token}"}
+def scanner(slug: str, tokens: list[str], codes: list[str], offset: int = 0):
+    """Each client (a thread of the load) is one desk's device: the desks' tokens in turn."""
+    devices: dict[int, dict[str, str]] = {}
+    next_desk = itertools.count()
+    lock = threading.Lock()
 
     def scan(client, i: int) -> None:
+        headers = devices.get(id(client))
+        if headers is None:
+            with lock:
+                token = tokens[next(next_desk) % len(tokens)]
+                headers = devices.setdefault(id(client), {"Authorization": f"Bearer {token}"})
         response = client.post(
             f"/api/f/{slug}/checkin/scan",
             json={"code": codes[offset + i], "nonce": uuid.uuid4().hex},
@@ -97,8 +108,10 @@ def check_once(dep: Deployment, scans: int) -> tuple[int, int]:
         return admissions, rows
 
 
-def capacity(dep: Deployment, name: str, slug: str, token: str, codes: list[str], *, budget: bool = True) -> bool:
-    result = closed_loop(dep.url, clients=8, total=CAPACITY_SCANS, request=scanner(slug, token, codes))
+def capacity(
+    dep: Deployment, name: str, slug: str, tokens: list[str], codes: list[str], *, budget: bool = True
+) -> bool:
+    result = closed_loop(dep.url, clients=8, total=CAPACITY_SCANS, request=scanner(slug, tokens, codes))
     admissions, rows = check_once(dep, CAPACITY_SCANS)
     ok = True
     if budget:
@@ -121,7 +134,7 @@ def capacity(dep: Deployment, name: str, slug: str, token: str, codes: list[str]
     return ok
 
 
-def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> bool:
+def against_floor(dep: Deployment, slug: str, tokens: list[str], codes: list[str]) -> bool:
     """Capacity and p99 at 50 scans/s, Multaqa and the floor in turn, on badges not scanned yet."""
     floor_url = dep.serve_floor()
     first = CAPACITY_SCANS + RATE * DURATION  # the codes the runs above have not admitted
@@ -131,7 +144,7 @@ def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> b
     def capacity_round(url: str):
         def run(n: int):
             offset, started = first + n * FLOOR_SCANS, dep.cpu_seconds(url)
-            result = closed_loop(url, clients=8, total=FLOOR_SCANS, request=scanner(slug, token, codes, offset))
+            result = closed_loop(url, clients=8, total=FLOOR_SCANS, request=scanner(slug, tokens, codes, offset))
             cpu[url] += dep.cpu_seconds(url) - started
             return result
 
@@ -140,7 +153,7 @@ def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> b
     def latency_round(url: str, start: int):
         def run(n: int):
             offset = start + n * RATE * FLOOR_SECONDS
-            return open_loop(url, rate=RATE, duration=FLOOR_SECONDS, request=scanner(slug, token, codes, offset))
+            return open_loop(url, rate=RATE, duration=FLOOR_SECONDS, request=scanner(slug, tokens, codes, offset))
 
         return run
 
@@ -180,10 +193,10 @@ def against_floor(dep: Deployment, slug: str, token: str, codes: list[str]) -> b
 def main() -> int:
     ok = True
     with Deployment(workers=4) as dep:
-        slug, token, codes = build(dep)
-        ok &= capacity(dep, "pg_capacity", slug, token, codes)
+        slug, tokens, codes = build(dep)
+        ok &= capacity(dep, "pg_capacity", slug, tokens, codes)
         latency = open_loop(
-            dep.url, rate=RATE, duration=DURATION, request=scanner(slug, token, codes, offset=CAPACITY_SCANS)
+            dep.url, rate=RATE, duration=DURATION, request=scanner(slug, tokens, codes, offset=CAPACITY_SCANS)
         )
         for p in (50, 95):
             report("checkin", f"pg_latency_p{p}", latency.percentile(p), "ms", budget="none", ok=True)
@@ -196,10 +209,10 @@ def main() -> int:
             ok=latency.percentile(99) <= 25 and latency.errors == 0,
         )
         ok &= report("checkin", "pg_latency_errors", latency.errors, "errors", budget=0, ok=latency.errors == 0)
-        ok &= against_floor(dep, slug, token, codes)
+        ok &= against_floor(dep, slug, tokens, codes)
     with Deployment(workers=4, database="sqlite") as dep:
-        slug, token, codes = build(dep)
-        ok &= capacity(dep, "sqlite_capacity", slug, token, codes, budget=False)
+        slug, tokens, codes = build(dep)
+        ok &= capacity(dep, "sqlite_capacity", slug, tokens, codes, budget=False)
     return 0 if ok else 1
 
 

@@ -126,7 +126,7 @@ def main() -> int:
         }
         ok &= growth(dep, "signup", signups)
         scans = {
-            size: lambda n, size=size: scanner(f"bench-scan-{size}", desks[size][0], desks[size][1], n * PER_ROUND)
+            size: lambda n, size=size: scanner(f"bench-scan-{size}", [desks[size][0]], desks[size][1], n * PER_ROUND)
             for size in desks
         }
         ok &= growth(dep, "checkin", scans)

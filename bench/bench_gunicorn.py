@@ -35,7 +35,7 @@ def label(workers: int, threads: int) -> str:
 def main() -> int:
     recommended = label(*CANDIDATES[0])
     with Deployment() as dep:
-        slug, token, codes = build(dep)
+        slug, tokens, codes = build(dep)
         with dep.app.app_context():
             make_forum("bench-gunicorn", 100_000)
         urls = {recommended: dep.url}
@@ -46,7 +46,7 @@ def main() -> int:
         def scans(name: str):
             def run(n: int):
                 offset = (n * len(order) + order.index(name)) * SCANS
-                return closed_loop(urls[name], clients=8, total=SCANS, request=scanner(slug, token, codes, offset))
+                return closed_loop(urls[name], clients=8, total=SCANS, request=scanner(slug, tokens, codes, offset))
 
             return run
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from forum.db import TitledEnum, UTCDateTime, utcnow
 from forum.extensions import db
@@ -57,9 +57,6 @@ class CheckInList(db.Model):
     allows_reentry: Mapped[bool] = mapped_column(default=False)
     #: desks may record exits, so the list knows who is inside now
     records_exits: Mapped[bool] = mapped_column(default=False)
-    #: who is inside now (live admissions not gone out), kept by every scan, exit and undo in the same
-    #: transaction as the change (the row's lock orders concurrent desks), so reading it costs nothing
-    inside: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session | None] = relationship()
@@ -95,6 +92,30 @@ class Desk(db.Model):
     @classmethod
     def _is_active_expression(cls) -> sa.ColumnElement[bool]:
         return cls.revoked_at.is_(None)
+
+
+class ListCount(db.Model):
+    """A desk's part of a list's count of who is inside: what its welcomes, exits and undos on the
+    list added and took away (desk 0: a change made with no desk). Each desk moves its own row, so
+    desks scanning at once never wait for one another (one row for the whole list made every welcome
+    wait for the one before it to commit); the list's count is the sum of its rows, read through
+    CheckInList.inside. Desks are not a key here: a removed desk's part still counts."""
+
+    __tablename__ = "checkin_list_count"
+
+    list_id: Mapped[int] = mapped_column(sa.ForeignKey("checkin_list.id", ondelete="CASCADE"), primary_key=True)
+    desk_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    inside: Mapped[int] = mapped_column(default=0)
+
+
+#: who is inside the list now (live admissions not gone out): the sum of its desks' parts, kept by
+#: every scan, exit and undo in the same transaction as the change, so reading it costs a few rows
+CheckInList.inside = column_property(
+    sa.select(sa.func.coalesce(sa.func.sum(ListCount.inside), 0))
+    .where(ListCount.list_id == CheckInList.id)
+    .correlate_except(ListCount)
+    .scalar_subquery()
+)
 
 
 class Admission(db.Model):

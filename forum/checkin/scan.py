@@ -124,7 +124,7 @@ def _facts_statement(*, device: bool, default_list: bool) -> sa.Select:
             CheckInList.day,
             CheckInList.allows_reentry,
             CheckInList.records_exits,
-            CheckInList.inside,
+            CheckInList.inside.label("inside"),
             CheckInList.is_rehearsal,
             Session.is_signup_required,
             signed_up.label("signed_up"),
@@ -392,6 +392,6 @@ def _again(facts: sa.Row, registration: Person, now: datetime):
         if not facts.allows_reentry:
             return Outcome.duplicate, "no_reentry", admitted, inside_of(facts.id)
         admission.is_inside, admission.moved_at = True, now
-        return Outcome.ok, "reentry", admitted, move(facts.id, +1)
+        return Outcome.ok, "reentry", admitted, move(facts.id, +1, facts.desk_id)
     # nothing changed, but the count may have since the scan's facts were read (a concurrent welcome)
     return Outcome.duplicate, "already_checked_in", admitted, inside_of(facts.id)

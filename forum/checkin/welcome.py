@@ -1,9 +1,9 @@
 """The welcome, check-in's one writing step on its hot path: a person let in on a list (the admission),
-one more inside (the list's count) and the scan's trail row.
+one more inside (the desk's part of the list's count) and the scan's trail row.
 
-On PostgreSQL the three are one statement (data-modifying CTEs): one round trip, and the list's row,
-which every welcome on the list updates, is locked only while that statement runs (in the devices'
-autocommit, not until a COMMIT sent later). SQLite has no data-modifying CTEs and no round trips:
+On PostgreSQL the three are one statement (data-modifying CTEs): one round trip, and the desk's part of
+the count is locked only while that statement runs (in the devices' autocommit, not until a COMMIT sent
+later); no other desk waits for it. SQLite has no data-modifying CTEs and no round trips:
 there they are three statements in the request's transaction. Both answer the same, and a nonce
 already answered leaves nothing of the second request (its first answer is given again).
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from forum.checkin.driver import DriverStatement
-from forum.checkin.models import Admission, CheckIn, CheckInList, Outcome
-from forum.checkin.services._common import move, on_postgresql, rows_of, run
+from forum.checkin.models import Admission, CheckIn, ListCount, Outcome
+from forum.checkin.services._common import OTHER_PARTS, desk_key, move, on_postgresql, rows_of, run
 from forum.checkin.services.trail import (
     TRAIL_COLUMNS,
     Admitted,
@@ -48,19 +48,24 @@ def _trail_select() -> str:
 
 _TRAIL_NAMES = ", ".join(f'"{name}"' for name in TRAIL_COLUMNS)
 
-#: PostgreSQL: the admission, the count and the trail row in one statement. No row when the person
-#: already has a live admission (nothing is written); a nonce already in the trail fails it whole.
+#: PostgreSQL: the admission, the desk's part of the count and the trail row in one statement. No row
+#: when the person already has a live admission (nothing is written); a nonce already in the trail
+#: fails it whole. The count told is the desk's part after this welcome and the other desks' parts.
 _WELCOME = DriverStatement(
     sa.text(
         f"WITH admitted AS ({ADMIT.element.text}), "
-        f'moved AS (UPDATE "{CheckInList.__tablename__}" SET inside = inside + 1'
-        " WHERE id = :list_id AND EXISTS (SELECT FROM admitted) RETURNING inside), "
+        f'own AS (INSERT INTO "{ListCount.__tablename__}" (list_id, desk_key, inside)'
+        " SELECT :list_id, :desk_key, 1 FROM admitted"
+        f' ON CONFLICT (list_id, desk_key) DO UPDATE SET inside = "{ListCount.__tablename__}".inside + 1'
+        " RETURNING inside), "
+        f"moved AS (SELECT own.inside + ({OTHER_PARTS}) AS inside FROM own), "
         f'kept AS (INSERT INTO "{CheckIn.__tablename__}" ({_TRAIL_NAMES})'
         f" SELECT {_trail_select()} FROM admitted CROSS JOIN moved RETURNING id) "
         "SELECT admitted.id, moved.inside FROM admitted CROSS JOIN moved"
     )
     .bindparams(
         *(sa.bindparam(name, type_=Admission.__table__.c[name].type) for name in _ADMIT_COLUMNS),
+        sa.bindparam("desk_key", type_=sa.Integer),
         *(
             sa.bindparam(name, type_=CheckIn.__table__.c[name].type)
             for name in TRAIL_COLUMNS
@@ -87,13 +92,13 @@ def welcome(ctx: ScanContext, person: Person) -> ScanResult | None:
         admitted_id = run(ADMIT, admission).scalar()
         if admitted_id is None:
             return None
-        inside = move(ctx.checkin_list.id, +1)
+        inside = move(ctx.checkin_list.id, +1, ctx.desk_id)
         return record(ctx, person, Admitted(admitted_id, ctx.now), Outcome.ok, "ok", inside=inside)
     result = answer(ctx, person, None, Outcome.ok, "ok")
     values = trail_values(ctx, person, None, Outcome.ok, result)
     del values["admission_id"]
     try:
-        row = next(iter(rows_of(_WELCOME, {**values, **admission})), None)
+        row = next(iter(rows_of(_WELCOME, {**values, **admission, "desk_key": desk_key(ctx.desk_id)})), None)
     except sa.exc.IntegrityError:
         first = replayed(ctx.forum, ctx.nonce)
         if first is None:

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from forum.checkin.driver import DriverStatement
-from forum.checkin.models import Admission, CheckInList, Desk
+from forum.checkin.models import Admission, CheckInList, Desk, ListCount
 from forum.errors import ForumError
 from forum.extensions import db
 
@@ -114,21 +114,45 @@ def one_transaction() -> None:
         db.session.commit()  # gives the autocommit connection back; the next statement begins anew
 
 
-#: who is inside a list now (its live admissions, less those who went out), as the list keeps it
+#: who is inside a list now (its live admissions, less those who went out): its desks' parts summed
 _INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
-#: one more (or one fewer) inside: run in the transaction that lets the person in (or out); the row
-#: lock it takes orders concurrent desks, so each is told the count after its own change
-_MOVE = (
-    sa.update(CheckInList)
-    .where(CheckInList.id == sa.bindparam("list_id"))
-    .values(inside=CheckInList.inside + sa.bindparam("delta", type_=sa.Integer))
-    .returning(CheckInList.inside)
+#: one more (or one fewer) inside, on the part of the desk that made the change: run in the
+#: transaction that lets the person in (or out). Text: SQLAlchemy never caches the dialects' upserts.
+MOVE_OWN_PART = (
+    sa.text(
+        f'INSERT INTO "{ListCount.__tablename__}" (list_id, desk_key, inside) VALUES (:list_id, :desk_key, :delta)'
+        f' ON CONFLICT (list_id, desk_key) DO UPDATE SET inside = "{ListCount.__tablename__}".inside + excluded.inside'
+        " RETURNING inside"
+    )
+    .bindparams(
+        sa.bindparam("list_id", type_=sa.Integer),
+        sa.bindparam("desk_key", type_=sa.Integer),
+        sa.bindparam("delta", type_=sa.Integer),
+    )
+    .columns(sa.column("inside", sa.Integer))
+)
+#: the parts of the list's other desks, as committed (the count after a change adds its own part)
+OTHER_PARTS = (
+    f'SELECT COALESCE(SUM(inside), 0) FROM "{ListCount.__tablename__}"'
+    " WHERE list_id = :list_id AND desk_key <> :desk_key"
+)
+_OTHERS = sa.text(OTHER_PARTS).bindparams(
+    sa.bindparam("list_id", type_=sa.Integer), sa.bindparam("desk_key", type_=sa.Integer)
 )
 
 
-def move(list_id: int, delta: int) -> int:
-    """One more (+1) or one fewer (-1) inside the list: the count after this change."""
-    return run(_MOVE, {"list_id": list_id, "delta": delta}).scalar_one()
+def desk_key(desk_id: int | None) -> int:
+    """The part of a list's count a desk moves (0 for a change made with no desk)."""
+    return desk_id or 0
+
+
+def move(list_id: int, delta: int, desk_id: int | None) -> int:
+    """One more (+1) or one fewer (-1) inside the list, on this desk's part: the count after this
+    change. Two desks changing it at the same instant may each be told a count without the other's
+    change (each desk's own changes are always counted); the list's count stays exact."""
+    params = {"list_id": list_id, "desk_key": desk_key(desk_id)}
+    own = run(MOVE_OWN_PART, {**params, "delta": delta}).scalar_one()
+    return own + run(_OTHERS, params).scalar_one()
 
 
 def inside_of(list_id: int) -> int:

@@ -28,7 +28,7 @@ def record_exit(facts: sa.Row, registration: Person, now: datetime) -> tuple[Out
     if not admission.is_inside:
         return Outcome.refused, "not_inside", admitted, facts.inside
     admission.is_inside, admission.moved_at = False, now
-    return Outcome.exit, "exit", admitted, move(facts.id, -1)
+    return Outcome.exit, "exit", admitted, move(facts.id, -1, facts.desk_id)
 
 
 def undo_last(
@@ -51,7 +51,7 @@ def undo_last(
         raise NothingToUndo()
     admission.undone_at, admission.undone_by_id = now, getattr(agent, "id", None)
     # one fewer inside, unless the person had already gone out
-    inside = move(admission.list_id, -1) if admission.is_inside else inside_of(admission.list_id)
+    inside = move(admission.list_id, -1, desk.id) if admission.is_inside else inside_of(admission.list_id)
     checkin_list = db.session.get(CheckInList, admission.list_id)
     registration = db.session.get(Registration, admission.registration_id)
     ctx = ScanContext(forum, checkin_list, desk.id, getattr(agent, "id", None), None, None, now)
