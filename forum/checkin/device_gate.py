@@ -39,6 +39,14 @@ MAX_BODY = 4096
 StartResponse = Callable[..., Any]
 
 
+class _ScanContext(RequestContext):
+    """The request context of a scan the gate answers: the gate matched the address itself, so the
+    application's URL map is not searched (the rule, the view and its arguments are not needed)."""
+
+    def match_request(self) -> None:
+        return None
+
+
 class DeviceScanGate:
     """WSGI middleware around the Flask application's own `wsgi_app`."""
 
@@ -70,7 +78,7 @@ class DeviceScanGate:
         if request.exit or not request.code or request.registration_id is not None:
             return None
         # no session: a device sends no cookie (one that does goes to the view, which reads its session)
-        with RequestContext(self.app, environ, session=NullSession()), own_statements():
+        with _ScanContext(self.app, environ, session=NullSession()), own_statements():
             try:
                 reading = scan.read_with_token(
                     slug,
