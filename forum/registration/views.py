@@ -11,7 +11,7 @@ from forum import audit, hooks
 from forum.auth.access import forum_role_required
 from forum.auth.models import Role
 from forum.auth.services import names_by_id
-from forum.db import utcnow, writes_on_get
+from forum.db import reads_on_get, utcnow, writes_on_get
 from forum.errors import ForumError
 from forum.extensions import db, limiter
 from forum.forms import LANGUAGE_LABELS, ConfirmForm
@@ -43,6 +43,7 @@ def _registration_limit() -> str:
 
 @bp.route("/f/<forum_slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
+@reads_on_get
 def register():
     forum = g.forum
     if not forum.registration_is_open():

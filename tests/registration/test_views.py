@@ -57,7 +57,7 @@ def test_the_form_registers_and_normalises_the_phone(client, make_forum, mailbox
     assert mailbox.wait_for(1)[0]["To"] == "khadija@example.ma"
 
 
-def test_a_sign_up_runs_four_statements_built_once_the_lock_taken_by_the_last(client, db, make_forum, count_queries):
+def test_a_sign_up_runs_three_statements_built_once_the_lock_taken_by_the_last(client, db, make_forum, count_queries):
     forum = make_forum(capacity=2)
     page = f"/f/{forum.slug}/register"
     postgresql = client.application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
@@ -69,6 +69,7 @@ def test_a_sign_up_runs_four_statements_built_once_the_lock_taken_by_the_last(cl
             compiled.append(context.cache_hit != CacheStats.CACHE_HIT)
 
     sa.event.listen(db.engine, "before_cursor_execute", note_compiling)
+    badge_secrets = set()
     try:
         for email, status in (("second@example.ma", Status.pending), ("third@example.ma", Status.waitlisted)):
             compiled.clear()
@@ -77,18 +78,22 @@ def test_a_sign_up_runs_four_statements_built_once_the_lock_taken_by_the_last(cl
             assert response.status_code == 302
             statements = [s for s in counter.statements if s != "BEGIN IMMEDIATE"]  # SQLite's write intent
             # the forum; what the sign-up needs to know, with the e-mail's person (SQLite: a statement of
-            # its own); the registration; its place or the waiting list
-            assert len(statements) == (4 if postgresql else 5), statements
+            # its own); the registration, written with its place or on the waiting list
+            assert len(statements) == (3 if postgresql else 4), statements
             assert not any(compiled)  # each statement compiled once, by the first sign-up
             deciding = statements[-1]
-            assert deciding.startswith("WITH") and "UPDATE registration" in deciding
+            assert "forum_full" in deciding and "INSERT INTO registration" in deciding
             if postgresql:
                 assert "INSERT INTO person" in statements[1] and "FOR NO KEY UPDATE" in deciding  # until the commit
             registration = services.find(forum, email)
             assert registration.status == status and registration.holds_place == (status == Status.pending)
+            assert registration.waitlisted_at is None if status == Status.pending else registration.waitlisted_at
             assert db.session.get(Person, registration.person_id).email == email
+            badge_secrets.add(registration.badge_secret)  # the columns' own defaults, drawn for each row
+            assert registration.badge_version == 1 and registration.updated_at is not None
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", note_compiling)
+    assert len(badge_secrets) == 2 and forum.places_taken == 2
 
 
 def test_the_empty_form_follows_the_language_and_the_list_of_organisations(client, db, make_forum):

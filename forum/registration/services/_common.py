@@ -18,8 +18,8 @@ Status = RegistrationStatus
 
 
 # FOR NO KEY UPDATE: it serialises the changes of places as FOR UPDATE would, but does not wait for
-# (nor block) the key-share locks that inserting a row referencing the forum takes, such as a sign-up's
-# own row written before the lock.
+# (nor block) the key-share locks that inserting a row referencing the forum takes (a scan, a message,
+# any row of the forum's tables written meanwhile).
 LOCK = sa.select(Forum.id).where(Forum.id == sa.bindparam("forum_id")).with_for_update(key_share=True)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.db import utcnow
@@ -18,7 +19,14 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.privacy.models import ConsentText
 from forum.privacy.services.consent import consent_digest, current_consent_id
-from forum.registration.models import UPSERT_PERSON, ApprovalMode, Registration, RegistrationSettings, _new_key
+from forum.registration.models import (
+    UPSERT_PERSON,
+    ApprovalMode,
+    Registration,
+    RegistrationSettings,
+    _new_key,
+    person_id_for,
+)
 from forum.registration.services._common import Status, confirm, lock, to_waitlist
 from forum.registration.services.details import fill_details, normalise_email, organisation_for, was_never_confirmed
 from forum.registration.services.errors import AlreadyRegistered, InvalidLink, RegistrationClosed
@@ -54,20 +62,22 @@ def register(forum: Forum, data: dict[str, Any], *, now: datetime | None = None,
         settings.approval == ApprovalMode.automatic and forum.capacity is not None and not has_quotas(settings)
     )
     if state.registered_id is None:
-        # A new row is written (pending, without a place) before the forum's lock is taken, so the
-        # lock is held only for the decision; a simultaneous sign-up of the same e-mail waits on the
-        # unique (forum, e-mail) constraint, never while holding the lock.
         registration = Registration(forum_id=forum.id, email=email, access_key=_new_key())
         _prepare(registration, forum, state, data, user, now)
+        if in_one_statement and not state.overdue:
+            # The usual sign-up: one statement takes the forum's lock, writes the row and decides it.
+            _insert_deciding(registration, forum.capacity, now)
+            return SignUp(registration, is_new=True)
+        # The forum's lock first, as that statement takes it: a simultaneous sign-up of the same e-mail
+        # waits on the lock, then the unique (forum, e-mail) constraint answers at once.
+        lock(forum)
+        if state.overdue:
+            expire_forum(forum, settings, now)
         db.session.add(registration)
         try:
             db.session.flush()
         except sa.exc.IntegrityError as error:
             raise AlreadyRegistered() from error
-        if state.overdue or not in_one_statement:
-            lock(forum)
-        if state.overdue:
-            expire_forum(forum, settings, now)
     else:
         # The e-mail is known here (rarely on the hot path): everything happens under the lock.
         lock(forum)
@@ -121,17 +131,22 @@ def _prepare(
     send_confirmation_request(registration, forum, hours=state.settings.confirmation_hours)
 
 
-def _take_place_statement() -> sa.Update:
-    """One statement locks the forum's row (as `lock` does), reads its count of places taken and gives
-    the registration a place or puts it on the waiting list. Waiting for the lock, it reads the count
-    as the last holder committed it; the count's trigger adds the place in the same statement."""
-    table = Registration.__table__
-    forum = (
+def _forum_full() -> sa.CTE:
+    """The forum's row locked (as `lock` locks it) and whether its places are all taken. Waiting for the
+    lock, it reads the count as the last holder committed it."""
+    return (
         sa.select(Forum.id, (Forum.places_taken >= sa.bindparam("capacity")).label("full"))
         .where(Forum.id == sa.bindparam("of_forum"))
         .with_for_update(key_share=True)
         .cte("forum_full")
     )
+
+
+def _take_place_statement() -> sa.Update:
+    """One statement locks the forum's row, reads its count of places taken and gives the registration
+    a place or puts it on the waiting list; the count's trigger adds the place in the same statement."""
+    table = Registration.__table__
+    forum = _forum_full()
     full = forum.c.full
     waitlisted = sa.bindparam("waitlisted", Status.waitlisted, type_=table.c.status.type)
     return (
@@ -166,6 +181,61 @@ def _take_place_or_wait(registration: Registration, capacity: int, now: datetime
     else:
         for key, value in (("holds_place", False), ("status", Status.waitlisted), ("waitlisted_at", now)):
             set_committed_value(registration, key, value)
+
+
+#: what a new sign-up's insert decides (its place, or the waiting list); `_prepare` leaves them undecided
+_DECIDED = ("holds_place", "status", "waitlisted_at")
+
+
+def _insert_deciding_statement(columns: tuple[str, ...]) -> sa.Insert:
+    """The new registration's row with `columns` as given (the others take their defaults), inserted with
+    a place while one is free, else on the waiting list, under the forum's lock; the count's trigger adds
+    the place in the same statement."""
+    table = Registration.__table__
+    forum = _forum_full()
+    full = forum.c.full
+    status = table.c.status.type
+    decided = sa.select(
+        *(sa.bindparam(name, type_=table.c[name].type) for name in columns),
+        sa.not_(full),
+        sa.case((full, sa.literal(Status.waitlisted, status)), else_=sa.literal(Status.pending, status)),
+        sa.case((full, sa.bindparam("now", type_=table.c.waitlisted_at.type)), else_=None),
+    ).select_from(forum)
+    return table.insert().from_select([*columns, *_DECIDED], decided).returning(table.c.id, table.c.holds_place)
+
+
+#: the statement for each set of columns a sign-up gives (one, from the form; a few from other callers)
+_INSERT_DECIDING: dict[tuple[str, ...], sa.Insert] = {}
+
+
+def _insert_deciding(registration: Registration, capacity: int, now: datetime) -> None:
+    """Automatic approval without quotas, for a new e-mail: one statement writes the row and gives it a
+    place while one is free, else the waiting list. It runs on the session's connection, as Core (the
+    ORM's flush of the row cost more than the statement); the row's values are those set on the object,
+    which then joins the session as loaded. Raises AlreadyRegistered when the e-mail was registered a
+    moment earlier."""
+    connection = db.session.connection()
+    organisation = registration.organisation
+    registration.organisation_id = organisation.id if organisation is not None else None
+    if registration.person_id is None:  # SQLite: the Person the insert's listener would link (link_person)
+        registration.person_id = person_id_for(connection, registration.email)
+    given = sa.inspect(registration).dict
+    columns = tuple(c.key for c in Registration.__table__.c if c.key in given and c.key not in ("id", *_DECIDED))
+    statement = _INSERT_DECIDING.get(columns)
+    if statement is None:
+        statement = _INSERT_DECIDING[columns] = _insert_deciding_statement(columns)
+    params = {name: given[name] for name in columns}
+    try:
+        registration.id, held = connection.execute(
+            statement, {**params, "of_forum": registration.forum_id, "capacity": capacity, "now": now}
+        ).one()
+    except sa.exc.IntegrityError as error:
+        raise AlreadyRegistered() from error
+    registration.holds_place = held
+    if not held:
+        registration.status, registration.waitlisted_at = Status.waitlisted, now
+    make_transient_to_detached(registration)  # as if loaded: nothing left for a flush to write
+    db.session.add(registration)
 
 
 def _sign_up_state_statement(dialect: str) -> sa.Select:
