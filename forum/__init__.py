@@ -15,7 +15,7 @@ from forum import config as settings
 from forum.assets.serve import register_assets
 from forum.auth.access import can
 from forum.auth.sessions import load_session_user
-from forum.db import read_without_transaction, sqlite_write_intent
+from forum.db import sqlite_write_intent, without_transaction
 from forum.errors import register_error_handlers
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from forum.i18n import register_i18n, select_locale, select_timezone
@@ -128,7 +128,7 @@ def _register_request_hooks(app: Flask) -> None:
         writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
         sqlite_write_intent.set(writes)
         if request.method in ("GET", "HEAD") and getattr(view, "reads_on_get", False):
-            g.reads_without_transaction = read_without_transaction(db.session())
+            g.reads_without_transaction = without_transaction(db.session())
 
     app.url_value_preprocessors.setdefault(None, []).insert(0, declare_write_intent)
 

@@ -140,11 +140,13 @@ def reads_on_get(view):
     return view
 
 
-def read_without_transaction(session: Session) -> bool:
-    """Run the session's statements of this request outside a transaction (PostgreSQL; SQLite keeps
-    its read transaction, see _sqlite_begin), unless one is already open (a test's own session that the
-    request shares). True when it did: `session.rollback()` at the request's end then gives the
-    connection back (nothing to send)."""
+def without_transaction(session: Session) -> bool:
+    """Run the session's next statements each on its own (PostgreSQL's autocommit: no BEGIN, no COMMIT
+    or ROLLBACK round trip, a row lock released as its statement ends), unless a transaction is already
+    open (a test's own session that the request shares). SQLite keeps its transactions (see
+    _sqlite_begin). True when it did: `session.rollback()` or `commit()` then gives the connection back
+    (nothing to send). For a page that only reads, and for a device's scan whose every change is one
+    statement."""
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return False
     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

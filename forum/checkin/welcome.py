@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from forum.checkin.driver import DriverStatement
-from forum.checkin.models import Admission, CheckIn, ListCount, Outcome
-from forum.checkin.services._common import OTHER_PARTS, desk_key, move, on_postgresql, rows_of, run
+from forum.checkin.models import Admission, CheckIn, Outcome
+from forum.checkin.services._common import OTHER_PARTS, desk_key, move, on_postgresql, own_part_upsert, rows_of, run
 from forum.checkin.services.trail import (
     TRAIL_COLUMNS,
     Admitted,
@@ -54,10 +54,7 @@ _TRAIL_NAMES = ", ".join(f'"{name}"' for name in TRAIL_COLUMNS)
 _WELCOME = DriverStatement(
     sa.text(
         f"WITH admitted AS ({ADMIT.element.text}), "
-        f'own AS (INSERT INTO "{ListCount.__tablename__}" (list_id, desk_key, inside)'
-        " SELECT :list_id, :desk_key, 1 FROM admitted"
-        f' ON CONFLICT (list_id, desk_key) DO UPDATE SET inside = "{ListCount.__tablename__}".inside + 1'
-        " RETURNING inside), "
+        f"own AS ({own_part_upsert('SELECT :list_id, :desk_key, 1 FROM admitted')}), "
         f"moved AS (SELECT own.inside + ({OTHER_PARTS}) AS inside FROM own), "
         f'kept AS (INSERT INTO "{CheckIn.__tablename__}" ({_TRAIL_NAMES})'
         f" SELECT {_trail_select()} FROM admitted CROSS JOIN moved RETURNING id) "

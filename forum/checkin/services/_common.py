@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum.checkin.driver import DriverStatement
 from forum.checkin.models import Admission, CheckInList, Desk, ListCount
+from forum.db import without_transaction
 from forum.errors import ForumError
 from forum.extensions import db
 
@@ -90,21 +91,13 @@ def own_statements() -> Iterator[None]:
             _own_connection.reset(token)
 
 
-#: the isolation level of a request whose every change is one statement (see statements_alone)
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-
-
 def statements_alone() -> None:
     """On PostgreSQL, make each statement of this request its own transaction (autocommit): no BEGIN
     or COMMIT round trip, and a row lock taken by a statement is released as it ends, not when the
     request sends its COMMIT. For a request whose every change is one statement (a device's scan);
     before its first statement, else nothing changes. `one_transaction()` goes back to one transaction."""
-    if (
-        _own_connection.get() is None
-        and not db.session().in_transaction()
-        and db.session.get_bind().dialect.name == "postgresql"
-    ):
-        db.session.connection(execution_options=_AUTOCOMMIT)
+    if _own_connection.get() is None:
+        without_transaction(db.session())
 
 
 def one_transaction() -> None:
@@ -116,14 +109,24 @@ def one_transaction() -> None:
 
 #: who is inside a list now (its live admissions, less those who went out): its desks' parts summed
 _INSIDE = sa.select(CheckInList.inside).where(CheckInList.id == sa.bindparam("list_id"))
-#: one more (or one fewer) inside, on the part of the desk that made the change: run in the
-#: transaction that lets the person in (or out). Text: SQLAlchemy never caches the dialects' upserts.
-MOVE_OWN_PART = (
-    sa.text(
-        f'INSERT INTO "{ListCount.__tablename__}" (list_id, desk_key, inside) VALUES (:list_id, :desk_key, :delta)'
-        f' ON CONFLICT (list_id, desk_key) DO UPDATE SET inside = "{ListCount.__tablename__}".inside + excluded.inside'
+
+
+def own_part_upsert(row: str) -> str:
+    """SQL adding `row` (list_id, desk_key, a change of the count: VALUES or a SELECT) to that desk's
+    part of the list's count, its first change creating it; returns the part after the change. Text:
+    SQLAlchemy never caches the dialects' upserts."""
+    table = ListCount.__tablename__
+    return (
+        f'INSERT INTO "{table}" (list_id, desk_key, inside) {row}'
+        f' ON CONFLICT (list_id, desk_key) DO UPDATE SET inside = "{table}".inside + excluded.inside'
         " RETURNING inside"
     )
+
+
+#: one more (or one fewer) inside, on the part of the desk that made the change: run in the
+#: transaction that lets the person in (or out)
+MOVE_OWN_PART = (
+    sa.text(own_part_upsert("VALUES (:list_id, :desk_key, :delta)"))
     .bindparams(
         sa.bindparam("list_id", type_=sa.Integer),
         sa.bindparam("desk_key", type_=sa.Integer),
