@@ -110,6 +110,9 @@ class Category(TitledEnum):
 TEAM_CATEGORIES = (Category.speaker, Category.exhibitor, Category.organiser)
 #: a confirmed registration outside the team, in SQL (a partial index's condition)
 PARTICIPANT_CONDITION = "status = 'confirmed' AND category NOT IN ('speaker', 'exhibitor', 'organiser')"
+#: a sign-up (or a waiting-list entry) whose e-mail is not confirmed yet, in SQL: it expires unconfirmed
+#: after the forum's confirmation hours (a partial index's condition, and the sign-up's question)
+UNCONFIRMED_CONDITION = "email_confirmed_at IS NULL AND status IN ('pending', 'waitlisted')"
 #: the categories that, from a rural area, count among the rural associations
 RURAL_ASSOCIATION_CATEGORIES = (Category.association, Category.cooperative)
 
@@ -228,6 +231,22 @@ class Registration(db.Model):
         #: the organisers' list in its order (registration.services.queue), read a page at a time from
         #: where the last one ended: the index walk costs the same on page 1 and 20, at 5,000 or 50,000
         sa.Index("ix_registration_queue", "forum_id", sa.text(QUEUE_RANK), sa.text(QUEUE_JOINED), "id"),
+        #: each sign-up asks for the oldest unconfirmed one of its forum and the first offer to lapse:
+        #: one index entry each, where the forum's index read every pending registration of the forum
+        sa.Index(
+            "ix_registration_unconfirmed",
+            "forum_id",
+            "created_at",
+            postgresql_where=sa.text(UNCONFIRMED_CONDITION),
+            sqlite_where=sa.text(UNCONFIRMED_CONDITION),
+        ),
+        sa.Index(
+            "ix_registration_offer",
+            "forum_id",
+            "offer_expires_at",
+            postgresql_where=sa.text("offer_expires_at IS NOT NULL"),
+            sqlite_where=sa.text("offer_expires_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from forum.extensions import db
 from forum.privacy.models import ConsentText
 from forum.privacy.services.consent import consent_digest, current_consent_id
 from forum.registration.models import (
+    UNCONFIRMED_CONDITION,
     UPSERT_PERSON,
     ApprovalMode,
     Registration,
@@ -239,12 +240,21 @@ def _insert_deciding(registration: Registration, capacity: int, now: datetime) -
 
 
 def _sign_up_state_statement(dialect: str) -> sa.Select:
-    forum_id, waiting = sa.bindparam("forum_id"), (Status.pending, Status.waitlisted)
-    oldest_unconfirmed = sa.select(sa.func.min(Registration.created_at)).where(
-        Registration.forum_id == forum_id, Registration.status.in_(waiting), Registration.email_confirmed_at.is_(None)
+    # Both in the words of their partial index (models.Registration), so each reads one index entry.
+    forum_id = sa.bindparam("forum_id")
+    # An index's first entry (ORDER BY … LIMIT 1): a plain min() let the planner, misled by statistics
+    # taken while the forum was small, read the whole index into an aggregate.
+    oldest_unconfirmed = (
+        sa.select(Registration.created_at)
+        .where(Registration.forum_id == forum_id, sa.text(UNCONFIRMED_CONDITION))
+        .order_by(Registration.created_at)
+        .limit(1)
     )
-    first_offer_end = sa.select(sa.func.min(Registration.offer_expires_at)).where(
-        Registration.forum_id == forum_id, Registration.status == Status.waitlisted
+    first_offer_end = (
+        sa.select(Registration.offer_expires_at)
+        .where(Registration.forum_id == forum_id, Registration.offer_expires_at.is_not(None))
+        .order_by(Registration.offer_expires_at)
+        .limit(1)
     )
     registered = sa.select(Registration.id).where(
         Registration.forum_id == forum_id, Registration.email == sa.bindparam("email")
