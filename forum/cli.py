@@ -95,7 +95,7 @@ def jobs_worker(burst: bool) -> None:
     """Run an RQ worker for the job queue (needs REDIS_URL)."""
     from rq import Queue, SimpleWorker
 
-    from forum import jobs
+    from forum import jobs, quick_jobs
 
     url = current_app.config["REDIS_URL"]
     if not url:
@@ -105,4 +105,5 @@ def jobs_worker(burst: bool) -> None:
     jobs.serve_with(current_app._get_current_object())
     connection = jobs.redis_client(url)
     queue = Queue(current_app.config["JOBS_QUEUE"], connection=connection)
+    quick_jobs.resume(queue)
     SimpleWorker([queue], connection=connection).work(burst=burst)

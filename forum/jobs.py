@@ -127,15 +127,24 @@ def _forget_after_rollback(session: OrmSession) -> None:
 
 def _queue_on_redis(url: str, name: str, queued: list[tuple[str, int | None, tuple]]) -> None:
     """The jobs of one commit onto their RQ queue in one round trip to Redis (one pipeline, where RQ
-    alone sends two for each job)."""
+    alone sends two for each job): tracked jobs as RQ jobs, untracked ones onto the queue's list that
+    one RQ job drains (forum/quick_jobs.py), with a second round trip when that drain must be queued."""
     from rq import Queue
+
+    from forum import quick_jobs
 
     connection = redis_client(url)
     queue = Queue(name, connection=connection)
+    untracked = [(kind, args) for kind, job_id, args in queued if job_id is None]
     with connection.pipeline() as pipe:
         for kind, job_id, args in queued:
-            queue.enqueue("forum.jobs.run_in_worker", kind, job_id, args, job_timeout=1800, pipeline=pipe)
-        pipe.execute()
+            if job_id is not None:
+                queue.enqueue("forum.jobs.run_in_worker", kind, job_id, args, job_timeout=1800, pipeline=pipe)
+        if untracked:
+            quick_jobs.push(pipe, name, untracked)
+        flagged = pipe.execute()[-1]
+    if untracked and flagged:
+        quick_jobs.start_drain(queue)
 
 
 def _dispatch(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
@@ -193,12 +202,23 @@ def serve_with(app: Flask) -> None:
     _worker_app = app
 
 
-def run_in_worker(kind: str, job_id: int | None, args: tuple) -> None:
-    """Entry point of the RQ worker: one app per worker process."""
+def worker_app() -> Flask:
+    """The app this worker process runs its jobs in: the one `flask jobs worker` was given, or one
+    built at the first job."""
     global _worker_app
     if _worker_app is None:
         _worker_app = create_app()
-    _run_in_app(_worker_app, kind, job_id, args)
+    return _worker_app
+
+
+def run_in_worker(kind: str, job_id: int | None, args: tuple) -> None:
+    """Entry point of the RQ worker for a tracked job: one app per worker process."""
+    _run_in_app(worker_app(), kind, job_id, args)
+
+
+def run_untracked(app: Flask, kind: str, args: tuple) -> None:
+    """Run one untracked job in its own app context (the drain of forum/quick_jobs.py)."""
+    _run_in_app(app, kind, None, args)
 
 
 def run(kind: str, job_id: int | None, args: tuple) -> None:
