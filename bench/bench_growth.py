@@ -3,7 +3,9 @@ a large one, served by the same gunicorn on the same PostgreSQL database, taken 
 that whatever else the machine does falls on both alike. Prints each size's p50 and their ratio.
 
 signup:  the real form (GET for the CSRF token, then POST) into a forum holding 1,000 registrations and
-         one holding 50,000 (BENCH_GROWTH_LARGE to change it); budget: ratio of p50s <= 1.3.
+         one holding 50,000 (BENCH_GROWTH_LARGE to change it), as a forum holds them while its sign-ups
+         are open: one a second, the latest fifth still waiting for their e-mail to be confirmed;
+         budget: ratio of p50s <= 1.3.
 checkin: a device's scans of distinct badges at the entrance of a forum running today, holding 1,000
          confirmed registrations and one holding 50,000; budget: ratio of p50s <= 1.3.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from bench_checkin import scanner
@@ -53,8 +55,11 @@ def fill(slug: str, count: int, status_of=None) -> None:
                     province="errachidia",
                     area=Area.rural if n % 3 else Area.urban,
                     status=status_of(n),
+                    # the e-mail confirmed but on a sign-up still pending; joined the waiting list now
+                    email_confirmed_at=None if status_of(n) == RegistrationStatus.pending else now,
+                    waitlisted_at=now if status_of(n) == RegistrationStatus.waitlisted else None,
                     consent_at=now,
-                    created_at=now,
+                    created_at=now - timedelta(seconds=count - n),  # one a second, the last one now
                     updated_at=now,
                     access_key=f"k{n}-{slug}",
                     badge_secret=f"s{n}-{slug}",
@@ -65,6 +70,20 @@ def fill(slug: str, count: int, status_of=None) -> None:
         db.session.commit()
     db.session.execute(sa.text("ANALYZE registration"))
     db.session.commit()
+
+
+def while_open(count: int):
+    """The statuses of a forum's `count` registrations while its sign-ups are open (see `signup`
+    above): the latest fifth still waiting for their e-mail to be confirmed, the others confirmed,
+    one in eight of them on the waiting list."""
+    from forum.registration.models import RegistrationStatus
+
+    def status_of(n: int) -> RegistrationStatus:
+        if n >= count * 4 // 5:
+            return RegistrationStatus.pending
+        return RegistrationStatus.waitlisted if n % 8 == 7 else RegistrationStatus.confirmed
+
+    return status_of
 
 
 def checkin_forum(slug: str, count: int, scanned: int) -> tuple[str, list[str]]:
@@ -116,7 +135,7 @@ def main() -> int:
         with dep.app.app_context():
             for slug, count in (("bench-small", SMALL), ("bench-large", LARGE)):
                 make_forum(slug, 100_000 + LARGE)
-                fill(slug, count)
+                fill(slug, count, while_open(count))
             desks = {
                 size: checkin_forum(f"bench-scan-{size}", count, ROUNDS * PER_ROUND)
                 for size, count in (("small", SMALL), ("large", LARGE))
