@@ -8,22 +8,29 @@ is logged and the next one runs), waits a moment for more, and drops the flag in
 that finds the list empty: a later push either finds the flag held by a drain that will still pop its
 job, or sets it and queues the next drain.
 
-One drain runs at a time. A worker that dies while draining holds the flag no longer than
-FLAG_SECONDS, and a worker that starts queues a drain for whatever a dead one left.
+One drain runs at a time, and it gives way: when other RQ jobs wait in its queue (a badge batch, a
+report), it queues the next drain behind them and ends, so a worker alone is not kept on e-mails while
+they wait. A worker that dies while draining holds the flag no longer than FLAG_SECONDS, and a worker
+that starts queues a drain for whatever a dead one left.
 """
 
 from __future__ import annotations
 
+import logging
 import pickle
 import time
 from typing import Any
 
 from forum import jobs
 
+log = logging.getLogger(__name__)
+
 #: a drain that died without dropping its flag holds it no longer than this
 FLAG_SECONDS = 60
 #: how long a drain waits for more jobs before it ends
 IDLE_SECONDS = 0.1
+#: how often a drain holds its flag again and looks for other jobs waiting in its queue
+CHECK_SECONDS = 0.5
 #: a drain ends after this long and queues the next one, well within RQ's timeout of a job
 DRAIN_SECONDS = 300
 
@@ -73,24 +80,37 @@ def resume(rq_queue: Any) -> None:
 
 
 def drain_in_worker(queue: str) -> None:
-    """The drain, an RQ job: run the list's jobs until it has stayed empty for IDLE_SECONDS."""
+    """The drain, an RQ job: run the list's jobs until it has stayed empty for IDLE_SECONDS, or until
+    other jobs wait in the queue (then the next drain is queued behind them)."""
     from rq import Queue
 
     app = jobs.worker_app()
     connection = jobs.redis_client(app.config["REDIS_URL"])
+    rq_queue = Queue(queue, connection=connection)
     listed, flag = keys(queue)
     stop = connection.register_script(_STOP)
-    started = held = time.monotonic()
-    while time.monotonic() - started < DRAIN_SECONDS:
+    started = checked = time.monotonic()
+    while True:
         popped = connection.blpop([listed], timeout=IDLE_SECONDS)
         if popped is None:
             if stop(keys=[listed, flag], args=[FLAG_SECONDS]):
                 return
-            continue
-        kind, args = pickle.loads(popped[1])  # noqa: S301 (pushed by our commits; RQ pickles its jobs alike)
-        jobs.run_untracked(app, kind, args)
-        if time.monotonic() - held > FLAG_SECONDS / 4:
-            connection.expire(flag, FLAG_SECONDS)
-            held = time.monotonic()
-    connection.expire(flag, FLAG_SECONDS)  # still held: the next drain takes over
-    start_drain(Queue(queue, connection=connection))
+        else:
+            _run(app, popped[1])
+        if time.monotonic() - checked >= CHECK_SECONDS:
+            checked = time.monotonic()
+            with connection.pipeline() as pipe:
+                pipe.expire(flag, FLAG_SECONDS).llen(rq_queue.key)
+                _, waiting = pipe.execute()
+            if waiting or checked - started >= DRAIN_SECONDS:
+                start_drain(rq_queue)  # behind the jobs that wait; the flag stays held for it
+                return
+
+
+def _run(app: Any, pushed: bytes) -> None:
+    try:
+        kind, args = pickle.loads(pushed)  # noqa: S301 (pushed by our commits; RQ pickles its jobs alike)
+    except Exception:
+        log.exception("an untracked job could not be read; it is dropped")
+        return
+    jobs.run_untracked(app, kind, args)

@@ -123,3 +123,23 @@ def test_the_worker_resumes_the_jobs_a_dead_drain_left(db, queue, runner):
     result = runner.invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert ran == [("left",)]
+
+
+def test_a_drain_gives_way_to_the_jobs_queued_behind_it(db, queue, monkeypatch):
+    monkeypatch.setattr(quick_jobs, "CHECK_SECONDS", 0)  # look for waiting jobs after every e-mail
+    jobs.enqueue("test.note", "first mail", track=False)
+    jobs.enqueue("test.note", "second mail", track=False)
+    db.session.commit()
+    jobs.enqueue("test.note", "a badge batch")  # tracked: an RQ job of its own, queued after the drain
+    db.session.commit()
+    _work(queue)
+    assert ran == [("first mail",), ("a badge batch",), ("second mail",)]
+
+
+def test_a_job_that_cannot_be_read_is_dropped_and_the_next_one_runs(db, queue):
+    listed, _flag = quick_jobs.keys(queue.name)
+    queue.connection.rpush(listed, b"not a job")
+    jobs.enqueue("test.note", "next", track=False)
+    db.session.commit()
+    _work(queue)
+    assert ran == [("next",)]
