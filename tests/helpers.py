@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: the test password, the SMTP mailbox, e-mail bodies, free ports."""
+"""Helpers shared by the tests: the test password, the SMTP mailbox, e-mail bodies, free ports, Redis
+round trips counted."""
 
 from __future__ import annotations
 
@@ -104,3 +105,15 @@ REGISTRATION_ROW = (
     " created_at, updated_at) VALUES (1, :email, :email, :category, 'female', 'ar', '[]', false, :at, false,"
     " :status, :holds, :email, :email, 1, :at, :at)"
 )
+
+
+def counting_connection(sent: list) -> type:
+    """A redis-py connection class that notes each command (or pipeline) it sends, one per round trip."""
+    from redis import Connection
+
+    class Counted(Connection):
+        def send_packed_command(self, command, check_health=True):
+            sent.append(command)
+            return super().send_packed_command(command, check_health)
+
+    return Counted

@@ -85,16 +85,14 @@ def test_rq_backend_on_real_redis(app, db):
 
 
 def test_the_jobs_of_a_commit_reach_redis_in_one_round_trip(app, db):
-    from redis import Connection, Redis
+    from helpers import counting_connection
+    from redis import Redis
     from rq import Queue
     from rq.utils import get_version
 
     sent = []
 
-    class Counted(Connection):
-        def send_packed_command(self, command, check_health=True):
-            sent.append(command)
-            return super().send_packed_command(command, check_health)
+    Counted = counting_connection(sent)
 
     url = os.environ.get("MULTAQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
     queue_name = f"test-pipe-{os.getpid()}-{id(db)}"

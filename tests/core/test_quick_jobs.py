@@ -6,7 +6,8 @@ import os
 import pickle
 
 import pytest
-from redis import Connection, Redis
+from helpers import counting_connection
+from redis import Redis
 from rq import Queue, SimpleWorker
 
 from forum import jobs, quick_jobs
@@ -92,10 +93,7 @@ def test_tracked_and_untracked_jobs_of_a_commit_each_go_their_way(db, queue):
 def test_a_commit_while_a_drain_is_queued_is_one_round_trip(db, queue):
     sent = []
 
-    class Counted(Connection):
-        def send_packed_command(self, command, check_health=True):
-            sent.append(command)
-            return super().send_packed_command(command, check_health)
+    Counted = counting_connection(sent)
 
     kept = jobs._redis_clients.get(URL)
     jobs._redis_clients[URL] = Redis.from_url(URL, connection_class=Counted)

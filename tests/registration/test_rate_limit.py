@@ -5,7 +5,8 @@ import os
 import secrets
 import time
 
-from redis import Connection, Redis
+from helpers import counting_connection
+from redis import Redis
 
 from forum import create_app
 
@@ -15,10 +16,7 @@ REDIS_URL = os.environ.get("MULTAQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
 def test_sign_up_posts_are_limited_on_redis_in_one_round_trip_each(database_url, make_forum):
     sent = []
 
-    class Counted(Connection):
-        def send_packed_command(self, command, check_health=True):
-            sent.append(command)
-            return super().send_packed_command(command, check_health)
+    Counted = counting_connection(sent)
 
     prefix = f"test-limit-{secrets.token_hex(4)}"
     app = create_app(
