@@ -399,18 +399,21 @@ def closed_loop(base_url: str, *, clients: int, total: int, request: Request) ->
 
     def worker() -> None:
         client = Client(base_url)
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                return
-            started = time.perf_counter()
-            try:
-                request(client, i)
-            except Exception as error:  # noqa: BLE001 - every failure counts as an error
-                result._record(lock, None, error)
-            else:
-                result._record(lock, (time.perf_counter() - started) * 1000, None)
+        try:
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    request(client, i)
+                except Exception as error:  # noqa: BLE001 - every failure counts as an error
+                    result._record(lock, None, error)
+                else:
+                    result._record(lock, (time.perf_counter() - started) * 1000, None)
+        finally:
+            client.close()  # no idle connection left to the server for the next measurement
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     started = time.perf_counter()
@@ -425,12 +428,14 @@ def closed_loop(base_url: str, *, clients: int, total: int, request: Request) ->
 def open_loop(base_url: str, *, rate: float, duration: float, request: Request, max_workers: int = 64) -> Result:
     """Send `rate` requests a second for `duration` seconds; latency counts from each scheduled time."""
     result, lock, local = Result(), threading.Lock(), threading.local()
-    total = int(rate * duration)
+    total, clients = int(rate * duration), []
 
     def send(i: int, scheduled: float) -> None:
         client = getattr(local, "client", None)
         if client is None:
             client = local.client = Client(base_url)
+            with lock:
+                clients.append(client)
         try:
             request(client, i)
         except Exception as error:  # noqa: BLE001
@@ -447,6 +452,8 @@ def open_loop(base_url: str, *, rate: float, duration: float, request: Request, 
                 time.sleep(delay)
             pool.submit(send, i, scheduled)
     result.elapsed = time.perf_counter() - start
+    for client in clients:  # no idle connection left to the server for the next measurement
+        client.close()
     return result
 
 
