@@ -67,12 +67,13 @@ def test_the_untracked_jobs_of_many_commits_queue_one_drain_that_runs_them_in_or
     assert ran[-1] == (3,)
 
 
-def test_a_failing_job_does_not_stop_the_ones_after_it(db, queue):
+def test_a_failing_job_is_logged_and_does_not_stop_the_ones_after_it(db, queue, caplog):
     jobs.enqueue("test.break", track=False)
     jobs.enqueue("test.note", "after", track=False)
     db.session.commit()
     _work(queue)
     assert ran == [("after",)]
+    assert "the SMTP server went away" in caplog.text
     assert queue.connection.llen(quick_jobs.keys(queue.name)[0]) == 0
 
 
