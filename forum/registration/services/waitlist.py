@@ -13,7 +13,7 @@ from forum import audit
 from forum.db import utcnow
 from forum.events.models import Forum
 from forum.extensions import db
-from forum.registration.models import Registration, RegistrationSettings, WaitlistMode
+from forum.registration.models import UNCONFIRMED_CONDITION, Registration, RegistrationSettings, WaitlistMode
 from forum.registration.services._common import Status, confirm, joined_waitlist, lock, mark_cancelled, to_waitlist
 from forum.registration.services.notify import send_offer, send_offer_lapsed
 from forum.registration.services.quotas import Counts, has_quotas, place_counts, places_left, quota_problems
@@ -103,11 +103,8 @@ def expire_unconfirmed(*, now: datetime | None = None, forum: Forum | None = Non
 
 def _overdue_conditions(settings: RegistrationSettings, now: datetime) -> tuple[Any, Any]:
     cutoff = now - timedelta(hours=settings.confirmation_hours)
-    overdue_sign_up = sa.and_(
-        Registration.status.in_((Status.pending, Status.waitlisted)),
-        Registration.created_at < cutoff,
-        Registration.email_confirmed_at.is_(None),
-    )
+    # in the words of the sign-up's question and of its partial index (ix_registration_unconfirmed)
+    overdue_sign_up = sa.and_(sa.text(UNCONFIRMED_CONDITION), Registration.created_at < cutoff)
     lapsed_offer = sa.and_(Registration.status == Status.waitlisted, Registration.offer_expires_at < now)
     return overdue_sign_up, lapsed_offer
 
