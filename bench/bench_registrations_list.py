@@ -1,7 +1,9 @@
 """Benchmark of the organisers' list of registrations as a forum grows: page 1 and page 20 of a forum of
 5,000 registrations and of one of 50,000 (BENCH_LIST_LARGE to change it), served by the same gunicorn on
-the same PostgreSQL database, taken in turn (A B A B). Each forum has people awaiting a decision (2 %),
-a waiting list (3 %), and confirmed, rejected and cancelled registrations.
+the same PostgreSQL database, taken in turn (A B A B). Each forum has the same 100 people awaiting a
+decision and 150 on the waiting list, then confirmed, rejected and cancelled registrations: page 1 and
+page 20 list the same kinds of rows at both sizes (a row awaiting a decision carries three buttons and the
+shares it would move, a decided one less), so the ratio measures the forum's size and nothing else.
 
 Prints each page's p50 at both sizes and their ratio; budget: ratio of p50s <= 1.3. Page 20 is reached
 as an organiser reaches it, through "Next" from page 1.
@@ -26,12 +28,20 @@ ROUNDS, PER_ROUND = 6, 15
 ORGANISER = "organiser@list.bench.ma"
 
 
-def mix() -> list:
-    """2 % awaiting a decision, 3 % on the waiting list, 4 % rejected or cancelled, the rest confirmed."""
+PENDING, WAITLISTED = 100, 150
+
+
+def status_of(n: int):
+    """The n-th registration's status: the first awaiting a decision, the next on the waiting list, then
+    4 % rejected or cancelled and the rest confirmed (page 20 falls among these at both sizes)."""
     from forum.registration.models import RegistrationStatus as Status
 
-    waiting = [Status.pending] * 2 + [Status.waitlisted] * 3
-    return waiting + [Status.rejected, Status.cancelled] * 2 + [Status.confirmed] * 91
+    if n < PENDING:
+        return Status.pending
+    if n < PENDING + WAITLISTED:
+        return Status.waitlisted
+    decided = [Status.rejected, Status.cancelled] * 2 + [Status.confirmed] * 91
+    return decided[n % len(decided)]
 
 
 def build(dep: Deployment) -> None:
@@ -48,8 +58,7 @@ def build(dep: Deployment) -> None:
         db.session.add(organiser)
         for slug, count in (("list-small", SMALL), ("list-large", LARGE)):
             make_forum(slug, 10 * LARGE)
-            statuses = mix()
-            fill(slug, count, lambda n, statuses=statuses: statuses[n % len(statuses)])
+            fill(slug, count, status_of)
             forum_id = db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug))
             db.session.add(Membership(user_id=organiser.id, forum_id=forum_id, role=Role.organiser))
         db.session.commit()
