@@ -110,8 +110,8 @@ def _fresh_tables(app, smtp_server: tuple[Mailbox, int]) -> Iterator[None]:
     """Each test runs inside an app context, on empty tables, with an empty mailbox."""
     smtp_server[0].clear()
     limiter.reset()
-    # The blank sign-up form is kept per process, keyed on (count, highest id) of the organisations it
-    # lists: emptied tables give the same ids to other organisations, which a real database never does.
+    # The blank sign-up form is kept per process, keyed on the version of the list of organisations:
+    # emptied tables start it again, which a real database never does.
     signup_forms._blank_fields.clear()
     # Test code reads without taking SQLite's write lock, so server and job threads are never blocked.
     sqlite_write_intent.set(False)

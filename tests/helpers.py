@@ -117,3 +117,15 @@ def counting_connection(sent: list) -> type:
             return super().send_packed_command(command, check_health)
 
     return Counted
+
+
+def triggers_on(db: Any, table: str) -> set[str]:
+    """The names of the triggers on `table` (SQLite or PostgreSQL): a migration that rebuilds a table on
+    SQLite (batch mode) drops them, so each counter's test checks its own are there at head."""
+    import sqlalchemy as sa
+
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"
+    else:
+        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:table AS regclass) AND NOT tgisinternal"
+    return set(db.session.scalars(sa.text(query), {"table": table}))

@@ -1,5 +1,6 @@
 """Registrations (one person at one forum) and the organisations they come from; the forum's registration
-settings, from `settings_model`, are re-exported here."""
+settings, from `settings_model`, and the organisations' list version, from `organisation_list_model`,
+are re-exported here."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from forum.events.models import Forum
 from forum.extensions import db
 from forum.i18n import person_name
 from forum.registration.names import name_key
+from forum.registration.organisation_list_model import OrganisationListVersion as OrganisationListVersion
 from forum.registration.settings_model import ApprovalMode as ApprovalMode
 from forum.registration.settings_model import RegistrationSettings as RegistrationSettings
 from forum.registration.settings_model import WaitlistMode as WaitlistMode

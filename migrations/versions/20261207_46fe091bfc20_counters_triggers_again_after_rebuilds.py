@@ -1,7 +1,7 @@
 """registration, recommendations: the counters' triggers again after batch rebuilds (SQLite)
 
 Revision ID: 46fe091bfc20
-Revises: e1b7c3d9f5a2
+Revises: 5c2d8e0a7f13
 Create Date: 2026-12-07 05:05:00.000000
 
 On SQLite, a migration that rebuilds `registration`, `endorsement` or `recommendation` in batch mode
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '46fe091bfc20'
-down_revision = 'e1b7c3d9f5a2'
+down_revision = '5c2d8e0a7f13'
 branch_labels = None
 depends_on = None
 

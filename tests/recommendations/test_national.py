@@ -7,6 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from helpers import triggers_on
 
 from forum.extensions import db as _db
 from forum.recommendations import services
@@ -104,9 +105,7 @@ def test_each_recommendations_count_of_supports_follows_every_change_of_its_supp
 def test_the_triggers_that_count_the_supports_are_in_place(db):
     """A migration that rebuilds `endorsement` on SQLite (batch mode) drops them: it must add them back."""
     if db.engine.dialect.name == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'endorsement'"
         expected = {f"endorsement_support_count_{event}" for event in ("insert", "delete", "update")}
     else:
-        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'endorsement'::regclass AND NOT tgisinternal"
         expected = {"endorsement_support_count"}
-    assert expected <= set(db.session.scalars(sa.text(query)))
+    assert expected <= triggers_on(db, "endorsement")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import FORUM_ROW, REGISTRATION_ROW
+from helpers import FORUM_ROW, REGISTRATION_ROW, triggers_on
 
 from forum.events.models import Forum
 from forum.extensions import db as _db
@@ -134,12 +134,10 @@ def test_the_tally_follows_every_change_of_recommendations_and_supports(
 def test_the_triggers_that_keep_the_tally_are_in_place(db):
     """A migration that rebuilds `recommendation` on SQLite (batch mode) drops them: it must add them back."""
     if db.engine.dialect.name == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'recommendation'"
         expected = {f"recommendation_tally_{event}" for event in ("insert", "delete", "update", "supports")}
     else:
-        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'recommendation'::regclass AND NOT tgisinternal"
         expected = {"recommendation_tally", "recommendation_tally_update"}
-    assert expected <= set(db.session.scalars(sa.text(query)))
+    assert expected <= triggers_on(db, "recommendation")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import FORUM_ROW, REGISTRATION_ROW
+from helpers import FORUM_ROW, REGISTRATION_ROW, triggers_on
 
 from forum.events.models import Forum
 from forum.extensions import db as _db
@@ -152,19 +152,17 @@ def test_erasure_bulk_statements_and_another_forum_keep_the_count(db, make_forum
 def test_the_triggers_that_keep_the_count_are_in_place(db):
     """A migration that rebuilds `registration` on SQLite (batch mode) drops them: it must add them back."""
     if db.engine.dialect.name == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registration'"
         events = ("insert", "delete", "update")
         expected = {
             f"registration_{counter}_{event}" for counter in ("places_taken", "confirmed_shares") for event in events
         }
     else:
-        query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registration'::regclass AND NOT tgisinternal"
         expected = {
             "registration_places_taken",
             "registration_confirmed_shares",
             "registration_confirmed_shares_update",
         }
-    assert expected <= set(db.session.scalars(sa.text(query)))
+    assert expected <= triggers_on(db, "registration")
 
 
 BEFORE = "7c3e9a1d5b42"

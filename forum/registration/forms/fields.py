@@ -13,7 +13,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from forum.extensions import db
 from forum.forms import EnumSelectField
-from forum.registration.models import Organisation
+from forum.registration.models import Organisation, OrganisationListVersion
+from forum.registration.organisation_list_model import ROW_ID
 
 
 class QuickSelect:
@@ -101,10 +102,7 @@ _LISTED = sa.select(Organisation.id).where(Organisation.id == sa.bindparam("orga
 _LISTED_IN_REGION = _in_region(_LISTED)
 
 
-_STAMP = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(Organisation.id), 0)).where(_CURRENT)
-
-
-_STAMP_IN_REGION = _in_region(_STAMP)
+_VERSION = sa.select(OrganisationListVersion.version).where(OrganisationListVersion.id == ROW_ID)
 
 
 def is_listed(organisation_id: int, region_provinces: list[str]) -> bool:
@@ -114,9 +112,7 @@ def is_listed(organisation_id: int, region_provinces: list[str]) -> bool:
     return db.session.scalar(query, params) is not None
 
 
-def organisations_stamp(region_provinces: list[str]) -> tuple[int, int]:
-    """(count, highest id) of the organisations the form lists: it changes whenever the list does, since
-    organisations are added, merged (no longer listed) and removed but never renamed."""
-    query = _STAMP_IN_REGION if region_provinces else _STAMP
-    count, highest = db.session.execute(query, {"provinces": region_provinces}).one()
-    return count, highest
+def organisations_stamp() -> int:
+    """The version of the list of organisations: it moves with every change to them, in the transaction
+    that makes it (organisation_list_model); one row read, however many organisations there are."""
+    return db.session.scalar(_VERSION) or 0

@@ -220,20 +220,20 @@ class RegistrationForm(ParticipantDetailsForm):
     )
 
 
-#: (region, language, organisations stamp) -> the empty sign-up form's fields, in this process
-_blank_fields: dict[tuple[str, str, tuple[int, int]], Markup] = {}
+#: (region, language, version of the organisations' list) -> the empty sign-up form's fields, in this process
+_blank_fields: dict[tuple[str, str, int], Markup] = {}
 
 
 _BLANK_FIELDS_KEPT = 64
 
 
-def blank_fields_key(forum: Forum) -> tuple[str, str, tuple[int, int]]:
+def blank_fields_key(forum: Forum) -> tuple[str, str, int]:
     """What the empty sign-up form's fields depend on: the forum's region, the language, and the list
-    of organisations they show (one aggregate query, so another process's new organisation shows at once)."""
-    return forum.region, str(get_locale()), organisations_stamp([p.code for p in region_provinces(forum)])
+    of organisations they show (its version, one row: another process's new organisation shows at once)."""
+    return forum.region, str(get_locale()), organisations_stamp()
 
 
-def blank_registration_fields(forum: Forum, key: tuple[str, str, tuple[int, int]] | None = None) -> Markup:
+def blank_registration_fields(forum: Forum, key: tuple[str, str, int] | None = None) -> Markup:
     """The sign-up form's fields, empty, as HTML (without the CSRF token, which is per visitor).
 
     Every visitor of a forum in one language gets the same empty form, and building it (two lists of
