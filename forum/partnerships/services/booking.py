@@ -12,7 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.db import utcnow
 from forum.errors import NotAllowed
@@ -175,6 +175,18 @@ def _public(registration: Registration) -> str:
     return person_name(registration.name_ar, registration.name_latin) or "—"
 
 
+#: a meeting's slot and place with it, its request and both parties (and their organisations) in a second
+#: query: all in one, the ten tables' joins cost PostgreSQL about 5 ms to plan, on every agenda and feed
+_WITH_PARTIES = (
+    joinedload(Meeting.slot),
+    joinedload(Meeting.place),
+    selectinload(Meeting.request).options(
+        joinedload(MeetingRequest.requester).joinedload(Registration.organisation),
+        joinedload(MeetingRequest.recipient).joinedload(Registration.organisation),
+    ),
+)
+
+
 def booth_meetings(exhibitor: Exhibitor) -> list[Meeting]:
     """The meetings at the exhibitor's booth or with its people, in time order."""
     organisation = exhibitor.organisation_id
@@ -190,12 +202,7 @@ def booth_meetings(exhibitor: Exhibitor) -> list[Meeting]:
             sa.select(Meeting)
             .join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
             .where(Meeting.forum_id == exhibitor.forum_id, sa.or_(Meeting.id.in_(with_staff), at_booth))
-            .options(
-                joinedload(Meeting.slot),
-                joinedload(Meeting.place),
-                joinedload(Meeting.request).joinedload(MeetingRequest.requester).joinedload(Registration.organisation),
-                joinedload(Meeting.request).joinedload(MeetingRequest.recipient).joinedload(Registration.organisation),
-            )
+            .options(*_WITH_PARTIES)
             .order_by(MeetingSlot.starts_at)
         ).unique()
     )
@@ -210,19 +217,19 @@ def cancel_meeting(meeting: Meeting, *, by: Registration) -> None:
 
 
 def meetings_of(registration: Registration) -> list[Meeting]:
-    """The person's meetings in time order, with slot, place and both parties loaded."""
+    """The person's meetings in time order, with slot, place and both parties loaded. Most people have
+    none (every agenda and calendar feed asks): for them, one small query."""
+    ids = db.session.scalars(
+        sa.select(MeetingParticipant.meeting_id).where(MeetingParticipant.registration_id == registration.id)
+    ).all()
+    if not ids:
+        return []
     return list(
         db.session.scalars(
             sa.select(Meeting)
-            .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
             .join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
-            .where(MeetingParticipant.registration_id == registration.id)
-            .options(
-                joinedload(Meeting.slot),
-                joinedload(Meeting.place),
-                joinedload(Meeting.request).joinedload(MeetingRequest.requester).joinedload(Registration.organisation),
-                joinedload(Meeting.request).joinedload(MeetingRequest.recipient).joinedload(Registration.organisation),
-            )
+            .where(Meeting.id.in_(ids))
+            .options(*_WITH_PARTIES)
             .order_by(MeetingSlot.starts_at)
         ).unique()
     )
