@@ -13,8 +13,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from forum.extensions import db
 from forum.forms import EnumSelectField
-from forum.registration.models import Organisation, OrganisationListVersion
-from forum.registration.organisation_list_model import ROW_ID
+from forum.registration.models import Organisation
+from forum.registration.organisation_list_model import ROW_ID, OrganisationListVersion
 
 
 class QuickSelect:
