@@ -11,13 +11,14 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, SessionTransaction, mapped_column
 from sqlalchemy.orm import Session as OrmSession
 
 from forum import create_app
@@ -104,14 +105,49 @@ def enqueue(kind: str, *args: Any, forum: Any = None, user: Any = None, track: b
         db.session.add(job)
         db.session.flush()
     pending = db.session.info.setdefault("pending_jobs", [])
-    pending.append((current_app._get_current_object(), kind, job.id if job else None, args))
+    entry = (current_app._get_current_object(), kind, job.id if job else None, args)
+    pending.append(_Pending(db.session().get_nested_transaction(), entry))
     return job
+
+
+@dataclass
+class _Pending:
+    """A job waiting for its transaction: `savepoint` is the innermost savepoint open when it was asked
+    for (None: the transaction itself), so a savepoint rolled back takes its own jobs with it."""
+
+    savepoint: SessionTransaction | None
+    entry: tuple[Flask, str, int | None, tuple]
+
+
+def _enclosing_savepoint(transaction: SessionTransaction) -> SessionTransaction | None:
+    parent = transaction.parent
+    while parent is not None and not parent.nested:
+        parent = parent.parent
+    return parent
+
+
+def _inside(savepoint: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while savepoint is not None:
+        if savepoint is ended:
+            return True
+        savepoint = _enclosing_savepoint(savepoint)
+    return False
 
 
 @sa.event.listens_for(OrmSession, "after_commit")
 def _dispatch_after_commit(session: OrmSession) -> None:
+    released = session.get_nested_transaction()
+    if released is not None:
+        # A savepoint released (SQLAlchemy says "commit" for it too): nothing is durable yet, so its
+        # jobs wait for the transaction around it. Dispatched here, a worker could run a job before
+        # its rows exist, or for work the transaction then rolls back.
+        for pending in session.info.get("pending_jobs", []):
+            if pending.savepoint is released:
+                pending.savepoint = _enclosing_savepoint(released)
+        return
     queues: dict[tuple[str, str], list[tuple[str, int | None, tuple]]] = {}
-    for app, kind, job_id, args in session.info.pop("pending_jobs", []):
+    for pending in session.info.pop("pending_jobs", []):
+        app, kind, job_id, args = pending.entry
         if app.config["JOBS_BACKEND"] == "rq":
             queues.setdefault((app.config["REDIS_URL"], app.config["JOBS_QUEUE"]), []).append((kind, job_id, args))
         else:
@@ -122,7 +158,13 @@ def _dispatch_after_commit(session: OrmSession) -> None:
 
 @sa.event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(session: OrmSession) -> None:
-    session.info.pop("pending_jobs", None)
+    rolled_back = session.get_nested_transaction()
+    if rolled_back is None:
+        session.info.pop("pending_jobs", None)
+        return
+    # Only a savepoint: the jobs asked for inside it go with it, those asked for before it stay.
+    pending = session.info.get("pending_jobs", [])
+    pending[:] = [p for p in pending if not _inside(p.savepoint, rolled_back)]
 
 
 def _queue_on_redis(url: str, name: str, queued: list[tuple[str, int | None, tuple]]) -> None:

@@ -28,6 +28,21 @@ def _fail(job):
     raise ValueError("broken on purpose")
 
 
+NOTED: list[str] = []
+
+
+@jobs.task("test.noted")
+def _note(job, word: str):
+    NOTED.append(word)
+
+
+@pytest.fixture
+def noted():
+    NOTED.clear()
+    yield NOTED
+    NOTED.clear()
+
+
 def test_tracked_job_runs_after_commit_and_records_its_result(db):
     job = jobs.enqueue("test.count", 3)
     assert job.status == JobStatus.queued
@@ -43,6 +58,38 @@ def test_a_failing_job_is_marked_failed_with_its_error(db):
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.failed and "broken on purpose" in job.error
+
+
+def test_a_savepoint_released_keeps_its_jobs_until_the_transaction_commits(db, noted):
+    with db.session.begin_nested():
+        jobs.enqueue("test.noted", "inside", track=False)
+    jobs.enqueue("test.noted", "after", track=False)
+    assert noted == []  # released, not committed: nothing has run yet
+    db.session.commit()
+    assert noted == ["inside", "after"]
+
+
+def test_a_savepoint_rolled_back_takes_only_its_own_jobs(db, noted):
+    jobs.enqueue("test.noted", "before", track=False)
+    with pytest.raises(ValueError), db.session.begin_nested():
+        jobs.enqueue("test.noted", "inside", track=False)
+        raise ValueError("undone")
+    outer = db.session.begin_nested()
+    with db.session.begin_nested():
+        jobs.enqueue("test.noted", "deeper", track=False)  # released into the outer savepoint...
+    outer.rollback()  # ...which then rolls back: it goes too
+    jobs.enqueue("test.noted", "last", track=False)
+    db.session.commit()
+    assert noted == ["before", "last"]
+
+
+def test_a_transaction_rolled_back_runs_none_of_its_jobs(db, noted):
+    with db.session.begin_nested():
+        jobs.enqueue("test.noted", "inside", track=False)
+    jobs.enqueue("test.noted", "outside", track=False)
+    db.session.rollback()
+    db.session.commit()
+    assert noted == []
 
 
 def test_thread_backend(app, db):

@@ -175,10 +175,13 @@ def test_audit_trail_is_for_organisers(as_role):
     assert "Role given" in html
 
 
-def test_seed_demo_builds_the_series_once(runner, db):
+def test_seed_demo_builds_the_series_once(runner, db, mailbox):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "organiser@multaqa.ma" in first.output
+    # the demo exhibitor's badge, asked for inside a savepoint, is sent once the seeding has committed
+    sent = mailbox.to("exhibitor@multaqa.ma")
+    assert [[part.get_filename() for part in m.iter_attachments()] for m in sent] == [["badge-draa-tafilalet-2026.png"]]
     counts = (
         db.session.scalar(sa.select(sa.func.count()).select_from(Forum)),
         db.session.scalar(sa.select(sa.func.count()).select_from(Registration)),
