@@ -327,22 +327,36 @@ def count_queries(db) -> Callable[[], Any]:
     return counting
 
 
-@pytest.fixture
-def scratch_app(database_url: str, tmp_path):
-    """An app on an empty database of the same kind as the tests' own, for running migrations."""
+@pytest.fixture(scope="session")
+def _scratch_database(database_url: str) -> Iterator[str | None]:
+    """One PostgreSQL database per test process for the migrations' tests, emptied before each: dropping
+    a database makes PostgreSQL write a checkpoint, which stalled every test process for seconds."""
     if database_url.startswith("sqlite"):
-        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
-        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+        yield None
         return
     import psycopg
 
     name = f"multaqa_scratch_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = database_url.rsplit("/", 1)[0] + "/" + name
-    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_app(_scratch_database: str | None, tmp_path):
+    """An app on an empty database of the same kind as the tests' own, for running migrations."""
+    if _scratch_database is None:
+        url = "sqlite:///" + str(tmp_path / "scratch.sqlite3")
+        yield create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": url})
+        return
+    import psycopg
+
+    with psycopg.connect(_scratch_database.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")  # tables, types, functions and triggers with it
+        conn.execute("CREATE SCHEMA public")
+    scratch = create_app({"TESTING": True, "SECRET_KEY": "scratch", "SQLALCHEMY_DATABASE_URI": _scratch_database})
     yield scratch
     with scratch.app_context():
         _db.engine.dispose()
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
