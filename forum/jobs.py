@@ -86,10 +86,12 @@ _executor_lock = threading.Lock()
 
 
 def task(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register fn(job, *args) under a name; the job is None for untracked work such as mail."""
+    """Register fn(job, *args) under a name; the job is None for untracked work such as mail. A name is
+    one task: a second function under it would silently take the first one's jobs."""
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _tasks[name] = fn
+        if _tasks.setdefault(name, fn) is not fn:
+            raise ValueError(f"the job kind {name!r} is already a task ({_tasks[name].__qualname__})")
         return fn
 
     return decorator

@@ -167,6 +167,14 @@ def test_unknown_job_kind_is_refused(db):
         jobs.enqueue("no.such.task")
 
 
+def test_a_job_kind_names_one_task(db, noted):
+    with pytest.raises(ValueError, match="test.noted"):
+        jobs.task("test.noted")(lambda job, word: None)
+    jobs.enqueue("test.noted", "still the first", track=False)
+    db.session.commit()
+    assert noted == ["still the first"]
+
+
 def test_the_worker_command_runs_jobs_in_its_own_process_and_app_and_shares_one_redis_pool(app, db, runner):
     from redis import Redis
 
