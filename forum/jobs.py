@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, SessionTransaction, mapped_column
 from sqlalchemy.orm import Session as OrmSession
 
-from forum import create_app
+from forum import create_app, mail_relay
 from forum.db import UTCDateTime, utcnow
 from forum.extensions import db
 
@@ -194,7 +194,7 @@ def _queue_on_redis(url: str, name: str, queued: list[tuple[str, int | None, tup
 def _dispatch(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
     if app.config["JOBS_BACKEND"] == "eager":
         # Its own thread, so the work gets its own app context and session, and is finished on return.
-        thread = threading.Thread(target=_run_in_app, args=(app, kind, job_id, args))
+        thread = threading.Thread(target=_run_in_thread_of_its_own, args=(app, kind, job_id, args))
         thread.start()
         thread.join()
     else:
@@ -235,6 +235,13 @@ def wait_for_threads() -> None:
 def _run_in_app(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
     with app.app_context():
         run(kind, job_id, args)
+
+
+def _run_in_thread_of_its_own(app: Flask, kind: str, job_id: int | None, args: tuple) -> None:
+    try:
+        _run_in_app(app, kind, job_id, args)
+    finally:
+        mail_relay.close()  # the thread ends with the job: its SMTP connection too
 
 
 _worker_app: Flask | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 import time
 import uuid
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from typing import Any, NamedTuple
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 
-from forum import jobs
+from forum import jobs, mail_relay
 from forum.i18n import text_direction
 
 
@@ -128,12 +127,7 @@ def _hand_over(to: str, mime: Message) -> None:
     config = current_app.config
     raw = mime.as_bytes(policy=_WIRE)
     if config["MAIL_BACKEND"] == "smtp":
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.sendmail(parseaddr(config["MAIL_DEFAULT_SENDER"])[1], [to], raw)
+        mail_relay.send(config, parseaddr(config["MAIL_DEFAULT_SENDER"])[1], to, raw)
         return
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import body_of
+import pytest
+from aiosmtpd.controller import Controller
+from helpers import body_of, free_port
 
-from forum import mail
+from forum import mail, mail_relay
 from forum.auth.models import Role
 
 
@@ -124,3 +126,72 @@ def test_a_message_with_attachments_has_the_headers_and_bodies_of_the_others(app
     [programme] = attached.iter_attachments()
     assert programme.get_content_type() == "application/pdf" and programme.get_filename() == "programme.pdf"
     assert programme.get_content() == b"%PDF-1.4\n"
+
+
+class _Peers:
+    """An SMTP server's handler that notes the client's address and port of each message."""
+
+    def __init__(self) -> None:
+        self.peers: list[tuple[str, int]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        self.peers.append(session.peer)
+        return "250 OK"
+
+
+@pytest.fixture
+def own_smtp_server(app):
+    """A second real SMTP server that the app sends to during the test; `down()` stops it, `up()`
+    serves the same port again (a new server: the connections to the old one are gone)."""
+    handler, port = _Peers(), free_port()
+    running: list[Controller] = []
+
+    def up() -> None:
+        running.append(Controller(handler, hostname="127.0.0.1", port=port))
+        running[-1].start()
+
+    def down() -> None:
+        running.pop().stop()
+
+    up()
+    kept = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = port
+    yield handler, up, down
+    app.config["MAIL_PORT"] = kept
+    mail_relay.close()
+    while running:
+        down()
+
+
+def _deliver(n: int) -> None:
+    mail.deliver(None, f"p{n}@example.ma", "Confirmez", "Bonjour", "<p>Bonjour</p>", "fr")
+
+
+def test_the_emails_of_a_worker_go_out_on_one_connection(db, own_smtp_server):
+    handler, _up, _down = own_smtp_server
+    for n in range(3):
+        _deliver(n)  # as the worker runs its jobs: one after another, in one thread
+    assert len(handler.peers) == 3 and len(set(handler.peers)) == 1
+
+
+def test_a_connection_left_idle_is_not_used_again(db, own_smtp_server, monkeypatch):
+    handler, _up, _down = own_smtp_server
+    _deliver(1)
+    monkeypatch.setattr(mail_relay, "KEEP_SECONDS", 0.0)  # every gap is longer than that
+    _deliver(2)
+    assert len(handler.peers) == 2 and handler.peers[0] != handler.peers[1]
+
+
+def test_a_connection_the_server_has_closed_is_opened_again_and_the_email_still_goes(db, own_smtp_server):
+    handler, up, down = own_smtp_server
+    _deliver(1)
+    down()
+    up()  # the server went away and came back: the kept connection is dead
+    _deliver(2)
+    assert len(handler.peers) == 2 and handler.peers[0] != handler.peers[1]
+    down()
+    with pytest.raises(OSError):  # no server at all: the job fails, as it must, to be seen and retried
+        _deliver(3)
+    up()
+    _deliver(4)
+    assert len(handler.peers) == 3

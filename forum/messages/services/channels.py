@@ -13,7 +13,7 @@ from types import TracebackType
 
 from flask import current_app
 
-from forum import mail
+from forum import mail, mail_relay
 from forum.messages.services.compose import Personalised
 
 #: lines end in CRLF, as SMTP wants them
@@ -35,11 +35,7 @@ class EmailSender:
 
     def __enter__(self) -> EmailSender:
         if self.config["MAIL_BACKEND"] == "smtp":
-            self.smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
-            if self.config["MAIL_USE_TLS"]:
-                self.smtp.starttls()
-            if self.config["MAIL_USERNAME"]:
-                self.smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+            self.smtp = mail_relay.connect(self.config, timeout=30)
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, trace: TracebackType | None) -> None:
