@@ -25,6 +25,7 @@ from harness import Deployment, csrf_token, report
 REGISTRATIONS = 5_000
 BROWSER_SCANS = 200
 SYNC_SCANS = 1_000
+ZONE = ZoneInfo("Africa/Casablanca")  # the forum's zone: its days begin at midnight there
 PASSWORD = secrets.token_urlsafe(16)
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions"]
 
@@ -49,7 +50,7 @@ def build(dep: Deployment) -> tuple[str, int, int, list[str]]:
     )
 
     with dep.app.app_context():
-        today = datetime.now(UTC).astimezone(ZoneInfo("Africa/Casablanca")).date()
+        today = datetime.now(ZONE).date()
         forum = Forum(
             slug="bench-offline",
             title={"ar": "منتدى القياس", "fr": "Forum de mesure", "en": "Benchmark forum"},
@@ -179,11 +180,16 @@ def sync(dep: Deployment, slug: str, desk_id: int, list_id: int, codes: list[str
     token = sign_in(client)
     client.headers["X-CSRFToken"] = token
     now = datetime.now(UTC)
+    # a scan a second up to now, all on the forum's first day: just after midnight in Morocco, the
+    # last 1,000 seconds reach into the day before, whose scans the desk rightly refuses
+    day_began = datetime.now(ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    earliest = max(now - timedelta(seconds=SYNC_SCANS), day_began.astimezone(UTC) + timedelta(seconds=1))
+    step = (now - earliest) / SYNC_SCANS
     scans = [
         {
             "nonce": uuid.uuid4().hex,
             "code": code,
-            "at": (now - timedelta(seconds=SYNC_SCANS - n)).isoformat(),
+            "at": (earliest + step * n).isoformat(),
             "offline": {"outcome": "ok", "reason": "ok"},
         }
         for n, code in enumerate(codes[BROWSER_SCANS : BROWSER_SCANS + SYNC_SCANS])
