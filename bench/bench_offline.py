@@ -182,7 +182,7 @@ def sync(dep: Deployment, slug: str, desk_id: int, list_id: int, codes: list[str
     now = datetime.now(UTC)
     # a scan a second up to now, all on the forum's first day: just after midnight in Morocco, the
     # last 1,000 seconds reach into the day before, whose scans the desk rightly refuses
-    day_began = datetime.now(ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    day_began = now.astimezone(ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
     earliest = max(now - timedelta(seconds=SYNC_SCANS), day_began.astimezone(UTC) + timedelta(seconds=1))
     step = (now - earliest) / SYNC_SCANS
     scans = [

@@ -39,21 +39,22 @@ _kept = _Kept()
 def send(config: Any, sender: str, to: str, raw: bytes) -> None:
     """Hand one message to the SMTP server of `config` (an app's config)."""
     settings = (os.getpid(), *(config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")))
-    fresh = not _kept_for(settings)
-    if fresh:
-        _open(config, settings)
-    try:
-        _kept.smtp.sendmail(sender, [to], raw)
-    except _GONE:
-        _drop()
+    for again in (False, True):  # again: the server had ended the kept connection, once more on a new one
+        fresh = again or not _kept_for(settings)
         if fresh:
+            _open(config, settings)
+        try:
+            _kept.smtp.sendmail(sender, [to], raw)
+        except _GONE:
+            _drop()
+            if fresh:
+                raise
+            continue
+        except smtplib.SMTPException:
+            close()  # a refusal: the next e-mail starts on a clean session
             raise
-        _open(config, settings)  # the server had ended the kept connection: once more on a new one
-        _send_or_close(sender, to, raw)
-    except smtplib.SMTPException:
-        close()  # a refusal: the next e-mail starts on a clean session
-        raise
-    _kept.used_at = time.monotonic()
+        _kept.used_at = time.monotonic()
+        return
 
 
 def _kept_for(settings: tuple[Any, ...]) -> bool:
@@ -67,14 +68,6 @@ def _kept_for(settings: tuple[Any, ...]) -> bool:
         _drop()
         return False
     return True
-
-
-def _send_or_close(sender: str, to: str, raw: bytes) -> None:
-    try:
-        _kept.smtp.sendmail(sender, [to], raw)
-    except smtplib.SMTPException:
-        close()
-        raise
 
 
 def connect(config: Any, *, timeout: float = 15) -> smtplib.SMTP:
@@ -104,10 +97,9 @@ def _drop() -> None:
 
 def close() -> None:
     """End this thread's connection, with a QUIT when the server still listens."""
-    smtp, _kept.smtp, _kept.opened_for = _kept.smtp, None, None
-    if smtp is None:
-        return
-    try:
-        smtp.quit()
-    except OSError:  # smtplib's errors included: the server has gone, the socket is closed all the same
-        smtp.close()
+    if _kept.smtp is not None:
+        try:
+            _kept.smtp.quit()
+        except OSError:  # smtplib's errors included: the server has gone; the socket is closed below
+            pass
+    _drop()
