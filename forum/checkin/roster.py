@@ -7,7 +7,7 @@ bench/bench_offline.py builds it for 5,000 confirmed registrations (budget 1 s, 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,17 +77,52 @@ def _seats(checkin_list: CheckInList) -> list[int] | None:
     )
 
 
+#: the roster's shape: a desk drops a kept roster of another shape and waits for a new one
+FORMAT = 2
+#: the step at which the zone's offsets are read (time zones change on the quarter hour at the finest)
+_OFFSET_STEP = timedelta(minutes=15)
+
+
+def _midnight(day: date, forum: Forum) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=forum.zone).astimezone(UTC)
+
+
+def _epoch_ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def _offsets(forum: Forum) -> list[list[int]]:
+    """The forum's UTC offsets (minutes) from a day before its first day to a day after its last, as
+    [from (ms since the epoch), minutes] rows: each holds from its instant to the next row's."""
+    at, until = (
+        _midnight(forum.starts_on - timedelta(days=1), forum),
+        _midnight(forum.ends_on + timedelta(days=2), forum),
+    )
+    rows: list[list[int]] = []
+    while at < until:
+        minutes = int(at.astimezone(forum.zone).utcoffset().total_seconds() // 60)
+        if not rows or rows[-1][1] != minutes:
+            rows.append([_epoch_ms(at), minutes])
+        at += _OFFSET_STEP
+    return rows
+
+
 def roster_of(forum: Forum, checkin_list: CheckInList, *, now: datetime | None = None) -> dict[str, Any]:
     """The roster of a list, as a desk downloads it (JSON-ready)."""
     now = now or utcnow()
     signed = scheme_of(forum.id) == BadgeScheme.ed25519
-    last_day_ends = datetime.combine(forum.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=forum.zone)
+    last_day_ends = _midnight(forum.ends_on + timedelta(days=1), forum)
     return {
-        "forum": {"id": forum.id, "slug": forum.slug, "timezone": forum.timezone},
+        "format": FORMAT,
+        #: the desk judges the day and writes times from these, not from its browser's zone data (Chromium
+        #: 156's has Morocco an hour behind from October 2026: its midnight hour read as the day before)
+        "forum": {"id": forum.id, "slug": forum.slug, "timezone": forum.timezone, "offsets": _offsets(forum)},
         "list": {
             "id": checkin_list.id,
             "kind": checkin_list.kind.value,
             "day": checkin_list.day.isoformat(),
+            "begins": _epoch_ms(_midnight(checkin_list.day, forum)),
+            "ends": _epoch_ms(_midnight(checkin_list.day + timedelta(days=1), forum)),
             "is_rehearsal": checkin_list.is_rehearsal,
             "allows_reentry": checkin_list.allows_reentry,
             "records_exits": checkin_list.records_exits,

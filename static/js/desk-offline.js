@@ -38,12 +38,22 @@
   async function remove(name, key) { return request((await store(name, "readwrite")).delete(key)); }
   async function clear(name) { return request((await store(name, "readwrite")).clear()); }
 
-  function localDay(timezone) {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date());
+  const FORMAT = 2;  // the roster's shape this script reads (forum/checkin/roster.py)
+
+  // The forum's day and time of day come from the offsets the server sent, not from the browser's
+  // zone data, which may be out of date (Chromium 156 has Morocco an hour behind from October 2026).
+  function onListDay(roster, now) {
+    return now >= roster.list.begins && now < roster.list.ends;
   }
-  function localTime(timezone) {
-    return new Intl.DateTimeFormat("en-GB", { timeZone: timezone, hour: "2-digit", minute: "2-digit" }).format(new Date());
+  function localTime(roster, now) {
+    let minutes = roster.forum.offsets[0][1];
+    for (const [from, offset] of roster.forum.offsets) {
+      if (from <= now) {
+        minutes = offset;
+      }
+    }
+    const local = new Date(now + minutes * 60 * 1000);
+    return String(local.getUTCHours()).padStart(2, "0") + ":" + String(local.getUTCMinutes()).padStart(2, "0");
   }
 
   function attach(desk, csrf, onConflicts, onStatus) {
@@ -94,8 +104,9 @@
 
     async function load() {
       const kept = await get("roster", listId);
-      // another agent's roster, or a forum that is over: not kept (scans still waiting are, to be sent)
-      if (kept && (kept.user !== user || new Date(kept.expires_at) < new Date())) {
+      // another agent's roster, one of an older shape, or a forum that is over: not kept (scans still
+      // waiting are, to be sent)
+      if (kept && (kept.format !== FORMAT || kept.user !== user || new Date(kept.expires_at) < new Date())) {
         await wipe(true);
       } else if (kept) {
         roster = kept;
@@ -110,6 +121,7 @@
       if (!roster || !payload.code || closed) {
         return null;
       }
+      const now = Date.now();
       const verdict = await global.MultaqaBadge.verify(payload.code, {
         forumId: roster.forum.id,
         publicKey: roster.public_key,
@@ -125,7 +137,7 @@
         const prior = roster.admitted[String(verdict.registrationId)] || await get("admitted", key);
         if (person.s !== "ok") {
           reason = person.s;
-        } else if (!roster.list.is_rehearsal && localDay(roster.forum.timezone) !== roster.list.day) {
+        } else if (!roster.list.is_rehearsal && !onListDay(roster, now)) {
           reason = "wrong_day";
         } else if (seats && !seats.includes(verdict.registrationId)) {
           reason = "not_signed_up";
@@ -138,7 +150,7 @@
           result.desk = prior.desk;
         } else {
           outcome = "ok";
-          await put("admitted", { at: localTime(roster.forum.timezone), desk: roster.desk.name }, key);
+          await put("admitted", { at: localTime(roster, now), desk: roster.desk.name }, key);
         }
         if (person.s === "ok") {
           result.registration = {
@@ -155,7 +167,7 @@
         list: listId,
         code: payload.code,
         exit: Boolean(payload.exit),
-        at: new Date().toISOString(),
+        at: new Date(now).toISOString(),
         offline: { outcome, reason },
       });
       return Object.assign(result, {

@@ -3,7 +3,7 @@ and the upload of scans made offline (idempotent, decided by the server, malform
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,7 +32,12 @@ def desk_setup(db, as_role, make_forum):
 
 
 def _scan(code, nonce, minutes_ago=5, outcome="ok", reason="ok"):
-    at = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+    """A scan made that many minutes ago; in the forum's first 45 minutes of the day, the minutes
+    shrink so that every scan still falls on its day, in the same order."""
+    now = datetime.now(UTC)
+    since_midnight = now - datetime.combine(now.astimezone(ZONE).date(), time.min, tzinfo=ZONE)
+    minute = min(timedelta(minutes=1), since_midnight / 45)
+    at = (now - minutes_ago * minute).isoformat()
     return {"nonce": nonce, "code": code, "at": at, "offline": {"outcome": outcome, "reason": reason}}
 
 

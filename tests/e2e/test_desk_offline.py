@@ -4,7 +4,7 @@ page), keeps every scan through a reload, and brings each back to the server exa
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,3 +130,34 @@ def test_two_desks_offline_admit_the_same_badge_one_admission_one_duplicate_on_b
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 1
     outcomes = sorted(row.outcome.value for row in db.session.scalars(sa.select(CheckIn)))
     assert outcomes == ["duplicate", "ok"]
+
+
+def test_the_offline_desk_keeps_the_forums_day_and_hours_whatever_zone_data_the_browser_has(
+    db, page, make_forum, make_user, make_registration
+):
+    # This Chromium's zone data has Casablanca at UTC+0 from October 2026 (it is UTC+1): judged by
+    # it, the first hour of the forum's day was the day before and every badge was refused.
+    forum = _signed_forum(db, make_forum)
+    agent = make_user("agent@example.ma", forum=forum, roles=(Role.checkin_agent,))
+    desk, _token = services.create_desk(forum, "Desk 1", actor=None)
+    entrance = services.default_list(forum)
+    db.session.commit()
+    early, late = (badge_code(make_registration(forum, name_latin=name)) for name in ("Itto Ait Ali", "Ali Oulhaj"))
+    midnight = datetime.combine(entrance.day, time.min, tzinfo=ZONE)
+
+    _sign_in(page, agent.email)
+    _open_desk(page, f"/f/{forum.slug}/checkin/desk/{desk.id}?list={entrance.id}")
+    page.context.set_offline(True)
+    answer = page.locator("[data-answer]")
+    page.clock.set_fixed_time(midnight + timedelta(minutes=20))
+    _scan(page, early, 1)
+    expect(answer).to_have_attribute("data-reason", "ok")
+    _scan(page, early, 2)
+    expect(answer).to_have_attribute("data-reason", "already_checked_in")
+    expect(answer).to_contain_text("00:20")
+    page.clock.set_fixed_time(midnight - timedelta(minutes=20))
+    _scan(page, late, 3)
+    expect(answer).to_have_attribute("data-reason", "wrong_day")
+    page.clock.set_fixed_time(midnight + timedelta(days=1))
+    _scan(page, late, 4)
+    expect(answer).to_have_attribute("data-reason", "wrong_day")
