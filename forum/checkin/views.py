@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date
 
-from flask import Response, abort, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,7 @@ from forum.badges.services import mark_printed
 from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
-from forum.checkin.scan_input import BadScanBody, ScanBody, device_scope, read_scan_body
+from forum.checkin.scan_input import MAX_NONCE_LENGTH, BadScanBody, ScanBody, device_scope, read_scan_body
 from forum.db import writes_on_get
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
@@ -89,14 +90,61 @@ def desk(desk_id: int):
         lists=services.lists_of(g.forum),
         label=services.list_label,
         inside=services.inside_count(checkin_list),
+        answer=_answer_shown(desk),
+    )
+
+
+def _answer_shown(desk: Desk) -> services.ScanResult | None:
+    """The answer to the scan the desk's form sent without its script (see `_form_scan`), if any."""
+    nonce = request.args.get("answer", "")
+    if not nonce or len(nonce) > MAX_NONCE_LENGTH or not nonce.isascii():
+        return None
+    return services.stored_answer(g.forum, f"d{desk.id}:{nonce}")
+
+
+def _form_scan(desk: Desk):
+    """The scan form as the browser sends it when the desk's script is not running (still loading
+    when a scanner typed, or no JavaScript): the scan is made with a nonce of its own and the desk page
+    shows its answer, where the browser would have dropped the code into the page's address."""
+    checkin_list = _list(request.form.get("list"))
+    nonce = str(uuid.uuid4())
+    try:
+        body = read_scan_body({"code": request.form.get("code", "").strip(), "exit": "exit" in request.form})
+    except BadScanBody as error:
+        flash(str(error), "error")
+        body = None
+    if body is not None and body.code:
+        scan.scan_at_desk(
+            g.forum,
+            checkin_list,
+            code=body.code,
+            desk=desk,
+            agent=current_user,
+            nonce=f"d{desk.id}:{nonce}",
+            exit=body.exit,
+        )
+        db.session.commit()
+    rehearsal = checkin_list.is_rehearsal
+    return redirect(
+        url_for(
+            "checkin.desk",
+            forum_slug=g.forum.slug,
+            desk_id=desk.id,
+            list=(services.real_list_of(checkin_list) if rehearsal else checkin_list).id,
+            rehearsal="1" if rehearsal else None,
+            answer=nonce if body is not None and body.code else None,
+        )
     )
 
 
 @bp.route("/f/<forum_slug>/checkin/desk/<int:desk_id>/scan", methods=["POST"])
 @forum_role_required(*DESK_ROLES)
 def desk_scan(desk_id: int):
-    """The desk page's scan (CSRF token in the X-CSRFToken header): a code, or a person found by name."""
+    """The desk page's scan: JSON from its script (CSRF token in the X-CSRFToken header), a code or a
+    person found by name; or the page's form itself, sent by the browser (`_form_scan`)."""
     desk = _desk(desk_id)
+    if not request.is_json:
+        return _form_scan(desk)
     body = _scan_body()
     checkin_list = _list(body.list_id)
     registration = forum_row_or_404(Registration, body.registration_id) if body.registration_id else None

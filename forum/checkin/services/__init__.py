@@ -24,7 +24,7 @@ from forum.checkin.services.lists import (
 )
 from forum.checkin.services.rehearsal import clear_rehearsal, real_list_of, rehearsal_scan_count, rehearsal_twin
 from forum.checkin.services.search import search
-from forum.checkin.services.trail import REASONS, ScanResult, recent_scans, trail_of
+from forum.checkin.services.trail import REASONS, ScanResult, recent_scans, stored_answer, trail_of
 from forum.checkin.services.undo import record_exit, undo_last
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "rehearsal_twin",
     "revoke_desk",
     "search",
+    "stored_answer",
     "trail_of",
     "undo_last",
     "update_list",

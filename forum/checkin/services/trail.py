@@ -205,7 +205,8 @@ TRAIL_COLUMNS = (
 _TRAIL = insert_or_nothing(CheckIn.__table__, TRAIL_COLUMNS, '("forum_id", "nonce")')
 
 
-def _replay(forum: Forum, nonce: str) -> ScanResult | None:
+def stored_answer(forum: Forum, nonce: str) -> ScanResult | None:
+    """The answer given to a scan of the forum sent with this (scoped) nonce, as it was given."""
     stored = db.session.scalar(sa.select(CheckIn.response).where(CheckIn.forum_id == forum.id, CheckIn.nonce == nonce))
     return ScanResult.from_stored(stored) if stored is not None else None
 
@@ -263,7 +264,7 @@ def replayed(forum: Any, nonce: str | None) -> ScanResult | None:
     """After a scan's writing statement found its nonce taken (the same request answered at this
     instant: a client retry), the first answer; this one's statements are rolled back, nothing kept."""
     db.session.rollback()
-    return _replay(forum, nonce) if nonce is not None else None
+    return stored_answer(forum, nonce) if nonce is not None else None
 
 
 def record(
