@@ -18,6 +18,13 @@
     return;
   }
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  // The answer to a scan the form sent before this script ran stays shown, but not in the address: a
+  // reload (or the offline copy of the page) shows the desk ready, not that answer again.
+  const address = new URL(window.location.href);
+  if (address.searchParams.has("answer")) {
+    address.searchParams.delete("answer");
+    window.history.replaceState(null, "", address);
+  }
   const input = desk.querySelector("[data-scan-input]");
   const answer = desk.querySelector("[data-answer]");
   const title = desk.querySelector("[data-answer-title]");

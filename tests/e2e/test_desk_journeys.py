@@ -20,17 +20,22 @@ pytestmark = pytest.mark.e2e
 ZONE = ZoneInfo("Africa/Casablanca")
 
 
-def test_tab_to_undo_wait_and_press_enter_undoes_and_each_answer_is_announced(
-    db, page, browser_login, make_forum, make_user, make_registration
-):
+def _signed_in_at_a_desk(db, browser_login, make_forum, make_user, make_registration):
+    """A forum of today with a desk, an agent signed in, and Itto Ait Ali's badge code."""
     today = datetime.now(UTC).astimezone(ZONE).date()
     forum = make_forum(starts_on=today, ends_on=today)
     agent = make_user("agent@example.ma", forum=forum, roles=(Role.checkin_agent,))
     desk, _token = services.create_desk(forum, "Desk 1", actor=None)
     db.session.commit()
     code = badge_code(make_registration(forum, name_latin="Itto Ait Ali"))
-
     browser_login(agent.email, PASSWORD)
+    return forum, desk, code
+
+
+def test_tab_to_undo_wait_and_press_enter_undoes_and_each_answer_is_announced(
+    db, page, browser_login, make_forum, make_user, make_registration
+):
+    forum, desk, code = _signed_in_at_a_desk(db, browser_login, make_forum, make_user, make_registration)
     page.goto(f"/f/{forum.slug}/checkin/desk/{desk.id}")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
@@ -86,3 +91,25 @@ def test_a_rehearsal_the_day_before_answers_marked_and_counts_nothing(
     expect(page.locator("body")).to_contain_text("The rehearsal has been cleared.")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 0
+
+
+def test_a_badge_scanned_before_the_desks_script_runs_is_admitted_and_answered(
+    db, page, browser_login, make_forum, make_user, make_registration
+):
+    forum, desk, code = _signed_in_at_a_desk(db, browser_login, make_forum, make_user, make_registration)
+    page.route(re.compile(r".*/js/checkin[^/]*\.js$"), lambda route: route.abort())  # still loading
+    page.goto(f"/f/{forum.slug}/checkin/desk/{desk.id}")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    answer = page.locator("[data-answer][data-reason=ok]")
+    answer.wait_for()
+    expect(answer).to_contain_text("Itto Ait Ali")
+    assert code not in page.url and "answer=" in page.url
+    page.unroute(re.compile(r".*/js/checkin[^/]*\.js$"))
+    page.reload()  # the script runs: the answer stays on screen, and leaves the address
+    expect(page.locator("[data-answer]")).to_have_attribute("data-reason", "ok")
+    page.wait_for_function("() => !window.location.search.includes('answer=')")
+    page.reload()
+    expect(page.locator("[data-answer-title]")).to_have_text("Ready")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Admission.id))) == 1
