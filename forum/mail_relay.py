@@ -13,6 +13,7 @@ which then goes out once more on a new connection; a new connection that fails i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import threading
@@ -98,8 +99,6 @@ def _drop() -> None:
 def close() -> None:
     """End this thread's connection, with a QUIT when the server still listens."""
     if _kept.smtp is not None:
-        try:
+        with contextlib.suppress(OSError):  # smtplib's errors included: the server has gone; closed below
             _kept.smtp.quit()
-        except OSError:  # smtplib's errors included: the server has gone; the socket is closed below
-            pass
     _drop()

@@ -6,7 +6,7 @@ import io
 import uuid
 from datetime import date
 
-from flask import Response, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Response, abort, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,7 @@ from forum.badges.services import mark_printed
 from forum.checkin import bp, scan, services, stats
 from forum.checkin.forms import DeskForm, ListSettingsForm
 from forum.checkin.models import CheckInList, Desk
-from forum.checkin.scan_input import MAX_NONCE_LENGTH, BadScanBody, ScanBody, device_scope, read_scan_body
+from forum.checkin.scan_input import BadScanBody, ScanBody, device_scope, read_scan_body
 from forum.db import writes_on_get
 from forum.errors import ForumError
 from forum.events.services import forum_or_404, reads_its_forum
@@ -96,10 +96,11 @@ def desk(desk_id: int):
 
 def _answer_shown(desk: Desk) -> services.ScanResult | None:
     """The answer to the scan the desk's form sent without its script (see `_form_scan`), if any."""
-    nonce = request.args.get("answer", "")
-    if not nonce or len(nonce) > MAX_NONCE_LENGTH or not nonce.isascii():
+    try:
+        shown = read_scan_body({"nonce": request.args.get("answer")})
+    except BadScanBody:
         return None
-    return services.stored_answer(g.forum, f"d{desk.id}:{nonce}")
+    return services.stored_answer(g.forum, shown.nonce_for(f"d{desk.id}")) if shown.nonce else None
 
 
 def _form_scan(desk: Desk):
@@ -107,20 +108,17 @@ def _form_scan(desk: Desk):
     when a scanner typed, or no JavaScript): the scan is made with a nonce of its own and the desk page
     shows its answer, where the browser would have dropped the code into the page's address."""
     checkin_list = _list(request.form.get("list"))
-    nonce = str(uuid.uuid4())
-    try:
-        body = read_scan_body({"code": request.form.get("code", "").strip(), "exit": "exit" in request.form})
-    except BadScanBody as error:
-        flash(str(error), "error")
-        body = None
-    if body is not None and body.code:
+    body = read_scan_body(
+        {"code": request.form.get("code", "").strip(), "exit": "exit" in request.form, "nonce": str(uuid.uuid4())}
+    )
+    if body.code:
         scan.scan_at_desk(
             g.forum,
             checkin_list,
             code=body.code,
             desk=desk,
             agent=current_user,
-            nonce=f"d{desk.id}:{nonce}",
+            nonce=body.nonce_for(f"d{desk.id}"),
             exit=body.exit,
         )
         db.session.commit()
@@ -132,7 +130,7 @@ def _form_scan(desk: Desk):
             desk_id=desk.id,
             list=(services.real_list_of(checkin_list) if rehearsal else checkin_list).id,
             rehearsal="1" if rehearsal else None,
-            answer=nonce if body is not None and body.code else None,
+            answer=body.nonce if body.code else None,
         )
     )
 
